@@ -162,12 +162,17 @@ def _peek_first_byte(stream: BinaryIO) -> bytes | None:
 READERS: dict[str, Reader] = {".txt": read_txt, ".json": read_json, ".jsonl": read_jsonl}
 
 
+# Readers given the compressed bytes as they are: a .warc.gz record offset must point into the file itself.
+SELF_DECOMPRESSING = {".warc"}
+
+
 def reader_for(name: str) -> tuple[Reader | None, bool]:
-    """The reader for a file name and whether it is gzip-compressed."""
+    """The reader for a file name and whether its gzip compression is for `read_stream` to undo."""
     lowered = name.lower()
     gzipped = lowered.endswith(".gz")
     stem = lowered[:-3] if gzipped else lowered
-    return READERS.get(Path(stem).suffix), gzipped
+    suffix = Path(stem).suffix
+    return READERS.get(suffix), gzipped and suffix not in SELF_DECOMPRESSING
 
 
 def read_stream(name: str, stream: BinaryIO, uri: str, sidecar: dict | None = None) -> Iterator[Item]:
@@ -208,3 +213,7 @@ def _load_sidecar(path: Path) -> tuple[dict | None, str | None]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return None, f"ignored invalid sidecar {sidecar_path.name}: {exc}"
     return (sidecar, None) if isinstance(sidecar, dict) else (None, f"ignored sidecar {sidecar_path.name}: not an object")
+
+
+# Formats in their own modules register themselves in READERS; imported last because they import this module.
+from transforms import readers_html  # noqa: E402, F401

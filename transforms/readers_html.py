@@ -1,0 +1,128 @@
+"""HTML pages: the article body without boilerplate, plus its metadata, by trafilatura (dates by htmldate).
+
+Works on strings only, so nothing is ever fetched: trafilatura downloads only when asked to with a URL.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import trafilatura
+from trafilatura.utils import detect_encoding
+
+from transforms.language import detect_language
+from transforms.readers import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet, decode_text
+
+# Shorter bodies are teasers, index pages or error pages, not articles.
+MIN_BODY_CHARS = 250
+
+# Charset labels that browsers (WHATWG Encoding standard) read as a wider encoding than Python does.
+WHATWG_CHARSETS = {
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+}
+META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
+# The HTML spec looks for the meta charset in the first 1024 bytes; real pages put it a bit later.
+META_SCAN_BYTES = 4096
+
+EXTRACTION_SETTINGS = dict(
+    include_comments=False,
+    include_tables=True,
+    with_metadata=True,
+    # htmldate: the original publication date, not the last modification.
+    date_extraction_params={"extensive_search": True, "original_date": True},
+)
+
+
+def read_html(stream: BinaryIO, uri: str) -> Iterator[Item]:
+    """One saved HTML page: its article, or Skipped when the page has no article body."""
+    yield extract_html(stream.read(), uri)
+
+
+def extract_html(
+    data: bytes, uri: str, url: str | None = None, http_charset: str | None = None, fetched_at: str | None = None
+) -> Item:
+    """The article in one HTML page. `http_charset` and `fetched_at` (fallback date) come from a crawl record."""
+    try:
+        html, repairs = decode_html(data, http_charset)
+    except UnreadableText as exc:
+        return Rejected(uri, str(exc), _snippet(data))
+    document = trafilatura.bare_extraction(html, url=url, **EXTRACTION_SETTINGS)
+    body = (document.text or "").strip() if document else ""
+    if len(body) < MIN_BODY_CHARS:
+        return Skipped(uri, _no_article_reason(body))
+    fields = _article_fields(document, body, url)
+    if not fields.get("date_publish") and fetched_at:
+        fields["date_publish"] = fetched_at
+        repairs += ("published date taken from the crawl date",)
+    return RawRecord(uri, fields, repairs)
+
+
+def _no_article_reason(body: str) -> str:
+    if not body:
+        return "no article body found in the HTML page"
+    return f"not an article: extracted body has {len(body)} characters (< {MIN_BODY_CHARS})"
+
+
+def _article_fields(document, body: str, url: str | None) -> dict:
+    fields = {
+        "text": body,
+        "title": document.title,
+        "url": document.url or url,
+        "date_publish": document.date,
+        "outlet": document.sitename,
+        "source_domain": document.hostname,
+        "authors": _split_authors(document.author),
+        "language": detect_language(body) or _primary_subtag(document.language),
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
+def _split_authors(author: str | None) -> list[str]:
+    # trafilatura joins several authors with "; ".
+    return [name.strip() for name in (author or "").split(";") if name.strip()]
+
+
+def _primary_subtag(language: str | None) -> str | None:
+    return language.split("-")[0].lower() if language else None
+
+
+def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Bytes to text in the browser's order: byte-order mark, HTTP charset, meta charset; else a guess."""
+    charset = _bom_charset(data) or _browser_charset(http_charset) or _browser_charset(_meta_charset(data))
+    repairs: tuple[str, ...] = ()
+    if charset is None and not _is_utf8(data):
+        charset = next(iter(detect_encoding(data[:65536])), None)
+        repairs = (f"no declared charset, guessed {charset}",) if charset else ()
+    text, decode_repairs = decode_text(data, charset)
+    return text, repairs + decode_repairs
+
+
+def _bom_charset(data: bytes) -> str | None:
+    return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else None
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = META_CHARSET.search(data[:META_SCAN_BYTES])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _browser_charset(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    return WHATWG_CHARSETS.get(label, label)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+READERS.update({".html": read_html, ".htm": read_html})
