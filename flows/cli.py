@@ -1,0 +1,141 @@
+"""The `wirehouse` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+# Quiet, offline defaults; users can still override them in their environment.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+app = typer.Typer(help="wirehouse: news articles in, an auditable warehouse of sources, quotes and events out.", no_args_is_help=True)
+eval_app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console()
+
+HomeOption = Annotated[Path, typer.Option("--home", help="Where the lake, the warehouse and reports live.")]
+
+
+def _parse_day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def print_summary(summary: dict) -> None:
+    accounting = summary["accounting"]
+    table = Table(title=f"run {summary['run_id']} ({summary['status']})")
+    for column in ("records read", "loaded", "duplicates", "skipped", "quarantined"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(accounting[k]) for k in ("records_read", "loaded", "duplicates", "skipped", "quarantined")))
+    console.print(table)
+    rows = Table(title="rows per table")
+    rows.add_column("table")
+    rows.add_column("loaded", justify="right")
+    rows.add_column("quarantined", justify="right")
+    for name, count in summary["table_rows"].items():
+        rows.add_row(name, str(count), str(summary["quarantined_rows"].get(name, 0)))
+    rows.add_row("records (unreadable input)", "", str(summary["quarantined_rows"].get("records", 0)))
+    console.print(rows)
+    stages = "  ".join(f"{k} {v:.1f}s" for k, v in summary["stage_seconds"].items())
+    console.print(f"[dim]time per stage: {stages}[/dim]")
+
+
+@app.command()
+def run(
+    inbox: Annotated[Path, typer.Option("--inbox", exists=True, file_okay=False, help="Folder of raw article files.")],
+    home: HomeOption,
+    run_date: Annotated[str | None, typer.Option("--run-date", help="YYYY-MM-DD; defaults to today.")] = None,
+    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+) -> None:
+    """Run the nightly flow over every file in INBOX not yet ingested."""
+    from flows.lock import HomeLocked
+    from flows.nightly import nightly
+
+    try:
+        summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake)
+    except HomeLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    print_summary(summary)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query; the warehouse is opened read-only.")],
+    home: HomeOption,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """Run a read-only query against HOME's warehouse and print the result."""
+    from warehouse.load import WarehouseBusy, connect
+
+    try:
+        with connect(home, read_only=True) as con:
+            result = con.execute(query)
+            columns = [d[0] for d in result.description]
+            rows = result.fetchall()
+    except (WarehouseBusy, FileNotFoundError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    print_rows(columns, rows, format)
+
+
+def print_rows(columns: list[str], rows: list[tuple], format: str) -> None:
+    if format == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1) + "\n")
+    elif format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="A PolNeAR folder (text/ and attributions/).")],
+    limit: Annotated[int | None, typer.Option("--limit")] = None,
+) -> None:
+    """Quote attribution precision, recall, F1 and speaker accuracy against PolNeAR gold."""
+    from bench.eval_quotes import evaluate_quotes, format_report
+
+    console.print(format_report(evaluate_quotes(gold, limit=limit)))
+
+
+@eval_app.command("events")
+def eval_events(gold: Annotated[Path, typer.Option("--gold", exists=True, help="PLOVER gold records (JSON).")]) -> None:
+    """PLOVER event type accuracy and actor/recipient match against gold records."""
+    from bench.eval_events import evaluate_events, format_report
+
+    console.print(format_report(evaluate_events(gold)))
+
+
+@eval_app.command("html")
+def eval_html(
+    pages: Annotated[Path, typer.Option("--pages", exists=True)],
+    expected: Annotated[Path, typer.Option("--expected", exists=True)],
+) -> None:
+    """Body-text extraction precision, recall and F1 against expected texts."""
+    from bench.eval_html import evaluate_html, format_report
+
+    console.print(format_report(evaluate_html(pages, expected)))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,206 @@
+"""The pipeline's stages as Prefect tasks. Each wraps pure code from transforms/, expectations/ and warehouse/;
+tests call the logic directly or through `task.fn`.
+
+A batch is: read inbox files -> normalise -> drop duplicates -> extract -> validate -> write the lake -> load.
+Every input record is counted exactly once as loaded, duplicate, skipped or quarantined (see `Accounting`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+
+from expectations.validate import ExpectationResult, validate_batch
+from transforms.extract import extract_articles
+from transforms.ids import stable_id
+from transforms.normalize import normalise_records, split_duplicates
+from transforms.readers import RawRecord, Rejected, Skipped, read_path, reader_for, sidecar_for
+from transforms.schema import EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, SKIPPED, SOURCES, conform, empty
+from warehouse import lake as lake_io
+from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
+
+HASH_CHUNK_BYTES = 1 << 20
+
+
+@dataclass
+class InboxFile:
+    path: Path
+    size_bytes: int
+    sha256: str
+
+
+@dataclass
+class Ingested:
+    records: list[RawRecord] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    records_per_file: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def items_read(self) -> int:
+        return len(self.records) + len(self.rejected) + len(self.skipped)
+
+
+@dataclass
+class Accounting:
+    records_read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.records_read == self.loaded + self.duplicates + self.skipped + self.quarantined
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def list_inbox(inbox: Path) -> list[Path]:
+    """Every readable input under the inbox, in a stable order; sidecar metadata files are not inputs."""
+    paths = [p for p in sorted(Path(inbox).rglob("*")) if p.is_file() and not p.name.startswith(".")]
+    sidecars = {sidecar for p in paths if (sidecar := sidecar_for(p)) is not None}
+    return [p for p in paths if p not in sidecars]
+
+
+@task(name="find-new-files")
+def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
+    """Inbox files whose content has not been ingested before (a renamed or touched file is not new)."""
+    known: set[str] = set()
+    if warehouse_path(home).exists():
+        with connect(home, read_only=True) as con:
+            known = ingested_hashes(con)
+    files = [InboxFile(p, p.stat().st_size, file_sha256(p)) for p in list_inbox(inbox)]
+    seen: set[str] = set()
+    new = []
+    for f in files:
+        if f.sha256 not in known and f.sha256 not in seen:
+            seen.add(f.sha256)
+            new.append(f)
+    return new
+
+
+@task(name="ingest")
+def ingest(files: list[InboxFile]) -> Ingested:
+    batch = Ingested()
+    for f in files:
+        count = 0
+        items = read_path(f.path) if reader_for(f.path.name)[0] else [Skipped(str(f.path), f"unsupported file type: {f.path.name}")]
+        for item in items:
+            count += 1
+            if isinstance(item, RawRecord):
+                batch.records.append(item)
+            elif isinstance(item, Rejected):
+                batch.rejected.append(item)
+            else:
+                batch.skipped.append(item)
+        if count == 0:
+            batch.rejected.append(Rejected(str(f.path), "file holds no records"))
+            count = 1
+        batch.records_per_file[str(f.path)] = count
+    return batch
+
+
+@task(name="normalise")
+def normalise(batch: Ingested, run_id: str, started_at: datetime, home: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
+    """Articles to extract, exact duplicates, records without a body, id conflicts."""
+    articles, no_body = normalise_records(batch.records, run_id, started_at)
+    known: dict[str, str] = {}
+    if warehouse_path(home).exists() and not articles.is_empty():
+        with connect(home, read_only=True) as con:
+            known = known_content_hashes(con, articles["content_hash"].to_list())
+    articles, duplicates, conflicts = split_duplicates(articles, known, run_id, started_at)
+    return articles, duplicates, no_body, conflicts
+
+
+@task(name="extract")
+def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    if articles.is_empty():
+        return {"sources": empty(SOURCES), "quotes": empty(QUOTES), "events": empty(EVENTS)}
+    return extract_articles(articles)
+
+
+def quarantine_rows(items: list[Rejected], run_id: str, at: datetime) -> pl.DataFrame:
+    rows = [
+        {
+            "quarantine_id": stable_id(run_id, "records", item.source_uri, item.reason),
+            "run_id": run_id,
+            "table_name": "records",
+            "record": item.raw or None,
+            "reason": item.reason,
+            "source_uri": item.source_uri,
+            "quarantined_at": at,
+        }
+        for item in items
+    ]
+    return conform(rows, QUARANTINE)
+
+
+def skipped_rows(items: list[Skipped], run_id: str, at: datetime) -> pl.DataFrame:
+    rows = [
+        {"skip_id": stable_id(run_id, item.source_uri, item.reason), "run_id": run_id, "source_uri": item.source_uri,
+         "reason": item.reason, "skipped_at": at}
+        for item in items
+    ]
+    return conform(rows, SKIPPED)
+
+
+def ingested_file_rows(files: list[InboxFile], batch: Ingested, run_id: str, at: datetime) -> pl.DataFrame:
+    rows = [
+        {"path": str(f.path), "size_bytes": f.size_bytes, "sha256": f.sha256,
+         "records": batch.records_per_file.get(str(f.path), 0), "run_id": run_id, "ingested_at": at}
+        for f in files
+    ]
+    return conform(rows, INGESTED_FILES)
+
+
+@task(name="validate")
+def validate(tables: dict[str, pl.DataFrame], run_id: str, started_at: datetime):
+    return validate_batch(tables, run_id, started_at)
+
+
+@task(name="write-lake", retries=2, retry_delay_seconds=[1, 5])
+def write_lake(lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]) -> int:
+    written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
+    lake_io.write_run_tables(lake, run_id, run_tables)
+    return written
+
+
+@task(name="record-run", retries=2, retry_delay_seconds=[1, 5])
+def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
+    lake_io.write_run_tables(lake, run_id, {"runs": run_row})
+
+
+@task(name="load-warehouse", retries=2, retry_delay_seconds=[2, 10])
+def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
+    with connect(home) as con:
+        apply_schema(con)
+        load_batch(con, tables)
+
+
+def expectation_summary(results: list[ExpectationResult]) -> list[dict]:
+    return [
+        {"table": r.table, "expectation": r.expectation, "column": r.column, "success": r.success, "failed_rows": r.unexpected_count}
+        for r in results
+    ]
+
+
+def stage_seconds_json(timings: dict[str, float]) -> str:
+    return json.dumps({k: round(v, 3) for k, v in timings.items()})
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+

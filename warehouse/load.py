@@ -1,0 +1,105 @@
+"""Loading validated batches into the DuckDB warehouse, idempotently, and opening it for readers.
+
+DuckDB lets one process hold the file for writing, and while it does no other process can open it, even
+read-only. So the writer opens the file only for the load itself (seconds), and both sides retry briefly
+instead of failing at once or waiting forever.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES
+
+WAREHOUSE_DIR = Path(__file__).parent
+WAREHOUSE_FILE = "warehouse.duckdb"
+# How long a reader or the loader waits for another process to release the file.
+DEFAULT_LOCK_WAIT_SECONDS = 30.0
+
+
+class WarehouseBusy(RuntimeError):
+    pass
+
+
+def warehouse_path(home: Path) -> Path:
+    return Path(home) / WAREHOUSE_FILE
+
+
+def _sql(name: str) -> str:
+    return (WAREHOUSE_DIR / name).read_text()
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    return "lock" in str(exc).lower()
+
+
+@contextmanager
+def connect(home: Path, read_only: bool = False, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to HOME/warehouse.duckdb, waiting up to `wait_seconds` for another process's lock."""
+    path = warehouse_path(home)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `wirehouse run` first")
+    deadline = time.monotonic() + wait_seconds
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is held by another process (a load in progress?): {exc}"
+                ) from exc
+            time.sleep(0.25)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_sql("schema.sql"))
+    con.execute(_sql("views.sql"))
+
+
+def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, str]:
+    """content_hash -> article_id for the given hashes already in the warehouse."""
+    if not hashes:
+        return {}
+    con.register("candidate_hashes", pl.DataFrame({"content_hash": hashes}).to_arrow())
+    rows = con.execute(
+        "SELECT a.content_hash, a.article_id FROM articles a JOIN candidate_hashes c USING (content_hash)"
+    ).fetchall()
+    con.unregister("candidate_hashes")
+    return dict(rows)
+
+
+def ingested_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT sha256 FROM ingested_files").fetchall()}
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    """One transaction: the batch's articles replace their previous rows, bookkeeping rows are upserted."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, frame in tables.items():
+            con.register(f"batch_{name}", frame.to_arrow())
+        if "articles" in tables:
+            for table in ARTICLE_TABLES:
+                con.execute(_sql("load/replace_article_rows.sql").format(table=table.name))
+        for table in BOOKKEEPING_TABLES:
+            if table.name in tables:
+                con.execute(_sql("load/upsert_run_rows.sql").format(table=table.name))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in tables:
+            con.unregister(f"batch_{name}")
