@@ -1,16 +1,238 @@
-"""PLOVER event extraction over a spaCy Doc (first cut; issue 4 replaces the internals, not the contract).
+"""PLOVER event extraction over a spaCy Doc.
 
 Contract: `find_events(doc, published_at, sources) -> list[dict]` with the events table's columns except
 event_id, event_key, article_id, published_date, run_id, quote_id and *_source_id (extract.py derives those).
 Offsets index `doc.text`; trigger == doc.text[trigger_char_start:trigger_char_end].
+
+Method: triggers come from a lexicon of verbs, event nouns and phrases (transforms/data/event_lexicon.json), refined
+by the verb's object ("lift the curfew" is CONCEDE, "impose a curfew" COERCE) and by negation ("would not consider"
+is a refusal). Actors and recipients come from the dependency parse (event_actors.py), the date, place and
+modality from the trigger's clause (event_context.py). An event word that is only the content of a speech act
+("demanded the withdrawal", "rejected an offer of talks") is not an event of its own.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime
 
-from spacy.tokens import Doc
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from transforms.event_actors import NameBook, noun_participants, verb_participants
+from transforms.event_context import clause_chain, date_mentions, event_date, location, modality
+from transforms.plover import cameo_root, lexicon, quad_class
+
+# Arcs along which an event word is the content of a governing speech act ("agreed to a ceasefire").
+CONTENT_ARCS = ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "conj", "advcl", "nsubjpass", "attr")
+CONTENT_DEPTH = 5
+# Predicative event nouns ("calling them a threat") describe, they do not report an event.
+PREDICATIVE = ("attr", "oprd")
+REQUEST_MODALS = ("must", "should")
+
+
+@dataclass
+class Trigger:
+    head: Token
+    span: Span
+    event_type: str
+    mode: str
+    is_verb: bool
+    request_clause: Token | None = None  # the clause a REQUEST asks for ("demanded that the US cancel ...")
 
 
 def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
-    return []
+    names = NameBook(doc, sources)
+    dates = date_mentions(doc)
+    triggers = find_triggers(doc)
+    by_head = {t.head.i: t for t in triggers}
+    return [event_row(t, names, dates, published_at) for t in triggers if not is_content(t, by_head)]
+
+
+# --- triggers -----------------------------------------------------------------------------------------------------
+
+def find_triggers(doc: Doc) -> list[Trigger]:
+    phrase_triggers = {t.head.i: t for t in phrase_matches(doc)}
+    covered = {tok.i for t in phrase_triggers.values() for tok in t.span}
+    triggers = list(phrase_triggers.values())
+    for token in doc:
+        if token.i in covered:
+            continue
+        trigger = verb_trigger(token) if token.pos_ == "VERB" else noun_trigger(token)
+        if trigger is not None:
+            triggers.append(trigger)
+    return sorted(triggers, key=lambda t: t.span.start)
+
+
+def verb_trigger(verb: Token) -> Trigger | None:
+    words = lexicon()
+    lemma = verb.lemma_.lower()
+    if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
+        return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
+    found = object_rule(verb, lemma) or with_rule(verb, lemma) or words["verbs"].get(lemma)
+    if found is None:
+        return request_by_modal(verb)
+    event_type, mode = found
+    return Trigger(verb, verb.doc[verb.i: verb.i + 1], event_type, mode, True,
+                   request_clause=that_clause(verb) if event_type == "REQUEST" else None)
+
+
+def object_rule(verb: Token, lemma: str) -> list[str] | None:
+    rules = lexicon()["object_rules"].get(lemma)
+    if not rules:
+        return None
+    for obj in objects(verb):
+        if obj.lemma_.lower() in rules:
+            return rules[obj.lemma_.lower()]
+    return None
+
+
+def objects(verb: Token) -> list[Token]:
+    direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    via_prep = [p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+    compounds = [m for o in direct for m in o.children if m.dep_ == "compound"]
+    return direct + compounds + via_prep
+
+
+def with_rule(verb: Token, lemma: str) -> list[str] | None:
+    """'talk/speak with X' is a consultation; talking about something is not."""
+    found = lexicon()["with_rules"].get(lemma)
+    has_with = any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children)
+    return found if found and has_with else None
+
+
+def request_by_modal(verb: Token) -> Trigger | None:
+    """'X said (that) Y must do Z' reports a demand by X on Y."""
+    if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in lexicon()["reporting_verbs"]:
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ in REQUEST_MODALS for c in verb.children):
+        return None
+    return Trigger(verb.head, verb.doc[verb.i: verb.i + 1], "REQUEST", "", True, request_clause=verb)
+
+
+def that_clause(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "ccomp"), None)
+
+
+def noun_trigger(noun: Token) -> Trigger | None:
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.dep_ in PREDICATIVE:
+        return None
+    found = lexicon()["nouns"].get(noun.lemma_.lower()) or lexicon()["nouns"].get(noun.lower_)
+    if found is None or (noun.dep_ == "compound" and noun.head.lemma_.lower() in lexicon()["nouns"]):
+        return None
+    return Trigger(noun, noun.doc[noun.i: noun.i + 1], found[0], found[1], False)
+
+
+@functools.cache
+def phrase_matcher(vocab: Vocab) -> Matcher:
+    matcher = Matcher(vocab)
+    for phrase in lexicon()["phrases"]:
+        matcher.add(phrase, [[{"LEMMA": {"IN": [word, word.capitalize()]}} for word in phrase.split()]])
+    return matcher
+
+
+def phrase_matches(doc: Doc) -> list[Trigger]:
+    phrases = lexicon()["phrases"]
+    matches = []
+    for match_id, start, end in phrase_matcher(doc.vocab)(doc):
+        event_type, mode = phrases[doc.vocab.strings[match_id]]
+        span = doc[start:end]
+        matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
+    # Longest match per head wins ("state of emergency" over a shorter overlap).
+    best: dict[int, Trigger] = {}
+    for trigger in matches:
+        if trigger.head.i not in best or len(trigger.span) > len(best[trigger.head.i].span):
+            best[trigger.head.i] = trigger
+    return list(best.values())
+
+
+def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
+    """Whether a speech-act trigger above this one (within a few arcs) already reports it as its content."""
+    speech_acts = lexicon()["speech_act_types"]
+    token = trigger.head
+    for _ in range(CONTENT_DEPTH):
+        if token.dep_ not in CONTENT_ARCS or token.head is token:
+            return False
+        token = token.head
+        governing = by_head.get(token.i)
+        if governing is not None and governing is not trigger and governing.event_type in speech_acts:
+            return True
+    return False
+
+
+# --- rows ---------------------------------------------------------------------------------------------------------
+
+def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime | None) -> dict:
+    chain = clause_chain(trigger.head)
+    if trigger.is_verb:
+        actor_heads, recipient_heads = verb_participants(trigger.head, trigger.request_clause)
+        places = []
+    else:
+        actor_heads, recipient_heads, places = noun_participants(trigger.head, governing_verb(chain))
+    actors = unique(names.participant(h) for h in actor_heads)
+    recipients = [r for r in unique(names.participant(h) for h in recipient_heads)
+                  if r.key not in {a.key for a in actors}]
+    flags = modality(chain)
+    date_text, resolved = event_date(chain, dates, published_at, flags.future)
+    exclude = {t.i for p in actors + recipients for t in p.heads}
+    sentence = trigger.head.sent
+    return {
+        "event_type": trigger.event_type,
+        "mode": trigger.mode or None,
+        "quad_class": quad_class(trigger.event_type),
+        "cameo_root": cameo_root(trigger.event_type, trigger.mode),
+        "trigger": trigger.span.text,
+        "trigger_char_start": trigger.span.start_char,
+        "trigger_char_end": trigger.span.end_char,
+        "actor": join_texts(actors),
+        "actor_entity_keys": [a.key for a in actors if a.key],
+        "recipient": join_texts(recipients),
+        "recipient_entity_keys": [r.key for r in recipients if r.key],
+        "location": location(chain, places, exclude),
+        "date_text": date_text,
+        "event_date": resolved.start if resolved else None,
+        "event_end_date": resolved.end if resolved else None,
+        "date_granularity": resolved.granularity if resolved else None,
+        "negated": flags.negated,
+        "future": flags.future,
+        "hypothetical": flags.hypothetical,
+        "sentence_char_start": sentence.start_char,
+        "sentence_char_end": sentence.start_char + len(sentence.text.rstrip()),
+        "confidence": confidence(trigger, chain, bool(actors), bool(recipients)),
+    }
+
+
+def governing_verb(chain: list[Token]) -> Token | None:
+    """The verb an event noun is the object of ("hold talks", "said in an interview"), which lends it its actor."""
+    noun = chain[0]
+    if noun.dep_ == "dobj" and len(chain) > 1:
+        return chain[1]
+    if noun.dep_ == "pobj" and len(chain) > 2 and chain[2].pos_ in ("VERB", "AUX"):
+        return chain[2]
+    return None
+
+
+def confidence(trigger: Trigger, chain: list[Token], has_actor: bool, has_recipient: bool) -> float:
+    """Verbs over nouns, triggers near the top of the sentence, and events with participants score higher."""
+    score = 0.55 if trigger.is_verb else 0.45
+    score += 0.2 if has_actor else 0.0
+    score += 0.1 if has_recipient else 0.0
+    depth = sum(1 for _ in trigger.head.ancestors)
+    score -= 0.03 * min(depth, 5)
+    return round(max(0.05, min(score, 0.95)), 2)
+
+
+def unique(participants) -> list:
+    seen, kept = set(), []
+    for participant in participants:
+        marker = participant.key or participant.text.lower()
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(participant)
+    return kept
+
+
+def join_texts(participants: list) -> str | None:
+    return "; ".join(p.text for p in participants) or None

@@ -1,0 +1,295 @@
+"""Resolving the date expressions of news text ("on Thursday", "in August", "last week", "late February 2022")
+against an article's published date.
+
+Our own rules handle the relative and partial forms newswire uses; dateparser is the fallback for the rest.
+`resolve_date` returns the period an expression names: its first day, its last day when the expression is a range
+or part of a period ("late February", "in coming days"), and a granularity (day, week, month, year, unresolved).
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateparser.date import DateDataParser
+
+PAST, FUTURE = "past", "future"
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
+         "year": "year", "years": "year"}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3, "a few": 3}
+# Parts of a month: "early/mid/late February" name days 1-10, 11-20 and 21-end.
+MONTH_PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "mid": (11, 20), "middle of": (11, 20),
+               "late": (21, 31), "end of": (21, 31)}
+
+MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+WEEKDAY_RE = "|".join(WEEKDAYS)
+PART_RE = "|".join(sorted(MONTH_PARTS, key=len, reverse=True))
+LEADING_WORDS = re.compile(r"^(?:on|in|at|during|since|from|by|of|over|until|the|this past|past)\s+")
+# "Wednesday's meeting" names Wednesday; "the day's talks" is not a date.
+POSSESSIVE_TAIL = re.compile(r"['’]s\b.*$")
+# "two years", "18-month", "several weeks" are durations, which dateparser would read as "... ago".
+DURATION = re.compile(r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a few|many|\w+-?)"
+                      r"[\s-]+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?|decades?)(?:\s+long)?")
+DAY_PARTS = re.compile(r"\s+(?:morning|afternoon|evening|night|noon)$")
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    start: date | None
+    end: date | None
+    granularity: str
+
+    @property
+    def resolved(self) -> bool:
+        return self.start is not None
+
+
+UNRESOLVED = ResolvedDate(None, None, "unresolved")
+
+
+def resolve_date(text: str, published_at: date | datetime | None, prefer: str = PAST) -> ResolvedDate:
+    """The period `text` names, read from `published_at`; unresolved without a published date or a match."""
+    if published_at is None or not text:
+        return UNRESOLVED
+    reference = published_at.date() if isinstance(published_at, datetime) else published_at
+    phrase = normalise(text)
+    for rule in RULES:
+        result = rule(phrase, reference, prefer)
+        if result is not None:
+            return result
+    return parse_with_dateparser(phrase, reference, prefer)
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether `text` names a point or period in time (not a duration such as "two years")."""
+    return resolve_date(text, date(2000, 6, 15)).resolved
+
+
+def normalise(text: str) -> str:
+    phrase = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,.;")
+    phrase = POSSESSIVE_TAIL.sub("", phrase)
+    previous = None
+    while previous != phrase:
+        previous, phrase = phrase, LEADING_WORDS.sub("", phrase)
+    return DAY_PARTS.sub("", phrase)
+
+
+def prefer_from(tense: str | None) -> str:
+    return FUTURE if tense == FUTURE else PAST
+
+
+# --- rules: each takes (phrase, reference, prefer) and returns a ResolvedDate or None ---------------------------
+
+def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    offsets = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+               "yesterday": -1, "last night": -1, "tomorrow": 1, "day before yesterday": -2, "day after tomorrow": 2}
+    offset = offsets.get(phrase)
+    return None if offset is None else day(reference + timedelta(days=offset))
+
+
+def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    match = re.fullmatch(rf"(last|this|next|coming|previous)?\s*({WEEKDAY_RE})", phrase)
+    if not match:
+        return None
+    modifier, name = match.groups()
+    delta = (WEEKDAYS[name] - reference.weekday()) % 7
+    if modifier in ("next", "coming") or (modifier is None and prefer == FUTURE):
+        return day(reference + timedelta(days=delta or (7 if modifier else 0)))
+    back = (reference.weekday() - WEEKDAYS[name]) % 7
+    if modifier in ("last", "previous"):
+        back = back or 7
+    return day(reference - timedelta(days=back))
+
+
+def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """last/this/next week|month|year, and earlier/later this month."""
+    match = re.fullmatch(r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|next|coming)\s+(week|month|year)",
+                         phrase)
+    if not match:
+        return None
+    _, which, unit = match.groups()
+    step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[which]
+    return period(unit, reference, step)
+
+
+def coming_or_recent(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'in (the) coming days', 'in recent weeks', 'the next few days': a window after or before the reference."""
+    match = re.fullmatch(r"(?:the\s+)?(coming|next|recent|past|last)\s+(?:few\s+|several\s+)?(days|weeks|months)",
+                         phrase)
+    if not match:
+        return None
+    direction, unit = match.groups()
+    span_days = {"days": 7, "weeks": 30, "months": 365}[unit]
+    granularity = {"days": "week", "weeks": "month", "months": "year"}[unit]
+    if direction in ("coming", "next"):
+        return ResolvedDate(reference + timedelta(days=1), reference + timedelta(days=span_days), granularity)
+    return ResolvedDate(reference - timedelta(days=span_days), reference - timedelta(days=1), granularity)
+
+
+def ago(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    match = re.fullmatch(r"(\d+|a few|[a-z]+)\s+(days?|weeks?|months?|years?)\s+ago", phrase)
+    if not match or (match.group(1) not in NUMBER_WORDS and not match.group(1).isdigit()):
+        return None
+    count = int(match.group(1)) if match.group(1).isdigit() else NUMBER_WORDS[match.group(1)]
+    unit = UNITS[match.group(2)]
+    if unit == "day":
+        return day(reference - timedelta(days=count))
+    if unit == "week":
+        return ResolvedDate(monday(reference - timedelta(weeks=count)), None, "week")
+    if unit == "month":
+        return period("month", reference, -count)
+    return ResolvedDate(date(reference.year - count, 1, 1), None, "year")
+
+
+def part_of_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    match = re.fullmatch(rf"({PART_RE})[\s-]*(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", phrase)
+    if not match:
+        return None
+    part, month_name, year = match.groups()
+    month = MONTHS[month_name]
+    year = int(year) if year else year_for(month, None, reference, prefer)
+    first, last = MONTH_PARTS[part]
+    last = min(last, calendar.monthrange(year, month)[1]) if last == 31 else last
+    return ResolvedDate(date(year, month, first), date(year, month, last), "month")
+
+
+def month_day_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'February 2022', 'August', 'June 30', '30 June 2021', 'Sept. 19, 2001', '2022'."""
+    patterns = (
+        (rf"({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", ("month", "day", "year")),
+        (rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", ("day", "month", "year")),
+        (rf"({MONTH_RE})\.?,?\s+(?:of\s+)?(\d{{4}})", ("month", "year")),
+        (rf"({MONTH_RE})\.?", ("month",)),
+        (r"(?:the\s+year\s+)?((?:19|20)\d\d)", ("year",)),
+        (r"(\d{4})-(\d\d)-(\d\d)", ("year", "month", "day")),
+    )
+    for pattern, fields in patterns:
+        match = re.fullmatch(pattern, phrase)
+        if match:
+            parts = dict(zip(fields, match.groups()))
+            return calendar_date(parts, reference, prefer)
+    return None
+
+
+def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'between March 3 and 5', 'from Monday to Wednesday', 'March 3-5', '3-5 March', '2019-2021'."""
+    match = (re.fullmatch(r"(?:between\s+)?(.+?)\s+(?:and|to|until|through|till)\s+(.+)", phrase)
+             or re.fullmatch(r"(.+?)\s*[-–]\s*(.+)", phrase))
+    if not match:
+        return None
+    first, second = match.groups()
+    first, second = share_month(first, second)
+    start = resolve_date(first, reference, prefer)
+    end = resolve_date(second, reference, prefer)
+    if not (start.resolved and end.resolved) or end.start < start.start:
+        return None
+    return ResolvedDate(start.start, end.end or period_end(end), start.granularity)
+
+
+RULES = (relative_day, weekday, relative_period, coming_or_recent, ago, part_of_month, month_day_year, date_range)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+def day(value: date) -> ResolvedDate:
+    return ResolvedDate(value, None, "day")
+
+
+def monday(value: date) -> date:
+    return value - timedelta(days=value.weekday())
+
+
+def period(unit: str, reference: date, step: int) -> ResolvedDate:
+    if unit == "week":
+        return ResolvedDate(monday(reference) + timedelta(weeks=step), None, "week")
+    if unit == "month":
+        months = reference.year * 12 + reference.month - 1 + step
+        return ResolvedDate(date(months // 12, months % 12 + 1, 1), None, "month")
+    return ResolvedDate(date(reference.year + step, 1, 1), None, "year")
+
+
+def period_end(resolved: ResolvedDate) -> date:
+    """The last day of the period a resolved date names."""
+    start = resolved.start
+    if resolved.granularity == "week":
+        return start + timedelta(days=6)
+    if resolved.granularity == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if resolved.granularity == "year":
+        return date(start.year, 12, 31)
+    return start
+
+
+def year_for(month: int, day_of_month: int | None, reference: date, prefer: str) -> int:
+    """The year that puts (month, day) nearest the reference on the preferred side; a bare month that is the
+    reference's own month stays in the reference's year."""
+    if day_of_month is None:
+        same_side = month >= reference.month if prefer == FUTURE else month <= reference.month
+    elif prefer == FUTURE:
+        same_side = (month, day_of_month) >= (reference.month, reference.day)
+    else:
+        same_side = (month, day_of_month) <= (reference.month, reference.day)
+    return reference.year if same_side else reference.year + (1 if prefer == FUTURE else -1)
+
+
+def calendar_date(parts: dict, reference: date, prefer: str) -> ResolvedDate | None:
+    if "month" in parts and not parts["month"].isdigit():
+        parts["month"] = MONTHS[parts["month"]]
+    month = int(parts["month"]) if parts.get("month") else None
+    day_of_month = int(parts["day"]) if parts.get("day") else None
+    if month is None:
+        return ResolvedDate(date(int(parts["year"]), 1, 1), None, "year")
+    year = int(parts["year"]) if parts.get("year") else year_for(month, day_of_month, reference, prefer)
+    if day_of_month is None:
+        return ResolvedDate(date(year, month, 1), None, "month")
+    try:
+        return day(date(year, month, day_of_month))
+    except ValueError:
+        return None
+
+
+def share_month(first: str, second: str) -> tuple[str, str]:
+    """'March 3' + '5' -> 'March 3', 'March 5'; '3' + '5 March' -> '3 March', '5 March'."""
+    if second.isdigit() and len(second) <= 2:
+        month = re.match(rf"({MONTH_RE})\.?\s", first)
+        if month:
+            second = f"{month.group(1)} {second}"
+    if first.isdigit() and len(first) <= 2:
+        month = re.search(rf"\s({MONTH_RE})\.?(?:\s+\d{{4}})?$", second)
+        if month:
+            first = f"{first}{second[month.start():]}"
+    return first, second
+
+
+@functools.lru_cache(maxsize=64)
+def dateparser_for(reference: date, prefer: str) -> DateDataParser:
+    """One parser per (published date, direction): an article's dates all share one."""
+    settings = {"RELATIVE_BASE": datetime.combine(reference, datetime.min.time()), "PREFER_DATES_FROM": prefer,
+                "RETURN_TIME_AS_PERIOD": False, "STRICT_PARSING": False}
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def parse_with_dateparser(phrase: str, reference: date, prefer: str) -> ResolvedDate:
+    if not re.search(r"[a-z0-9]", phrase) or re.fullmatch(r"\d{1,3}", phrase) or DURATION.fullmatch(phrase):
+        return UNRESOLVED
+    data = dateparser_for(reference, prefer).get_date_data(phrase)
+    if data.date_obj is None:
+        return UNRESOLVED
+    found = data.date_obj.date()
+    granularity = data.period if data.period in ("day", "week", "month", "year") else "day"
+    if granularity == "month":
+        found = found.replace(day=1)
+    elif granularity == "year":
+        found = date(found.year, 1, 1)
+    elif granularity == "week":
+        found = monday(found)
+    return ResolvedDate(found, None, granularity)

@@ -1,0 +1,255 @@
+"""Who did what to whom: the actor and recipient phrases of an event trigger, pronouns resolved to names, and
+entity keys that join to the article's sources.
+
+All rules read spaCy's dependency parse; each walks a few arcs from the trigger, so the cost stays linear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from transforms.entities import entity_key
+
+NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
+SPEAKER_PRONOUNS = frozenset("i me my we us our".split())
+GROUP_PRONOUNS = frozenset("it its they them their".split())
+# Nouns that name a person or a body that speaks ("a White House official"), for pronoun agreement.
+PERSON_NOUNS = frozenset(
+    "president minister official spokesman spokeswoman spokesperson leader secretary chancellor premier king queen "
+    "prince general commander envoy ambassador diplomat senator governor mayor chief head adviser advisor "
+    "negotiator judge".split()
+)
+SUBJECTS = ("nsubj", "csubj")
+RECIPIENT_PREPS = ("against", "with", "on", "to", "from", "at", "toward", "towards", "into", "between", "for")
+# Prepositions that name a participant inside an event noun ("the proposal from Afghanistan", "calls by Belarus").
+NOUN_PARTICIPANT_PREPS = ("by", "from", "of")
+CLIMB_FOR_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp", "prep", "ccomp")
+MAX_PHRASE_TOKENS = 8
+
+
+@dataclass
+class Participant:
+    """One actor or recipient: the words as written (or the antecedent of a pronoun) and its entity key."""
+
+    text: str
+    key: str
+    heads: list[Token] = field(default_factory=list)
+
+
+# --- finding participant heads ------------------------------------------------------------------------------------
+
+def verb_participants(verb: Token, request_clause: Token | None = None) -> tuple[list[Token], list[Token]]:
+    """Actor and recipient heads of a verb trigger: passives swap subject and agent; a missing subject is
+    borrowed from the governing verb ("Russia agreed to withdraw", "ready to meet")."""
+    passive_subject = first_child(verb, ("nsubjpass",))
+    agent = next((pobj for prep in verb.children if prep.dep_ == "agent" for pobj in prep.children
+                  if pobj.dep_ == "pobj"), None)
+    if passive_subject is not None:
+        actors = [agent] if agent is not None else []
+        recipients = [passive_subject]
+    else:
+        actors = [subject] if (subject := subject_of(verb)) is not None else []
+        recipients = verb_objects(verb, request_clause)
+    return [a for head in actors for a in conjuncts(head)], [r for head in recipients for r in conjuncts(head)]
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, climbing xcomp/conj/acomp chains; a relative clause's subject is the noun it modifies."""
+    token = verb
+    for _ in range(4):
+        # A raised subject counts once we have left the verb itself ("Trump is expected to speak").
+        subject = nearest_child(token, SUBJECTS if token is verb else SUBJECTS + ("nsubjpass",))
+        if subject is not None:
+            return subject
+        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+            return token.head
+        if token.dep_ not in CLIMB_FOR_SUBJECT or token.head is token:
+            return None
+        # An object-control verb ("pressured workers to cancel") hands its object down, not its subject.
+        if token.dep_ == "xcomp" and (obj := first_child(token.head, ("dobj",))) is not None:
+            return obj
+        token = token.head
+    return None
+
+
+def verb_objects(verb: Token, request_clause: Token | None) -> list[Token]:
+    if request_clause is not None and (subject := first_child(request_clause, SUBJECTS)) is not None:
+        return [participant_in_noun(subject)]
+    obj = first_child(verb, ("dobj", "dative"))
+    if obj is not None:
+        return [participant_in_noun(obj)]
+    for prep_word in RECIPIENT_PREPS:
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ == prep_word:
+                pobj = first_child(prep, ("pobj",))
+                if pobj is not None:
+                    return [participant_in_noun(pobj)]
+    for clause in verb.children:
+        if clause.dep_ in ("ccomp", "xcomp") and (subject := first_child(clause, SUBJECTS)) is not None:
+            return [participant_in_noun(subject)]
+    return []
+
+
+def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token], list[Token], list[Token]]:
+    """Actors, recipients and location-like modifiers of an event noun ("Russia's offensive against Ukraine",
+    "his Alaska summit with Putin", "talks between Putin and Zelenskyy")."""
+    actors, recipients, places = [], [], []
+    for child in noun.children:
+        if child.dep_ == "poss":
+            actors.append(child)
+        elif child.dep_ in ("compound", "amod") and child.ent_type_ in ("GPE", "LOC", "FAC"):
+            places.append(child)
+        elif child.dep_ in ("compound", "amod") and child.ent_type_ in ("NORP", "ORG"):
+            actors.append(child)
+        elif child.dep_ == "prep" and (pobj := first_child(child, ("pobj",))) is not None:
+            if child.lower_ == "by":
+                actors.append(pobj)
+            elif child.lower_ == "between":
+                recipients.extend(conjuncts(pobj))
+            elif child.lower_ in ("against", "with", "on", "to", "from", "of") and not recipients:
+                recipients.append(pobj)
+    if not actors and governor is not None:
+        governed_actors, _ = verb_participants(governor)
+        actors = governed_actors
+    if len(recipients) > 1 and not actors:
+        actors, recipients = recipients, []
+    return [a for head in actors for a in conjuncts(head)], [r for head in recipients for r in conjuncts(head)], places
+
+
+def participant_in_noun(noun: Token) -> Token:
+    """An abstract noun stands for whoever it belongs to: "an Indian proposal" -> Indian, "calls by Belarus"."""
+    if noun.ent_type_ in NAME_LABELS or noun.pos_ == "PROPN":
+        return noun
+    for child in noun.children:
+        if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and child.ent_type_ in NAME_LABELS):
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in NOUN_PARTICIPANT_PREPS:
+            pobj = first_child(child, ("pobj",))
+            if pobj is not None and (pobj.ent_type_ in NAME_LABELS or pobj.pos_ == "PROPN"):
+                return pobj
+    return noun
+
+
+def conjuncts(head: Token) -> list[Token]:
+    """'Trump and Putin' -> both heads."""
+    return [head] + [t for t in head.conjuncts if t.i > head.i and t.pos_ in ("NOUN", "PROPN", "PRON")]
+
+
+def nearest_child(token: Token, deps: tuple[str, ...]) -> Token | None:
+    """The child with one of the arcs nearest the token (a misparsed heading can add a second subject)."""
+    found = [c for c in token.children if c.dep_ in deps]
+    return min(found, key=lambda c: abs(c.i - token.i)) if found else None
+
+
+def first_child(token: Token, deps: tuple[str, ...]) -> Token | None:
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+# --- phrases, pronouns and keys -----------------------------------------------------------------------------------
+
+class NameBook:
+    """What one document says about names: which words are people, and the article's sources to join to."""
+
+    def __init__(self, doc: Doc, sources: list[dict]):
+        self.doc = doc
+        self.sources = [s for s in sources if s.get("entity_key")]
+        self.person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
+        self.person_words |= {w.lower() for s in self.sources if s.get("kind") == "person"
+                              for w in str(s.get("name", "")).split()}
+
+    def participant(self, head: Token) -> Participant:
+        named = self.antecedent(head) if head.pos_ == "PRON" else head
+        if named is None:
+            return Participant(head.text, "", [head])
+        span = phrase(named)
+        name = name_span(named) or span
+        # entities.entity_key drops a curly apostrophe before it strips "'s", so straighten it first.
+        key = entity_key(name.text.replace("’", "'"))
+        return Participant(span.text, self.source_key(key), [named])
+
+    def is_person(self, token: Token) -> bool:
+        return token.ent_type_ == "PERSON" or token.lower_ in self.person_words or token.lemma_ in PERSON_NOUNS
+
+    def antecedent(self, pronoun: Token) -> Token | None:
+        """The subject of a governing clause ("Trump said he plans"), else the nearest earlier matching name."""
+        word = pronoun.lower_
+        if word not in PERSON_PRONOUNS | SPEAKER_PRONOUNS | GROUP_PRONOUNS:
+            return None
+        token = pronoun.head
+        for _ in range(6):
+            subject = first_child(token, SUBJECTS)
+            if subject is not None and subject.pos_ != "PRON" and subject != pronoun and self.agrees(word, subject):
+                return subject
+            if token.head is token:
+                break
+            token = token.head
+        if word in SPEAKER_PRONOUNS:
+            return None
+        return self.earlier_name(pronoun, word)
+
+    def agrees(self, pronoun: str, token: Token) -> bool:
+        if pronoun in PERSON_PRONOUNS:
+            return self.is_person(token)
+        if pronoun in ("it", "its"):
+            return not self.is_person(token)
+        return True
+
+    def earlier_name(self, pronoun: Token, word: str) -> Token | None:
+        for token in reversed(self.doc[max(0, pronoun.i - 120): pronoun.i]):
+            if token.ent_type_ in NAME_LABELS and token.ent_type_ != "NORP" and self.agrees(word, token):
+                return entity_root(token)
+        return None
+
+    def source_key(self, key: str) -> str:
+        """A surname or short form resolves to the source it names ("putin" -> "vladimir_putin")."""
+        if not key:
+            return key
+        for source in self.sources:
+            if source["entity_key"] == key:
+                return key
+        for source in self.sources:
+            source_key = source["entity_key"]
+            if source.get("kind") == "person" and source_key.split("_")[-1] == key.split("_")[-1] \
+                    and len(key.split("_")) == 1:
+                return source_key
+        return key
+
+
+def entity_root(token: Token) -> Token:
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return ent.root if ent is not None else token
+
+
+def name_span(head: Token) -> Span | None:
+    """The named entity a head belongs to ("President Vladimir Putin" -> "Vladimir Putin")."""
+    if head.ent_type_ not in NAME_LABELS:
+        return None
+    return next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+
+
+def phrase(head: Token) -> Span:
+    """The head with its left modifiers and an 'of' phrase: "Ukraine's foreign minister", "leaders of Hamas"."""
+    left = head
+    for child in head.lefts:
+        if child.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "quantmod", "npadvmod"):
+            left = child.left_edge if child.left_edge.i < left.i else child
+            break
+    right = head
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.right_edge.i - head.i < MAX_PHRASE_TOKENS:
+            right = child.right_edge
+        elif child.dep_ in ("compound", "flat", "appos") and child.i == right.i + 1:
+            right = child
+    ent = name_span(head)
+    if ent is not None:
+        left = min(left, ent[0], key=lambda t: t.i)
+        right = max(right, ent[-1], key=lambda t: t.i)
+    while left.i < right.i and left.dep_ in ("det", "predet", "punct", "case"):
+        left = head.doc[left.i + 1]
+    while right.i > left.i and (right.dep_ in ("case", "punct") or right.tag_ == "POS"):
+        right = head.doc[right.i - 1]
+    return head.doc[left.i: right.i + 1]

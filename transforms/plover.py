@@ -1,0 +1,32 @@
+"""PLOVER reference data: quad classes, the CAMEO codes of each type and mode, and the trigger lexicon.
+
+Both tables ship in transforms/data/ so the pipeline never reads the corpus at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@functools.cache
+def plover_table() -> dict:
+    return json.loads((DATA_DIR / "plover.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def lexicon() -> dict:
+    return json.loads((DATA_DIR / "event_lexicon.json").read_text(encoding="utf-8"))
+
+
+def quad_class(event_type: str) -> str:
+    return plover_table()["quad_class"][event_type]
+
+
+def cameo_root(event_type: str, mode: str | None) -> str:
+    """The two-digit CAMEO root of the type and mode (the type's default code when the mode has none)."""
+    codes = plover_table()["cameo_code"][event_type]
+    return codes.get(mode or "", codes[""])[:2]
