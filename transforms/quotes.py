@@ -1,15 +1,533 @@
-"""Quote attribution over a spaCy Doc (first cut; issue 3 replaces the internals, not the contract).
+"""Quote attribution over a spaCy Doc: who said what, with the cue, the speaker mention and the resolved name.
 
 Contract: `attribute(doc) -> (quotes, sources)`, two lists of dicts.
 - quote keys: text, char_start, char_end, quote_type, cue, cue_char_start, cue_char_end, speaker, speaker_mention,
   speaker_char_start, speaker_char_end, entity_key, confidence. Offsets index `doc.text`; text == doc.text[s:e].
 - source keys: name, kind, role, affiliation, entity_key, mention_count, quote_count, char_start, char_end.
+
+How it works (every step is linear in the tokens; spaCy's parse does the heavy lifting):
+1. Quotation spans are paired per paragraph from the marks in the text (curly or straight double marks; single
+   marks only ever appear nested, so they stay inside). A paragraph that opens a mark and never closes it
+   continues into the next paragraph: a multi-paragraph quote, one row per paragraph, one speaker.
+2. Cues are reporting verbs of `cues.SPEECH_VERBS` outside quotations, and "according to". A cue's speaker is
+   its subject (or the subject of the verb it hangs from: "..., saying", "and added"), or the agent of a passive.
+3. Reported content: the cue's clausal complement (indirect; mixed when it holds a quotation), a quotation inside
+   the cue's phrase ("described X as "..."": partial), the rest of the sentence for "according to X".
+4. Remaining quotations take the cue of their own sentence (before, after or between two halves of a quote);
+   a quoted paragraph with no cue continues the previous speaker (floating).
+5. Speakers resolve in reading order (speakers.py), since a pronoun's best antecedent is often the previous speaker.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from transforms import speakers
+from transforms.cues import CUE_PARTICLES, SPEECH_NOUNS, SPEECH_VERBS, WEAK_VERBS
+from transforms.entities import entity_key
+
+OPENING_MARKS = frozenset("“„«")
+CLOSING_MARKS = frozenset("”»")
+STRAIGHT_MARK = '"'
+TWO_APOSTROPHES = "''"
+QUOTE_CHARS = "\"“”„«»'‘’"
+SENTENCE_END = frozenset(".?!")
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Verbs whose object (not only a clause) is what was said: "criticised Kiev's push", "denied the report".
+OBJECT_CONTENT_VERBS = frozenset("criticize criticise accuse praise deny confirm announce reveal describe dismiss "
+                                 "predict promise pledge vow call".split())
+# Verbs that report with an infinitive ("urged Congress to act", "promised to build").
+XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
+RELATIVE_PRONOUNS = frozenset("who that which".split())
+MIN_FLOATING_WORDS = 4
+# Window (tokens) searched for a direct quote's cue on either side, within its sentence.
+CUE_WINDOW = 30
+
+# Precision of each rule on PolNeAR train (bench/eval_quotes.py --by-rule): the quote's confidence.
+RULE_PRECISION = {
+    "direct_cue_after": 0.97,
+    "direct_cue_before": 0.95,
+    "direct_multi_paragraph": 0.9,
+    "direct_floating": 0.85,
+    "partial": 0.9,
+    "mixed": 0.93,
+    "indirect_clause": 0.9,
+    "indirect_parenthetical": 0.85,
+    "indirect_object": 0.75,
+    "according_to": 0.9,
+}
+
+
+@dataclass
+class QuotationSpan:
+    start: int
+    end: int
+    paragraph: int
+    continues: bool = False  # opened and not closed before the paragraph ended
+    continued: bool = False  # the previous paragraph's quotation runs on into this one
+    consumed: bool = False
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    verb: Token | None
+    speaker_head: Token | None
+
+
+@dataclass
+class Attribution:
+    start: int
+    end: int
+    quote_type: str
+    rule: str
+    cue: Cue | None
+    inherits: bool = False  # floating / continued quote: the speaker is the previous one
+    chain: int | None = None
+    speaker: speakers.Speaker | None = None
+    mention: tuple[int, int] | None = None
 
 
 def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
-    return [], []
+    attributions, index = find_attributions(doc)
+    quotes = [_quote_row(doc, a) for a in attributions if a.speaker is not None]
+    return quotes, _source_rows(attributions, index)
+
+
+def find_attributions(doc: Doc) -> tuple[list[Attribution], speakers.DocumentIndex]:
+    """All attributions in reading order with resolved speakers (each keeps its rule, for evaluation)."""
+    text = doc.text
+    paragraph_starts = _paragraph_starts(text)
+    quotations = find_quotation_spans(text, paragraph_starts)
+    inside = _tokens_inside_quotes(doc, quotations)
+    cues = [c for c in _find_cues(doc, inside) if c.speaker_head is not None]
+    attributions = _reported_content(doc, cues, quotations, inside)
+    attributions += _direct_quotes(doc, cues, quotations, inside, paragraph_starts)
+    attributions.sort(key=lambda a: (a.start, -a.end))
+    index = speakers.build_index(doc)
+    _resolve_speakers(attributions, index, paragraph_starts)
+    return attributions, index
+
+
+# --- 1. quotation marks ------------------------------------------------------------------------------------------
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
+
+
+def find_quotation_spans(text: str, paragraph_starts: list[int]) -> list[QuotationSpan]:
+    """Paired quotation marks per paragraph, marks included; unclosed quotes run to the paragraph's end."""
+    spans: list[QuotationSpan] = []
+    previous_continues = False
+    for number, start in enumerate(paragraph_starts):
+        end = paragraph_starts[number + 1] - 1 if number + 1 < len(paragraph_starts) else len(text)
+        opened = None
+        for position, width, kind in _marks(text, start, end):
+            if opened is None and kind != "close":
+                opened = position
+            elif opened is not None and kind != "open":
+                spans.append(QuotationSpan(opened, position + width, number))
+                opened = None
+            elif opened is not None:
+                opened = position  # a mark reopened without closing: the earlier one was a stray
+        paragraph_text_end = len(text[start:end].rstrip()) + start
+        if opened is not None and paragraph_text_end - opened > 2:
+            spans.append(QuotationSpan(opened, paragraph_text_end, number, continues=True))
+        here = [s for s in spans if s.paragraph == number]
+        if here:
+            here[0].continued = previous_continues and here[0].start == start + len(text[start:end]) - len(
+                text[start:end].lstrip())
+        previous_continues = bool(here) and here[-1].continues
+    return spans
+
+
+def _marks(text: str, start: int, end: int):
+    """(position, width, kind) of the double quotation marks in text[start:end]; kind is open, close or either."""
+    position = start
+    while position < end:
+        char = text[position]
+        if char in OPENING_MARKS:
+            yield position, 1, "open"
+        elif char in CLOSING_MARKS:
+            yield position, 1, "close"
+        elif char == STRAIGHT_MARK:
+            yield position, 1, "either"
+        elif text.startswith(TWO_APOSTROPHES, position):  # the NYT archive's double mark
+            yield position, 2, "either"
+            position += 1
+        position += 1
+
+
+def _inner(text: str, quotation: QuotationSpan) -> str:
+    return text[quotation.start : quotation.end].strip(QUOTE_CHARS + " ")
+
+
+def _tokens_inside_quotes(doc: Doc, quotations: list[QuotationSpan]) -> list[int]:
+    """For every token, the index of the quotation it lies in, or -1 (marks themselves count as inside)."""
+    inside = [-1] * len(doc)
+    starts = [q.start for q in quotations]
+    for token in doc:
+        index = bisect.bisect_right(starts, token.idx) - 1
+        if index >= 0 and token.idx < quotations[index].end:
+            inside[token.i] = index
+    return inside
+
+
+# --- 2. cues and speakers ----------------------------------------------------------------------------------------
+
+
+def _find_cues(doc: Doc, inside: list[int]) -> list[Cue]:
+    cues = []
+    for token in doc:
+        if inside[token.i] >= 0:
+            continue
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            to = doc[token.i + 1]
+            objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+            cues.append(Cue(token.idx, to.idx + len(to), None, objects[0] if objects else None))
+        elif token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX") and token.dep_ != "amod":
+            cues.append(Cue(*_cue_span(token), token, _speaker_head(token, inside)))
+    return cues
+
+
+def _cue_span(verb: Token) -> tuple[int, int]:
+    """The verb with its particle ("pointed out"); a reporting noun phrase after it ("said in a statement")."""
+    end_token = verb
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.lower_ in CUE_PARTICLES:
+            end_token = child
+        elif child.dep_ == "prep" and child.i == end_token.i + 1:
+            noun = next((t for t in child.children if t.dep_ == "pobj"), None)
+            if noun is not None and noun.lemma_.lower() in SPEECH_NOUNS:
+                end_token = noun
+    return verb.idx, end_token.idx + len(end_token)
+
+
+def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
+    """The subject of a reporting verb, climbing from "..., saying"/"and added" to the governing verb's subject."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
+        elif subject is not None and subject.dep_ == "nsubjpass":
+            return None  # "he was told": the subject heard it
+        if subject is not None:
+            if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                subject = verb.head
+            if subject.lower_ in ("it", "there", "this", "that") or inside[subject.i] >= 0:
+                return None
+            return _through_speech_noun(subject)
+        if verb.dep_ not in ("advcl", "conj", "xcomp") or verb.head == verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _through_speech_noun(subject: Token) -> Token:
+    """"A statement from the White House said" -> the White House."""
+    if subject.lemma_.lower() not in SPEECH_NOUNS:
+        return subject
+    for prep in subject.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+            return next((t for t in prep.children if t.dep_ == "pobj"), subject)
+    return subject
+
+
+# --- 3. reported content from the cue ----------------------------------------------------------------------------
+
+
+def _reported_content(doc: Doc, cues: list[Cue], quotations: list[QuotationSpan], inside: list[int]) -> list[Attribution]:
+    found = []
+    for cue in cues:
+        attribution = _according_to(doc, cue) if cue.verb is None else _verb_content(doc, cue, quotations, inside)
+        if attribution is not None:
+            found.append(attribution)
+    return found
+
+
+def _according_to(doc: Doc, cue: Cue) -> Attribution | None:
+    """"According to X, ..." / "..., according to X": the sentence without the according-to phrase."""
+    according = doc.char_span(cue.start, cue.end, alignment_mode="expand")[0]
+    sentence = according.sent
+    phrase_end = max(according.right_edge.i, cue.speaker_head.right_edge.i) + 1
+    before = _trimmed(doc, sentence.start, according.i)
+    after = _trimmed(doc, phrase_end, sentence.end)
+    content = max((s for s in (before, after) if s), key=lambda s: s[1] - s[0], default=None)
+    if content is None or content[1] - content[0] < 12:
+        return None
+    return Attribution(*content, _content_type(doc, *content), "according_to", cue)
+
+
+def _verb_content(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[int]) -> Attribution | None:
+    verb = cue.verb
+    lemma = verb.lemma_.lower()
+    complement = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i > verb.i), None)
+    if complement is None:
+        complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if complement is None and lemma in XCOMP_CONTENT_VERBS:
+        complement = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+    if complement is not None:
+        span = _trimmed(doc, complement.left_edge.i, complement.right_edge.i + 1)
+        return _clause_attribution(doc, cue, span, quotations, inside, "indirect_clause")
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+        return _parenthetical(doc, cue, quotations, inside)
+    partial = _partial(doc, cue, quotations, inside)
+    if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
+        return partial
+    objects = [c for c in verb.rights if c.dep_ in ("dobj", "prep", "oprd", "advcl", "xcomp") and c.i > verb.i]
+    if not objects or lemma == "call" and not any(c.dep_ == "oprd" or c.lower_ in ("for", "on") for c in objects):
+        return None
+    span = _trimmed(doc, objects[0].left_edge.i, max(c.right_edge.i for c in objects) + 1)
+    return _clause_attribution(doc, cue, span, quotations, inside, "indirect_object")
+
+
+def _parenthetical(doc: Doc, cue: Cue, quotations, inside) -> Attribution | None:
+    """"The plan, he said, is dead" / "The plan is dead, he added": the governing clause minus the cue clause."""
+    verb = cue.verb
+    head = verb.head
+    before = _trimmed(doc, head.left_edge.i, verb.left_edge.i)
+    after = _trimmed(doc, verb.right_edge.i + 1, head.right_edge.i + 1)
+    spans = [s for s in (before, after) if s]
+    if not spans:
+        return None
+    span = (spans[0][0], spans[-1][1])
+    return _clause_attribution(doc, cue, span, quotations, inside, "indirect_parenthetical")
+
+
+def _clause_attribution(doc, cue, span, quotations, inside, rule) -> Attribution | None:
+    """An indirect or mixed quote for a reported clause; a clause that is all quotation is left to step 4."""
+    if span is None or span[1] - span[0] < 8 or _crosses_paragraph(doc.text, *span):
+        return None
+    held = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
+    quoted_chars = sum(q.end - q.start for q in held)
+    overlapping = [q for q in quotations if q.start < span[1] and span[0] < q.end and q not in held]
+    if overlapping or quoted_chars >= 0.6 * (span[1] - span[0]):
+        return None
+    for quotation in held:
+        quotation.consumed = True
+    if held:
+        return Attribution(*span, "mixed", "mixed", cue)
+    return Attribution(*span, "indirect", rule, cue)
+
+
+def _partial(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[int]) -> Attribution | None:
+    """Quoted fragments inside the cue verb's own phrase ("described the guarantees as "a springboard"")."""
+    verb = cue.verb
+    subject = cue.speaker_head
+    held = sorted({
+        inside[t.i] for t in verb.subtree
+        if inside[t.i] >= 0 and (subject is None or not (subject.left_edge.i <= t.i <= subject.right_edge.i))
+    })
+    fragments = [quotations[i] for i in held if not quotations[i].consumed]
+    if not fragments or not all(_embedded(doc.text, q) for q in fragments):
+        return None
+    for quotation in fragments:
+        quotation.consumed = True
+    return Attribution(fragments[0].start, fragments[-1].end, "partial", "partial", cue)
+
+
+def _embedded(text: str, quotation: QuotationSpan) -> bool:
+    """A quotation that continues the author's phrase: no colon or comma before it, lowercase or short inside."""
+    before = text[: quotation.start].rstrip()[-1:]
+    inner = _inner(text, quotation)
+    return before not in (":", ",", "") and (inner[:1].islower() or len(inner.split()) <= 4)
+
+
+def _content_type(doc: Doc, start: int, end: int) -> str:
+    text = doc.text[start:end]
+    return "mixed" if any(c in OPENING_MARKS or c == STRAIGHT_MARK for c in text) or TWO_APOSTROPHES in text else "indirect"
+
+
+def _trimmed(doc: Doc, start_token: int, end_token: int) -> tuple[int, int] | None:
+    """Character span of tokens [start, end) without the punctuation and spaces at its edges (marks stay)."""
+    while start_token < end_token and _edge_noise(doc[start_token]):
+        start_token += 1
+    while end_token > start_token and _edge_noise(doc[end_token - 1]):
+        end_token -= 1
+    if end_token <= start_token:
+        return None
+    last = doc[end_token - 1]
+    return doc[start_token].idx, last.idx + len(last.text)
+
+
+def _edge_noise(token: Token) -> bool:
+    return token.is_space or token.is_punct and not any(c in QUOTE_CHARS for c in token.text)
+
+
+def _crosses_paragraph(text: str, start: int, end: int) -> bool:
+    return "\n" in text[start:end]
+
+
+# --- 4. direct quotes --------------------------------------------------------------------------------------------
+
+
+def _direct_quotes(doc, cues, quotations, inside, paragraph_starts) -> list[Attribution]:
+    cue_at = {doc.char_span(c.start, c.end, alignment_mode="expand")[0].i: c for c in cues}
+    found = []
+    chain = 0
+    for number, quotation in enumerate(quotations):
+        if quotation.consumed:
+            continue
+        if not quotation.continued:
+            chain += 1
+        cue, rule = _cue_for_quote(doc, quotation, number, quotations, inside, cue_at)
+        standalone = _standalone(doc.text, quotation, paragraph_starts)
+        words = len(doc.text[quotation.start : quotation.end].split())
+        if cue is not None and (standalone or rule == "direct_cue_after" and _ends_sentence(doc.text, quotation)):
+            found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
+        elif quotation.continued and found and found[-1].chain == chain:
+            found.append(Attribution(quotation.start, quotation.end, "direct", "direct_multi_paragraph", None,
+                                     inherits=True, chain=chain))
+        elif standalone and words >= MIN_FLOATING_WORDS and _opens_sentence(doc.text, quotation, paragraph_starts):
+            found.append(Attribution(quotation.start, quotation.end, "direct", "direct_floating", None,
+                                     inherits=True, chain=chain))
+    _share_chain_cues(found)
+    return found
+
+
+def _cue_for_quote(doc, quotation, number, quotations, inside, cue_at) -> tuple[Cue | None, str]:
+    """The cue in the quote's own sentence: right after it ("...," he said), else right before (He said: "...")."""
+    first = doc.char_span(quotation.start, quotation.end, alignment_mode="expand")
+    if first is None or not len(first):
+        return None, ""
+    before_text = doc.text[: quotation.start].rstrip()
+    after_cue = _scan(doc, first.end, +1, inside, cue_at)
+    before_cue = _scan(doc, first.start - 1, -1, inside, cue_at)
+    if before_cue is not None and before_text[-1:] in (":", ","):
+        return before_cue, "direct_cue_before"
+    if after_cue is not None:
+        return after_cue, "direct_cue_after"
+    if before_cue is not None:
+        return before_cue, "direct_cue_before"
+    return None, ""
+
+
+def _scan(doc: Doc, position: int, step: int, inside: list[int], cue_at: dict[int, Cue]) -> Cue | None:
+    """The nearest cue from position in one direction, stopping at a sentence end, another quote or a paragraph."""
+    for _ in range(CUE_WINDOW):
+        if position < 0 or position >= len(doc):
+            return None
+        token = doc[position]
+        if inside[position] >= 0 or "\n" in token.text:
+            return None
+        if step > 0 and token.text in SENTENCE_END or step < 0 and token.text in SENTENCE_END:
+            return None
+        if position in cue_at:
+            return cue_at[position]
+        position += step
+    return None
+
+
+def _standalone(text: str, quotation: QuotationSpan, paragraph_starts: list[int]) -> bool:
+    """A quotation that is a sentence of its own, not a phrase in the author's sentence."""
+    before = text[: quotation.start].rstrip(" \t")
+    inner = _inner(text, quotation)
+    return before[-1:] in ("", "\n", ":", ",", ".", "?", "!", "—", "(") or inner[:1].isupper() and len(inner.split()) > 3
+
+
+def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
+    """"...," he said / "...?" she asked: the quoted words end with their own punctuation."""
+    inner = text[quotation.start : quotation.end].rstrip(QUOTE_CHARS + " ")
+    return inner[-1:] in (",", ".", "?", "!", "—", "-") or text[quotation.end : quotation.end + 1] == ","
+
+
+def _opens_sentence(text: str, quotation: QuotationSpan, paragraph_starts: list[int]) -> bool:
+    before = text[: quotation.start].rstrip(" \t")
+    return before[-1:] in ("", "\n", ".", "?", "!")
+
+
+def _share_chain_cues(found: list[Attribution]) -> None:
+    """A multi-paragraph quote whose cue comes late ("...," she said, in its last paragraph) gives it to all."""
+    by_chain: dict[int, Cue] = {}
+    for attribution in found:
+        if attribution.cue is not None:
+            by_chain.setdefault(attribution.chain, attribution.cue)
+    for attribution in found:
+        if attribution.cue is None and attribution.chain in by_chain and attribution.rule == "direct_multi_paragraph":
+            attribution.cue = by_chain[attribution.chain]
+            attribution.inherits = False
+
+
+# --- 5. speakers in reading order -------------------------------------------------------------------------------
+
+
+def _resolve_speakers(attributions: list[Attribution], index: speakers.DocumentIndex, paragraph_starts) -> None:
+    previous: Attribution | None = None
+    for attribution in attributions:
+        if attribution.inherits:
+            paragraph = bisect.bisect_right(paragraph_starts, attribution.start)
+            if previous is not None and paragraph - bisect.bisect_right(paragraph_starts, previous.start) <= 2:
+                attribution.speaker, attribution.mention = previous.speaker, previous.mention
+            continue
+        head = attribution.cue.speaker_head
+        via_report = attribution.cue.verb is not None and attribution.cue.verb.lemma_ == "report"
+        attribution.speaker = speakers.resolve(head, index, previous.speaker if previous else None, via_report)
+        mention = speakers.speaker_span(head)
+        attribution.mention = (mention.start_char, mention.end_char)
+        previous = attribution
+
+
+# --- rows --------------------------------------------------------------------------------------------------------
+
+
+def _quote_row(doc: Doc, attribution: Attribution) -> dict:
+    text = doc.text
+    cue = attribution.cue
+    mention = attribution.mention or (None, None)
+    return {
+        "text": text[attribution.start : attribution.end],
+        "char_start": attribution.start,
+        "char_end": attribution.end,
+        "quote_type": attribution.quote_type,
+        "cue": text[cue.start : cue.end] if cue else None,
+        "cue_char_start": cue.start if cue else None,
+        "cue_char_end": cue.end if cue else None,
+        "speaker": attribution.speaker.name,
+        "speaker_mention": text[mention[0] : mention[1]] if mention[0] is not None else None,
+        "speaker_char_start": mention[0],
+        "speaker_char_end": mention[1],
+        "entity_key": attribution.speaker.key,
+        "confidence": RULE_PRECISION[attribution.rule],
+    }
+
+
+def _source_rows(attributions: list[Attribution], index: speakers.DocumentIndex) -> list[dict]:
+    """One row per distinct speaker, plus every person the article names (quote_count 0 if never quoted)."""
+    rows: dict[str, dict] = {}
+    for attribution in attributions:
+        speaker = attribution.speaker
+        if speaker is None:
+            continue
+        row = rows.setdefault(speaker.key, _source_row(speaker, index, attribution.mention))
+        row["quote_count"] += 1
+        if speaker.kind != "person":
+            row["mention_count"] += 1
+    for full in index.mention_counts:
+        rows.setdefault(entity_key(full), _source_row(speakers.person(full, index), index, None))
+    return list(rows.values())
+
+
+def _source_row(speaker: speakers.Speaker, index: speakers.DocumentIndex, mention) -> dict:
+    first = index.first_mentions.get(speaker.name) or mention or (None, None)
+    return {
+        "name": speaker.name,
+        "kind": speaker.kind,
+        "role": speaker.role,
+        "affiliation": speaker.affiliation,
+        "entity_key": speaker.key,
+        "mention_count": index.mention_counts.get(speaker.name, 0),
+        "quote_count": 0,
+        "char_start": first[0],
+        "char_end": first[1],
+    }

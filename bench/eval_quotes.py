@@ -1,0 +1,294 @@
+"""Quote attribution scored against PolNeAR gold (`python -m bench.eval_quotes --gold DIR`).
+
+Protocol (the one issue 3 fixes, so figures compare with published extractors):
+- Gold: per article one annotator (the alphabetically first `.ann` file of the article), and of its attributions the
+  "quote-like" ones: the cue is a speech/communication cue (`SPEECH_CUE_WORDS`, `SPEECH_CUE_PHRASES` below) or the
+  content holds a quotation mark. Cues of thought, belief, intention or evidence ("think", "wants", "shows",
+  "believe", "poll found") are not speech and their attributions count only when their content is quoted.
+- A gold attribution is *found* when the union of predicted quote spans covers >= 50 % of its content characters.
+- A prediction is *right* when >= 50 % of its characters lie inside the content of one gold attribution
+  (any attribution, quote-like or not: reported thought is still attributed material, not a false quote).
+- Speaker: for each found gold attribution that has a source span, the prediction overlapping its content most
+  is right when its speaker mention overlaps the source span, or its resolved name shares a capitalised word
+  with the source text.
+- Extraction runs on the raw file text, since the gold offsets index it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transforms.nlp import load_pipeline
+from transforms.quotes import attribute
+
+THRESHOLD = 0.5
+QUOTE_MARKS = frozenset('"“”„«»')
+
+# Communication verbs (every inflection is listed so that the gold filter needs no model) and phrases.
+SPEECH_CUE_LEMMAS = {
+    "say": "say says said saying",
+    "tell": "tell tells told telling",
+    "add": "add adds added adding",
+    "write": "write writes wrote written writing",
+    "ask": "ask asks asked asking",
+    "note": "note notes noted noting",
+    "report": "report reports reported reporting",
+    "announce": "announce announces announced announcing",
+    "argue": "argue argues argued arguing",
+    "describe": "describe describes described describing",
+    "tweet": "tweet tweets tweeted tweeting",
+    "post": "post posts posted posting",
+    "explain": "explain explains explained explaining",
+    "declare": "declare declares declared declaring",
+    "claim": "claim claims claimed claiming",
+    "state": "state states stated stating",
+    "insist": "insist insists insisted insisting",
+    "warn": "warn warns warned warning",
+    "promise": "promise promises promised promising",
+    "pledge": "pledge pledges pledged pledging",
+    "vow": "vow vows vowed vowing",
+    "reply": "reply replies replied replying",
+    "respond": "respond responds responded responding",
+    "answer": "answer answers answered answering",
+    "acknowledge": "acknowledge acknowledges acknowledged acknowledging",
+    "admit": "admit admits admitted admitting",
+    "concede": "concede concedes conceded conceding",
+    "deny": "deny denies denied denying",
+    "confirm": "confirm confirms confirmed confirming",
+    "reveal": "reveal reveals revealed revealing",
+    "recall": "recall recalls recalled recalling",
+    "predict": "predict predicts predicted predicting",
+    "suggest": "suggest suggests suggested suggesting",
+    "urge": "urge urges urged urging",
+    "call": "call calls called calling",
+    "accuse": "accuse accuses accused accusing",
+    "criticize": "criticize criticizes criticized criticizing criticise criticises criticised criticising",
+    "praise": "praise praises praised praising",
+    "complain": "complain complains complained complaining",
+    "boast": "boast boasts boasted boasting",
+    "joke": "joke jokes joked joking",
+    "quip": "quip quips quipped quipping",
+    "mention": "mention mentions mentioned mentioning",
+    "comment": "comment comments commented commenting",
+    "remark": "remark remarks remarked remarking",
+    "repeat": "repeat repeats repeated repeating",
+    "emphasize": "emphasize emphasizes emphasized emphasizing emphasise emphasised",
+    "stress": "stress stresses stressed stressing",
+    "assert": "assert asserts asserted asserting",
+    "contend": "contend contends contended contending",
+    "maintain": "maintain maintains maintained maintaining",
+    "allege": "allege alleges alleged alleging",
+    "testify": "testify testifies testified testifying",
+    "continue": "continue continues continued continuing",
+    "cite": "cite cites cited citing",
+    "quote": "quote quotes quoted quoting",
+    "read": "read reads",
+    "shout": "shout shouts shouted shouting",
+    "yell": "yell yells yelled yelling",
+    "scream": "scream screams screamed screaming",
+    "announcement": "announcement announcements",
+    "statement": "statement statements",
+    "interview": "interview interviews interviewed",
+    "according": "according",
+}
+SPEECH_CUE_WORDS = frozenset(w for forms in SPEECH_CUE_LEMMAS.values() for w in forms.split())
+SPEECH_CUE_PHRASES = ("point out", "pointed out", "points out", "pointing out", "went on", "goes on")
+
+
+@dataclass
+class GoldAttribution:
+    content: list[tuple[int, int]]
+    source: list[tuple[int, int]]
+    cue: str
+    source_text: str
+    quote_like: bool = False
+
+
+@dataclass
+class ArticleResult:
+    name: str
+    text: str
+    gold: list[GoldAttribution]
+    predictions: list[dict] = field(default_factory=list)
+
+
+def is_speech_cue(cue: str) -> bool:
+    text = cue.lower()
+    words = re.findall(r"[a-z]+", text)
+    return any(w in SPEECH_CUE_WORDS for w in words) or any(p in text for p in SPEECH_CUE_PHRASES)
+
+
+def parse_ann(path: Path, text: str) -> list[GoldAttribution]:
+    """BRAT standoff: T lines are spans (possibly discontinuous, "s e;s e"), E lines tie them into attributions."""
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, _, ranges = parts[1].partition(" ")
+            offsets = [tuple(int(x) for x in r.split()) for r in ranges.split(";")]
+            spans[parts[0]] = (label, offsets)
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(parts[1].split())
+    attributions = []
+    for args in events:
+        roles: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for arg in args[1:]:
+            role, _, ref = arg.partition(":")
+            if ref in spans:
+                roles[role.rstrip("0123456789")].extend(spans[ref][1])
+        if not roles["Content"]:
+            continue
+        cue = " ".join(text[s:e] for s, e in roles["Cue"])
+        content_text = "".join(text[s:e] for s, e in roles["Content"])
+        attribution = GoldAttribution(
+            content=roles["Content"], source=roles["Source"], cue=cue,
+            source_text=" ".join(text[s:e] for s, e in roles["Source"]),
+        )
+        attribution.quote_like = is_speech_cue(cue) or any(ch in QUOTE_MARKS for ch in content_text)
+        attributions.append(attribution)
+    return attributions
+
+
+def gold_articles(gold_dir: Path, limit: int | None = None) -> list[tuple[str, str, list[GoldAttribution]]]:
+    """(name, raw text, attributions) per article, one annotator each (the first .ann in sorted order)."""
+    articles = []
+    for text_path in sorted((gold_dir / "text").glob("*.txt")):
+        anns = sorted((gold_dir / "attributions").glob(text_path.stem + "_*.ann"))
+        if not anns:
+            continue
+        text = text_path.read_text(encoding="utf-8")
+        articles.append((text_path.stem, text, parse_ann(anns[0], text)))
+        if limit and len(articles) >= limit:
+            break
+    return articles
+
+
+def _covered(spans: list[tuple[int, int]], cover: set[int]) -> float:
+    total = sum(e - s for s, e in spans)
+    return sum(1 for s, e in spans for i in range(s, e) if i in cover) / total if total else 0.0
+
+
+def _chars(spans) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+def _speaker_right(prediction: dict, gold: GoldAttribution) -> bool:
+    start, end = prediction.get("speaker_char_start"), prediction.get("speaker_char_end")
+    if start is not None and any(start < e and s < end for s, e in gold.source):
+        return True
+    capitalised = set(re.findall(r"\b[A-Z][\w'’-]+", prediction.get("speaker") or ""))
+    return bool(capitalised & set(re.findall(r"\b[A-Z][\w'’-]+", gold.source_text)))
+
+
+def score(articles: list[ArticleResult]) -> dict:
+    counts = Counter()
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    misses = []
+    for article in articles:
+        gold = [g for g in article.gold if g.quote_like]
+        all_content = [_chars(g.content) for g in article.gold]
+        predicted_chars = _chars((p["char_start"], p["char_end"]) for p in article.predictions)
+        for p in article.predictions:
+            pchars = range(p["char_start"], p["char_end"])
+            right = any(sum(1 for i in pchars if i in c) >= THRESHOLD * len(pchars) for c in all_content)
+            counts["predicted"] += 1
+            counts["correct"] += right
+            by_type[p["quote_type"]]["predicted"] += 1
+            by_type[p["quote_type"]]["correct"] += right
+        for g in gold:
+            coverage = _covered(g.content, predicted_chars)
+            counts["gold"] += 1
+            if coverage < THRESHOLD:
+                misses.append((sum(e - s for s, e in g.content), article, g, coverage))
+                continue
+            counts["found"] += 1
+            best = max(article.predictions, key=lambda p: _overlap(p, g.content))
+            by_type[best["quote_type"]]["found"] += 1
+            if g.source:
+                counts["speaker_total"] += 1
+                counts["speaker_right"] += _speaker_right(best, g)
+    precision = counts["correct"] / counts["predicted"] if counts["predicted"] else 0.0
+    recall = counts["found"] / counts["gold"] if counts["gold"] else 0.0
+    misses.sort(key=lambda m: -m[0])
+    return {
+        "articles": len(articles),
+        "counts": dict(counts),
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "speaker_accuracy": counts["speaker_right"] / counts["speaker_total"] if counts["speaker_total"] else 0.0,
+        "by_type": {t: dict(c) for t, c in sorted(by_type.items())},
+        "worst_misses": [
+            {"article": article.name, "cue": g.cue, "source": g.source_text, "coverage": round(cov, 2),
+             "content": " … ".join(article.text[s:e] for s, e in g.content).replace("\n", " ")[:160]}
+            for _, article, g, cov in misses[:25]
+        ],
+    }
+
+
+def _overlap(prediction: dict, spans: list[tuple[int, int]]) -> int:
+    return sum(max(0, min(e, prediction["char_end"]) - max(s, prediction["char_start"])) for s, e in spans)
+
+
+def evaluate_quotes(gold_dir: Path, limit: int | None = None) -> dict:
+    """Run the real extraction over a PolNeAR folder and score it; also times spaCy and attribute() apart."""
+    nlp = load_pipeline()
+    loaded = gold_articles(Path(gold_dir), limit)
+    start = time.perf_counter()
+    docs = list(nlp.pipe((text for _, text, _ in loaded), batch_size=32))
+    spacy_seconds = time.perf_counter() - start
+    results = []
+    start = time.perf_counter()
+    for (name, text, gold), doc in zip(loaded, docs):
+        quotes, _ = attribute(doc)
+        results.append(ArticleResult(name, text, gold, quotes))
+    attribute_seconds = time.perf_counter() - start
+    result = score(results)
+    n = len(loaded)
+    result["throughput"] = {
+        "spacy_articles_per_s": n / spacy_seconds if spacy_seconds else 0.0,
+        "attribute_articles_per_s": n / attribute_seconds if attribute_seconds else 0.0,
+        "pipeline_ratio": spacy_seconds / (spacy_seconds + attribute_seconds) if spacy_seconds else 0.0,
+    }
+    return result
+
+
+def format_report(result: dict) -> str:
+    c, t = result["counts"], result["throughput"]
+    lines = [
+        f"articles {result['articles']}  gold quote-like {c.get('gold', 0)}  predicted {c.get('predicted', 0)}",
+        f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
+        f"speaker accuracy {result['speaker_accuracy']:.3f} ({c.get('speaker_right', 0)}/{c.get('speaker_total', 0)})",
+        "per predicted type (precision = correct/predicted; found = gold attributions best matched by that type):",
+    ]
+    for quote_type, tc in result["by_type"].items():
+        predicted = tc.get("predicted", 0)
+        precision = tc.get("correct", 0) / predicted if predicted else 0.0
+        lines.append(f"  {quote_type:9} predicted {predicted:5}  precision {precision:.3f}  found {tc.get('found', 0)}")
+    lines.append(
+        f"throughput: spaCy alone {t['spacy_articles_per_s']:.1f} articles/s, attribute() alone "
+        f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} of spaCy speed"
+    )
+    lines.append("worst misses (longest gold contents not found):")
+    for miss in result["worst_misses"]:
+        lines.append(f"  [{miss['article'][:40]}] cue={miss['cue']!r} source={miss['source']!r} "
+                     f"cov={miss['coverage']}: {miss['content']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, required=True, help="a PolNeAR folder with text/ and attributions/")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
+    args = parser.parse_args()
+    print(format_report(evaluate_quotes(args.gold, args.limit)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The reporting-cue lexicon: the verbs, phrases and nouns that introduce reported speech in news.
+
+One place for the lexicon, so the rules in quotes.py and the documentation agree. Verbs are lemmas (spaCy's
+lemmatizer gives them); each maps to the complement it typically takes, which decides how content is found.
+"""
+
+from __future__ import annotations
+
+# Verbs of saying. Thought, belief and intention verbs ("think", "want", "hope") are deliberately absent: the
+# tables hold what people said, not what they are reported to believe.
+SPEECH_VERBS = frozenset(
+    """
+    say tell add write note report announce argue describe tweet post explain declare claim state insist warn
+    promise pledge vow reply respond answer acknowledge admit concede deny confirm reveal recall predict suggest
+    urge call accuse criticize criticise praise complain boast joke quip mention comment remark repeat emphasize
+    emphasise stress assert contend allege testify continue counter caution lament muse observe proclaim
+    recount retort scoff shout snap yell scream whisper brag concur agree disclose inform assure remind
+    """.split()
+)
+
+# Verbs that only introduce speech when followed by an explicit quotation or clause, never as bare events
+# ("he continued", "they called the police").
+WEAK_VERBS = frozenset("continue call agree post read".split())
+
+# Nouns that head a reporting phrase ("in a statement", "in an interview with CBS") and extend a verb's cue span.
+SPEECH_NOUNS = frozenset(
+    "statement interview remarks comments speech tweet post email letter op-ed conference briefing release "
+    "announcement testimony message".split()
+)
+
+# Multiword cues matched on lowercased token text; the speaker is the object of the last word.
+SOURCE_PHRASES = (("according", "to"),)
+
+# Adverb-particles that belong to the cue ("pointed out", "went on").
+CUE_PARTICLES = frozenset("out on".split())

@@ -1,0 +1,285 @@
+"""Who is speaking: the mention at a cue, and the full name it refers to within the article.
+
+No coreference model is used. A document index is built once (linear in the tokens): person names with their
+first full mention, roles and affiliations from appositives and pre-name titles, each person's gender from
+honorifics, gendered role nouns and the pronouns that follow them, and entity labels reconciled across the
+document (the small model labels later mentions of a name inconsistently; the first full mention decides).
+Pronouns resolve by salience (the previous speaker), then recency among gender-compatible people; role nouns
+("the spokeswoman") resolve to the person introduced with that role, else stay anonymous sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from transforms.entities import HONORIFICS, entity_key
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+GROUP_PRONOUNS = frozenset("they them we it".split())
+FIRST_PERSON = frozenset("i we".split())
+MALE_MARKERS = frozenset("mr mr. sir lord king prince spokesman congressman chairman businessman father son "
+                         "husband brother".split())
+FEMALE_MARKERS = frozenset("mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
+                           "businesswoman mother daughter wife sister".split())
+ORG_LABELS = frozenset("ORG NORP GPE FAC LOC".split())
+# Words that make a proper-noun source a news outlet rather than another organisation.
+OUTLET_WORDS = frozenset(
+    "news times post journal press reuters ap cnn nbc abc cbs fox msnbc politico breitbart bloomberg guardian "
+    "telegraph tribune herald magazine gazette bbc npr axios hill atlantic newsweek examiner wire network radio "
+    "tv television newspaper daily globe chronicle observer reporter review salon slate vox buzzfeed huffington "
+    "tass interfax ria xinhua".split()
+)
+# Common nouns that name a person by role; used to tell an anonymous person from an anonymous group.
+ANONYMOUS_HEADS = frozenset(
+    "official officials source sources aide aides spokesman spokeswoman spokesperson person people adviser "
+    "advisers advisor insider insiders diplomat diplomats staffer staffers member members analyst analysts "
+    "expert experts observer observers critic critics supporter supporters witness witnesses officer officers "
+    "executive executives lawmaker lawmakers strategist strategists operative operatives ally allies".split()
+)
+
+
+@dataclass
+class Speaker:
+    name: str
+    kind: str  # person, organization, outlet, anonymous, other
+    key: str
+    role: str | None = None
+    affiliation: str | None = None
+    gender: str | None = None
+
+
+@dataclass
+class DocumentIndex:
+    """Per-document facts the resolver needs, built in one pass over tokens and entities."""
+
+    full_names: dict[str, str] = field(default_factory=dict)  # lowercased name word -> full name
+    labels: dict[str, str] = field(default_factory=dict)  # lowercased name -> reconciled entity label
+    roles: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # full name -> (role, affiliation)
+    genders: dict[str, str] = field(default_factory=dict)  # full name -> "m" / "f"
+    person_mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, full name), in order
+    mention_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
+    first_mentions: dict[str, tuple[int, int]] = field(default_factory=dict)  # full name -> first (start, end) chars
+    role_holders: dict[str, str] = field(default_factory=dict)  # role head noun -> person introduced with it
+
+
+def strip_titles(words: list[str]) -> list[str]:
+    """Name words without leading titles or possessive endings ("President Donald Trump's" -> Donald Trump)."""
+    words = [re.sub(r"['’]s$", "", w) for w in words]
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return [w for w in words if w]
+
+
+def name_tokens(head: Token) -> list[Token]:
+    """The proper-name tokens ending at head: its left compound/flat PROPN chain, plus head itself."""
+    tokens = [head]
+    for child in reversed(list(head.lefts)):
+        if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN" and child.i == tokens[0].i - 1:
+            tokens.insert(0, child)
+        elif child.i == tokens[0].i - 1 and child.is_punct and child.text == ".":
+            continue
+        else:
+            break
+    return tokens
+
+
+def build_index(doc: Doc) -> DocumentIndex:
+    index = DocumentIndex()
+    _index_names(doc, index)
+    _index_roles(doc, index)
+    _index_genders(doc, index)
+    return index
+
+
+def _index_names(doc: Doc, index: DocumentIndex) -> None:
+    """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
+    for ent in doc.ents:
+        words = strip_titles(ent.text.split())
+        if not words:
+            continue
+        name = " ".join(words)
+        lowered = name.lower()
+        if ent.label_ == "PERSON" and len(words) >= 2 and lowered not in index.labels:
+            index.labels.setdefault(lowered, "PERSON")
+            for word in (words[0], words[-1]):
+                index.full_names.setdefault(word.lower(), name)
+                index.labels.setdefault(word.lower(), "PERSON")
+        else:
+            index.labels.setdefault(lowered, ent.label_)
+    for ent in doc.ents:
+        words = strip_titles(ent.text.split())
+        if not words:
+            continue
+        full = index.full_names.get(" ".join(words).lower()) or index.full_names.get(words[-1].lower())
+        if full is None and ent.label_ == "PERSON":
+            full = index.full_names.setdefault(words[-1].lower(), " ".join(words))
+        if full is None or index.labels.get(full.split()[-1].lower()) != "PERSON":
+            continue
+        index.person_mentions.append((ent.end - 1, full))
+        index.mention_counts[full] = index.mention_counts.get(full, 0) + 1
+        index.first_mentions.setdefault(full, (ent.start_char, ent.end_char))
+
+
+def _index_roles(doc: Doc, index: DocumentIndex) -> None:
+    """Roles from "ministry spokeswoman Maria Zakharova" and "Maria Zakharova, the ministry's spokeswoman"."""
+    for token_index, full in index.person_mentions:
+        head = doc[token_index]
+        role_tokens = [t for t in head.lefts if t.dep_ in ("compound", "amod", "poss", "nmod") and t.pos_ != "PROPN"
+                       or (t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < name_tokens(head)[0].i)]
+        appositives = [t for t in head.rights if t.dep_ == "appos" and t.pos_ == "NOUN"]
+        if appositives:
+            role_span = doc[appositives[0].left_edge.i : appositives[0].i + 1]
+            role_head = appositives[0]
+        elif role_tokens:
+            role_span = doc[role_tokens[0].left_edge.i : name_tokens(head)[0].i]
+            role_head = role_span.root if len(role_span) else None
+        else:
+            continue
+        role_text = " ".join(t.text for t in role_span if t.pos_ != "DET").strip(" ,")
+        if not role_text or full in index.roles:
+            continue
+        affiliation = next((t.text for t in role_span if t.ent_type_ in ("GPE", "NORP", "ORG")), None)
+        index.roles[full] = (role_text, affiliation)
+        if role_head is not None and role_head.pos_ == "NOUN":
+            index.role_holders.setdefault(role_head.lemma_.lower(), full)
+
+
+def _index_genders(doc: Doc, index: DocumentIndex) -> None:
+    """Gender per person from honorifics and role nouns, else from the pronoun that first follows a mention."""
+    votes: dict[str, dict[str, int]] = {}
+    mentions = index.person_mentions
+    for position, (token_index, full) in enumerate(mentions):
+        head = doc[token_index]
+        words = {t.lower_ for t in doc[max(0, head.left_edge.i - 1) : head.i]} | {
+            t.lower_ for t in head.rights if t.dep_ == "appos"
+        } | {t.lower_ for appos in head.rights if appos.dep_ == "appos" for t in appos.subtree}
+        if words & FEMALE_MARKERS:
+            votes.setdefault(full, {"m": 0, "f": 0})["f"] += 3
+        if words & MALE_MARKERS:
+            votes.setdefault(full, {"m": 0, "f": 0})["m"] += 3
+        # The first third-person pronoun after a person who is a sentence subject usually refers to them.
+        if head.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        next_mention = mentions[position + 1][0] if position + 1 < len(mentions) else len(doc)
+        sentence_end = min(head.sent.end + 1 < len(doc) and doc[head.sent.end].sent.end or len(doc), len(doc))
+        for token in doc[head.i + 1 : min(next_mention, sentence_end)]:
+            gender = PERSON_PRONOUNS.get(token.lower_)
+            if gender:
+                votes.setdefault(full, {"m": 0, "f": 0})[gender] += 1
+                break
+    for full, vote in votes.items():
+        if vote["m"] != vote["f"]:
+            index.genders[full] = "m" if vote["m"] > vote["f"] else "f"
+
+
+def speaker_span(head: Token) -> Span:
+    """The mention as written: a name with its titles, or a short noun phrase ("people familiar with the matter")."""
+    doc = head.doc
+    if head.pos_ == "PROPN":
+        tokens = name_tokens(head)
+        start = tokens[0].i
+        for child in reversed(list(head.lefts)):
+            if child.i == start - 1 and child.dep_ == "compound":
+                start = child.i
+        return doc[start : head.i + 1]
+    if head.pos_ == "PRON":
+        return doc[head.i : head.i + 1]
+    end = head.right_edge.i + 1
+    if end - head.left_edge.i > 8 or any(t.is_punct or t.pos_ in ("VERB", "AUX") for t in doc[head.i + 1 : end]):
+        end = head.i + 1
+    start = head.left_edge.i
+    while start < head.i and doc[start].is_punct:
+        start += 1
+    return doc[start:end]
+
+
+def resolve(head: Token, index: DocumentIndex, previous: Speaker | None, via_report: bool = False) -> Speaker:
+    """The source a subject token refers to, using the document index and the previous speaker."""
+    if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS:
+        return _resolve_pronoun(head, index, previous)
+    if head.pos_ == "PROPN":
+        return _resolve_name(head, index, via_report)
+    return _resolve_common_noun(head, index, previous)
+
+
+def person(full: str, index: DocumentIndex) -> Speaker:
+    role, affiliation = index.roles.get(full, (None, None))
+    return Speaker(full, "person", entity_key(full), role, affiliation, index.genders.get(full))
+
+
+def _resolve_pronoun(head: Token, index: DocumentIndex, previous: Speaker | None) -> Speaker:
+    gender = PERSON_PRONOUNS.get(head.lower_)
+    if gender is None:
+        if previous is not None and previous.kind != "person" and head.lower_ in GROUP_PRONOUNS:
+            return previous
+        return _unresolved(head)
+    if previous is not None and previous.kind == "person" and previous.gender in (gender, None):
+        if _mentioned_recently(previous.name, head, index):
+            return previous
+    for token_index, full in reversed(index.person_mentions):
+        if token_index < head.i and index.genders.get(full) in (gender, None):
+            return person(full, index)
+    if previous is not None and previous.kind == "person":
+        return previous
+    return _unresolved(head)
+
+
+def _mentioned_recently(full: str, head: Token, index: DocumentIndex) -> bool:
+    """Whether another compatible person was named after `full` was last named (if so, salience yields)."""
+    gender = PERSON_PRONOUNS.get(head.lower_)
+    for token_index, name in reversed(index.person_mentions):
+        if token_index >= head.i:
+            continue
+        if name == full:
+            return True
+        if index.genders.get(name) in (gender, None) and head.doc[token_index].sent == head.sent:
+            return False
+        if index.genders.get(name) == gender and head.i - token_index < 60:
+            return False
+    return True
+
+
+def _resolve_name(head: Token, index: DocumentIndex, via_report: bool) -> Speaker:
+    words = strip_titles([t.text for t in name_tokens(head)])
+    name = " ".join(words)
+    lowered = name.lower()
+    full = index.full_names.get(lowered) or index.full_names.get(words[-1].lower())
+    label = index.labels.get(lowered) or (head.ent_type_ or None)
+    if full is not None and (label == "PERSON" or label is None or len(words) == 1):
+        return person(full, index)
+    if label in ORG_LABELS or label is None and head.ent_type_ in ORG_LABELS:
+        outlet = via_report or any(w.lower() in OUTLET_WORDS for w in words)
+        return Speaker(name, "outlet" if outlet else "organization", entity_key(name))
+    if label == "PERSON" or head.ent_type_ == "PERSON":
+        return person(name, index)
+    if any(w.lower() in OUTLET_WORDS for w in words):
+        return Speaker(name, "outlet", entity_key(name))
+    return Speaker(name, "other", entity_key(name))
+
+
+def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | None) -> Speaker:
+    """"the spokeswoman" -> the person introduced as spokeswoman; "a White House official" -> anonymous."""
+    appositive_name = next((t for t in head.children if t.dep_ == "appos" and t.pos_ == "PROPN"), None)
+    if appositive_name is not None:
+        return _resolve_name(appositive_name, index, False)
+    determiner = next((t.lower_ for t in head.lefts if t.dep_ in ("det", "poss")), None)
+    holder = index.role_holders.get(head.lemma_.lower())
+    if holder and determiner in ("the", "this", "that"):
+        return person(holder, index)
+    span = speaker_span(head)
+    text = span.text
+    affiliation = next((t.text for t in span if t.pos_ == "PROPN" or t.ent_type_ in ORG_LABELS), None)
+    if head.lower_ in ANONYMOUS_HEADS or head.lemma_.lower() in ANONYMOUS_HEADS:
+        kind = "anonymous"
+        key_words = [t.lemma_.lower() for t in span if t.dep_ not in ("det",) and not t.is_punct]
+        return Speaker(text, kind, "anon:" + "_".join(key_words), head.lemma_.lower(), affiliation)
+    if head.ent_type_ in ORG_LABELS or any(t.ent_type_ == "ORG" for t in span):
+        return Speaker(text, "organization", entity_key(text), None, affiliation)
+    return Speaker(text, "other", entity_key(text), head.lemma_.lower(), affiliation)
+
+
+def _unresolved(head: Token) -> Speaker:
+    return Speaker(head.text, "other", "unresolved:" + head.lower_)
