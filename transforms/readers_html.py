@@ -8,16 +8,19 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from copy import copy
 from typing import BinaryIO
 
 import trafilatura
-from trafilatura.utils import detect_encoding
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import detect_encoding, load_html
 
 from transforms.language import detect_language
 from transforms.readers import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet, decode_text
 
 # Shorter bodies are teasers, index pages or error pages, not articles.
-MIN_BODY_CHARS = 250
+MIN_BODY_CHARS = 100
 
 # Charset labels that browsers (WHATWG Encoding standard) read as a wider encoding than Python does.
 WHATWG_CHARSETS = {
@@ -28,13 +31,13 @@ META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)
 # The HTML spec looks for the meta charset in the first 1024 bytes; real pages put it a bit later.
 META_SCAN_BYTES = 4096
 
-EXTRACTION_SETTINGS = dict(
-    include_comments=False,
-    include_tables=True,
-    with_metadata=True,
-    # htmldate: the original publication date, not the last modification.
-    date_extraction_params={"extensive_search": True, "original_date": True},
-)
+# Body extraction runs twice: favouring precision, then recall. The precise body wins unless it is under this
+# share of the generous one, a sign that precision mode lost the article (on the corpus pages: macro F1 0.92 for
+# either mode alone, 0.93 with this rule; any share from 0.3 to 0.9 beats both).
+RECALL_FALLBACK_SHARE = 0.3
+BODY_SETTINGS = dict(include_comments=False, include_tables=True, with_metadata=False)
+# htmldate: the original publication date, not the last modification.
+DATE_SETTINGS = {"extensive_search": True, "original_date": True}
 
 
 def read_html(stream: BinaryIO, uri: str) -> Iterator[Item]:
@@ -45,20 +48,29 @@ def read_html(stream: BinaryIO, uri: str) -> Iterator[Item]:
 def extract_html(
     data: bytes, uri: str, url: str | None = None, http_charset: str | None = None, fetched_at: str | None = None
 ) -> Item:
-    """The article in one HTML page. `http_charset` and `fetched_at` (fallback date) come from a crawl record."""
+    """The article in one HTML page; a crawl record gives its `url`, `http_charset` and `fetched_at` time."""
     try:
         html, repairs = decode_html(data, http_charset)
     except UnreadableText as exc:
         return Rejected(uri, str(exc), _snippet(data))
-    document = trafilatura.bare_extraction(html, url=url, **EXTRACTION_SETTINGS)
-    body = (document.text or "").strip() if document else ""
+    tree = load_html(html)
+    body = extract_body(tree, url) if tree is not None else ""
     if len(body) < MIN_BODY_CHARS:
         return Skipped(uri, _no_article_reason(body))
-    fields = _article_fields(document, body, url)
-    if not fields.get("date_publish") and fetched_at:
-        fields["date_publish"] = fetched_at
-        repairs += ("published date taken from the crawl date",)
-    return RawRecord(uri, fields, repairs)
+    fields = _article_fields(tree, body, url) | {"fetched_at": fetched_at}
+    return RawRecord(uri, {name: value for name, value in fields.items() if value}, repairs)
+
+
+def extract_body(tree: HtmlElement, url: str | None = None) -> str:
+    """The article text of a parsed page, boilerplate removed ("" when none is found)."""
+    precise = _body(tree, url, favor_precision=True)
+    generous = _body(tree, url, favor_recall=True)
+    return generous if len(precise) < RECALL_FALLBACK_SHARE * len(generous) else precise
+
+
+def _body(tree: HtmlElement, url: str | None, **mode: bool) -> str:
+    document = trafilatura.bare_extraction(tree, url=url, **BODY_SETTINGS, **mode)
+    return (document.text or "").strip() if document else ""
 
 
 def _no_article_reason(body: str) -> str:
@@ -67,18 +79,21 @@ def _no_article_reason(body: str) -> str:
     return f"not an article: extracted body has {len(body)} characters (< {MIN_BODY_CHARS})"
 
 
-def _article_fields(document, body: str, url: str | None) -> dict:
-    fields = {
+def _article_fields(tree: HtmlElement, body: str, url: str | None) -> dict:
+    # extract_metadata strips tags it has read: give it a copy.
+    metadata = extract_metadata(copy(tree), default_url=url, date_config=DATE_SETTINGS)
+    return {
         "text": body,
-        "title": document.title,
-        "url": document.url or url,
-        "date_publish": document.date,
-        "outlet": document.sitename,
-        "source_domain": document.hostname,
-        "authors": _split_authors(document.author),
-        "language": detect_language(body) or _primary_subtag(document.language),
+        "title": metadata.title,
+        # A crawl's target URI is the record's URL; the page's canonical URL is kept beside it.
+        "url": url or metadata.url,
+        "canonical_url": metadata.url,
+        "date_publish": metadata.date,
+        "outlet": metadata.sitename,
+        "source_domain": metadata.hostname,
+        "authors": _split_authors(metadata.author),
+        "language": detect_language(body) or _primary_subtag(tree.get("lang")),
     }
-    return {name: value for name, value in fields.items() if value}
 
 
 def _split_authors(author: str | None) -> list[str]:
