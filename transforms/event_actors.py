@@ -23,6 +23,8 @@ PERSON_NOUNS = frozenset(
     "negotiator judge".split()
 )
 SUBJECTS = ("nsubj", "csubj")
+# Entity labels that are never a participant ("denounced Friday", "killed 23").
+NOT_PARTICIPANTS = ("DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL")
 RECIPIENT_PREPS = ("against", "with", "on", "to", "from", "at", "toward", "towards", "into", "between", "for")
 # Prepositions that name a participant inside an event noun ("the proposal from Afghanistan", "calls by Belarus").
 NOUN_PARTICIPANT_PREPS = ("by", "from", "of")
@@ -76,21 +78,40 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def verb_objects(verb: Token, request_clause: Token | None) -> list[Token]:
+    """Whom the act is aimed at: a named object or prepositional object of the verb, or of the clause it
+    governs ("threatened to cut off electricity to Nakhichevan"); an unnamed object when nothing is named."""
     if request_clause is not None and (subject := first_child(request_clause, SUBJECTS)) is not None:
         return [participant_in_noun(subject)]
-    obj = first_child(verb, ("dobj", "dative"))
-    if obj is not None:
-        return [participant_in_noun(obj)]
-    for prep_word in RECIPIENT_PREPS:
-        for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ == prep_word:
-                pobj = first_child(prep, ("pobj",))
-                if pobj is not None:
-                    return [participant_in_noun(pobj)]
-    for clause in verb.children:
-        if clause.dep_ in ("ccomp", "xcomp") and (subject := first_child(clause, SUBJECTS)) is not None:
-            return [participant_in_noun(subject)]
-    return []
+    clauses = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    candidates = [c for clause in clauses for c in object_candidates(clause) if c.ent_type_ not in NOT_PARTICIPANTS]
+    named = [c for c in candidates if is_named(c)]
+    return (named or candidates)[:1]
+
+
+def object_candidates(verb: Token) -> list[Token]:
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    candidates = [participant_in_noun(o) for o in objects]
+    # "imposed sanctions on the Taliban": the object's own prepositional object names the target.
+    candidates += [pobj for o in objects for pobj in prepositional_objects(o, RECIPIENT_PREPS)]
+    candidates += [participant_in_noun(pobj) for pobj in prepositional_objects(verb, RECIPIENT_PREPS)]
+    # A place the act happens in is its target when nothing else is ("lifted a curfew in Montenegro").
+    candidates += [pobj for pobj in prepositional_objects(verb, ("in",)) if pobj.ent_type_ in ("GPE", "LOC")]
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        if (subject := first_child(clause, SUBJECTS)) is not None:
+            candidates.append(participant_in_noun(subject))
+    return candidates
+
+
+def prepositional_objects(token: Token, prepositions: tuple[str, ...]) -> list[Token]:
+    found = []
+    for word in prepositions:
+        found += [pobj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == word
+                  for pobj in prep.children if pobj.dep_ == "pobj"]
+    return found
+
+
+def is_named(token: Token) -> bool:
+    return token.ent_type_ in NAME_LABELS or token.pos_ == "PROPN"
 
 
 def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token], list[Token], list[Token]]:
@@ -109,7 +130,8 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
                 actors.append(pobj)
             elif child.lower_ == "between":
                 recipients.extend(conjuncts(pobj))
-            elif child.lower_ in ("against", "with", "on", "to", "from", "of") and not recipients:
+            elif child.lower_ in ("against", "with", "on", "to", "from", "of") and not recipients \
+                    and pobj.ent_type_ not in NOT_PARTICIPANTS:
                 recipients.append(pobj)
     if not actors and governor is not None:
         governed_actors, _ = verb_participants(governor)

@@ -69,14 +69,24 @@ def find_triggers(doc: Doc) -> list[Trigger]:
 def verb_trigger(verb: Token) -> Trigger | None:
     words = lexicon()
     lemma = verb.lemma_.lower()
+    requested = request_by_modal(verb)
+    if requested is not None:
+        return requested
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
         return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
-    found = object_rule(verb, lemma) or with_rule(verb, lemma) or words["verbs"].get(lemma)
+    found = (particle_phrase(verb, lemma) or object_rule(verb, lemma) or with_rule(verb, lemma)
+             or words["verbs"].get(lemma))
     if found is None:
-        return request_by_modal(verb)
+        return None
     event_type, mode = found
     return Trigger(verb, verb.doc[verb.i: verb.i + 1], event_type, mode, True,
                    request_clause=that_clause(verb) if event_type == "REQUEST" else None)
+
+
+def particle_phrase(verb: Token, lemma: str) -> list[str] | None:
+    """Phrasal verbs whose particle is split off ("forced the agency out", "called the strike off")."""
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    return lexicon()["phrases"].get(f"{lemma} {particle.lower_}") if particle is not None else None
 
 
 def object_rule(verb: Token, lemma: str) -> list[str] | None:
@@ -92,8 +102,11 @@ def object_rule(verb: Token, lemma: str) -> list[str] | None:
 def objects(verb: Token) -> list[Token]:
     direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     via_prep = [p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
-    compounds = [m for o in direct for m in o.children if m.dep_ == "compound"]
-    return direct + compounds + via_prep
+    # "lifted a state of emergency", "withdraw its peacekeeping force": the object's parts decide too.
+    parts = [m for o in direct for m in o.children if m.dep_ in ("compound", "amod")]
+    of_objects = [p for o in direct for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for p in c.children if p.dep_ == "pobj"]
+    return direct + parts + of_objects + via_prep
 
 
 def with_rule(verb: Token, lemma: str) -> list[str] | None:
@@ -215,8 +228,9 @@ def governing_verb(chain: list[Token]) -> Token | None:
 
 
 def confidence(trigger: Trigger, chain: list[Token], has_actor: bool, has_recipient: bool) -> float:
-    """Verbs over nouns, triggers near the top of the sentence, and events with participants score higher."""
-    score = 0.55 if trigger.is_verb else 0.45
+    """Verbs (and nouns carried by a verb: "staged demonstrations") over bare nouns, triggers near the top of the
+    sentence, and events with participants score higher."""
+    score = 0.55 if trigger.is_verb or governing_verb(chain) is not None else 0.45
     score += 0.2 if has_actor else 0.0
     score += 0.1 if has_recipient else 0.0
     depth = sum(1 for _ in trigger.head.ancestors)

@@ -1,0 +1,172 @@
+"""Event extraction against the PLOVER gold standard records (`python -m bench.eval_events --gold FILE`).
+
+Each gold record is one sentence. It runs through the real pipeline (`load_pipeline` + `events.find_events`) with
+the record's `date` as the published date and no sources, and is scored on one predicted event:
+
+- **Which event**: the highest-confidence event of the sentence (ties: the earliest trigger). A sentence with no
+  event counts as a miss everywhere.
+- **Type**: gold labels are PLOVER 0.5b1, mapped to the current types (DEMAND -> REQUEST, DISAPPROVE and
+  INVESTIGATE -> ACCUSE, FIGHT -> ASSAULT). The 0.5b1 coders also recorded a stated intention as the intention
+  itself: a future or hypothetical cooperative action is AGREE, a future material-conflict action is THREATEN, a
+  negated future cooperative action is REJECT. The events table keeps the literal action with its `future`,
+  `hypothetical` and `negated` flags (as PLOVER 2 does), so `gold_convention_type` applies that rule before
+  comparing. Both the literal and the converted accuracy are reported.
+- **Actor / recipient match**: the prediction's actor (recipient) text against the gold `source` (`target`)
+  `actorText`s. Both sides become sets of lower-case content words (stop words and possessive 's dropped); they
+  match when the words they share cover at least half of the smaller set. Recipient match is scored only on
+  records with a gold target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from transforms.events import find_events
+from transforms.nlp import load_pipeline
+from transforms.plover import quad_class
+
+OLD_LABELS = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+COOPERATIVE = ("CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT")
+STOP_WORDS = frozenset("the a an of in on at to for and or from by with its their his her s".split())
+MATCH_SHARE = 0.5
+WORST_MISSES = 12
+
+
+def evaluate_events(gold_path: Path) -> dict:
+    records = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    nlp = load_pipeline()
+    scored = [score_record(record, doc) for record, doc in zip(records, nlp.pipe(r["text"] for r in records))]
+    with_target = [s for s in scored if s["gold_recipients"]]
+    return {
+        "gold": str(gold_path),
+        "records": len(scored),
+        "type_accuracy": share(s["type_correct"] for s in scored),
+        "literal_type_accuracy": share(s["literal_type_correct"] for s in scored),
+        "quad_class_accuracy": share(s["quad_correct"] for s in scored),
+        "actor_match": share(s["actor_match"] for s in scored),
+        "recipient_match": share(s["recipient_match"] for s in with_target),
+        "recipient_records": len(with_target),
+        "no_event": sum(1 for s in scored if s["predicted_type"] is None),
+        "confusion": confusion(scored),
+        "per_type": per_type(scored),
+        "misses": [s for s in scored if not s["type_correct"]][:WORST_MISSES],
+    }
+
+
+def score_record(record: dict, doc) -> dict:
+    published = datetime.fromisoformat(record["date"]).replace(tzinfo=timezone.utc) if record.get("date") else None
+    events = find_events(doc, published, [])
+    event = max(events, key=lambda e: (e["confidence"], -e["trigger_char_start"]), default=None)
+    gold_type = OLD_LABELS.get(record["event"], record["event"])
+    predicted = gold_convention_type(event) if event else None
+    gold_actors = actor_texts(record.get("source"))
+    gold_recipients = actor_texts(record.get("target"))
+    return {
+        "id": record["id"],
+        "text": record["text"],
+        "gold_type": gold_type,
+        "predicted_type": predicted,
+        "literal_type": event["event_type"] if event else None,
+        "trigger": event["trigger"] if event else None,
+        "actor": event["actor"] if event else None,
+        "recipient": event["recipient"] if event else None,
+        "gold_actors": gold_actors,
+        "gold_recipients": gold_recipients,
+        "type_correct": predicted == gold_type,
+        "literal_type_correct": bool(event) and event["event_type"] == gold_type,
+        "quad_correct": predicted is not None and quad_class(predicted) == quad_class(gold_type),
+        "actor_match": bool(event) and matches(event["actor"], gold_actors),
+        "recipient_match": bool(event) and matches(event["recipient"], gold_recipients),
+    }
+
+
+def gold_convention_type(event: dict) -> str:
+    """The type a PLOVER 0.5b1 coder gives the event: stated intentions are AGREE, THREATEN or REJECT."""
+    event_type = event["event_type"]
+    intended = event["future"] or event["hypothetical"]
+    if not intended:
+        return event_type
+    if event_type in COOPERATIVE:
+        return "REJECT" if event["negated"] else "AGREE"
+    if quad_class(event_type) == "material conflict" and not event["negated"]:
+        return "THREATEN"
+    return event_type
+
+
+def actor_texts(actors) -> list[str]:
+    return [a["actorText"] for a in actors or [] if isinstance(a, dict) and a.get("actorText")]
+
+
+def content_words(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))
+    return {w for w in words if w not in STOP_WORDS}
+
+
+def matches(predicted: str | None, gold: list[str]) -> bool:
+    """Token overlap covering at least half of the smaller side, against any gold actor."""
+    if not predicted or not gold:
+        return False
+    found = content_words(predicted)
+    for text in gold:
+        wanted = content_words(text)
+        if found and wanted and len(found & wanted) >= MATCH_SHARE * min(len(found), len(wanted)):
+            return True
+    return False
+
+
+def share(flags) -> float:
+    flags = list(flags)
+    return round(sum(flags) / len(flags), 4) if flags else 0.0
+
+
+def confusion(scored: list[dict]) -> dict[str, dict[str, int]]:
+    table: dict[str, Counter] = {}
+    for s in scored:
+        table.setdefault(s["gold_type"], Counter())[s["predicted_type"] or "-"] += 1
+    return {gold: dict(counts) for gold, counts in sorted(table.items())}
+
+
+def per_type(scored: list[dict]) -> dict[str, dict]:
+    totals = Counter(s["gold_type"] for s in scored)
+    correct = Counter(s["gold_type"] for s in scored if s["type_correct"])
+    return {t: {"n": totals[t], "accuracy": round(correct[t] / totals[t], 3)} for t in sorted(totals)}
+
+
+def format_report(result: dict) -> str:
+    lines = [
+        f"PLOVER events on {result['gold']} ({result['records']} sentences)",
+        f"  type accuracy        {result['type_accuracy']:.3f}  (literal types: {result['literal_type_accuracy']:.3f};"
+        f" quad class: {result['quad_class_accuracy']:.3f}; no event: {result['no_event']})",
+        f"  actor match          {result['actor_match']:.3f}",
+        f"  recipient match      {result['recipient_match']:.3f}  (on {result['recipient_records']} with a gold target)",
+        "",
+        "per type (gold): " + ", ".join(f"{t} {v['accuracy']:.2f}/{v['n']}" for t, v in result["per_type"].items()),
+        "",
+        "confusion (gold -> predicted counts):",
+    ]
+    for gold, counts in result["confusion"].items():
+        cells = ", ".join(f"{p} {n}" for p, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        lines.append(f"  {gold:<10} {cells}")
+    lines += ["", "misses:"]
+    for miss in result["misses"]:
+        lines.append(f"  {miss['id']}: gold {miss['gold_type']}, got {miss['predicted_type']} "
+                     f"(trigger {miss['trigger']!r}) | {miss['text'][:110]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, required=True, help="PLOVER gold records (JSON list)")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    args = parser.parse_args(argv)
+    result = evaluate_events(args.gold)
+    print(json.dumps(result, indent=1, default=str) if args.json else format_report(result))
+
+
+if __name__ == "__main__":
+    main()
