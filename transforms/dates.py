@@ -180,6 +180,22 @@ def month_day_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     return None
 
 
+def modified_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'last August' is the latest August before this month; 'next March' the first after; 'this May' this year's."""
+    match = re.fullmatch(rf"(last|next|this|coming)\s+({MONTH_RE})\.?", phrase)
+    if not match:
+        return None
+    which, month_name = match.groups()
+    month = MONTHS[month_name]
+    if which == "this":
+        year = reference.year
+    elif which == "last":
+        year = reference.year if month < reference.month else reference.year - 1
+    else:
+        year = reference.year if month > reference.month else reference.year + 1
+    return ResolvedDate(date(year, month, 1), None, "month")
+
+
 def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'between March 3 and 5', 'from Monday to Wednesday', 'March 3-5', '3-5 March', '2019-2021'."""
     match = (re.fullmatch(r"(?:between\s+)?(.+?)\s+(?:and|to|until|through|till)\s+(.+)", phrase)
@@ -195,7 +211,8 @@ def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None
     return ResolvedDate(start.start, end.end or period_end(end), start.granularity)
 
 
-RULES = (relative_day, weekday, relative_period, coming_or_recent, ago, part_of_month, month_day_year, date_range)
+RULES = (relative_day, weekday, relative_period, coming_or_recent, ago, part_of_month, modified_month, month_day_year,
+         date_range)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------

@@ -142,18 +142,20 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
 
 
 def participant_in_noun(noun: Token) -> Token:
-    """An abstract noun stands for whoever it belongs to: "an Indian proposal" -> Indian, "calls by Belarus"."""
+    """An abstract noun stands for whoever it belongs to: "Kiev's push" -> Kiev, "the republic of Nakhichevan",
+    "calls by Belarus", "an Indian proposal" -> Indian."""
     if noun.ent_type_ in NAME_LABELS or noun.pos_ == "PROPN":
         return noun
-    for child in noun.children:
-        if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and child.ent_type_ in NAME_LABELS):
-            return child
+    possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if possessor is not None:
+        return possessor
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in NOUN_PARTICIPANT_PREPS:
             pobj = first_child(child, ("pobj",))
-            if pobj is not None and (pobj.ent_type_ in NAME_LABELS or pobj.pos_ == "PROPN"):
+            if pobj is not None and is_named(pobj):
                 return pobj
-    return noun
+    modifier = next((c for c in noun.children if c.dep_ in ("amod", "compound") and c.ent_type_ in NAME_LABELS), None)
+    return modifier if modifier is not None else noun
 
 
 def conjuncts(head: Token) -> list[Token]:

@@ -1,0 +1,131 @@
+"""The date-expression table: news date phrases resolved against the article's published date.
+
+Expressions come from real sentences (the source of each is in its comment); the expected period is what a
+careful reader takes the phrase to mean on that publication date. Runs without the corpus.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from transforms.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
+
+SEED = date(2025, 9, 4)  # corpus/seed/trump-putin-zelenskyy.txt, a Thursday
+POLNEAR = date(2016, 9, 20)  # polnear/dev huff-post_2016-09-20_hillary-clinton-speaks-directly-, a Tuesday
+REUTERS = date(1987, 2, 26)  # reuters21578 reut2-000, 26-FEB-1987 (a Thursday)
+REUTERS_MARCH = date(1987, 3, 2)  # reuters21578 reut2-000, 2-MAR-1987 (a Monday)
+
+D = date
+TABLE = [
+    # (expression, published, preference, start, end, granularity)
+    # seed: "CBS News reported on Thursday" (published that Thursday)
+    ("on Thursday", SEED, PAST, D(2025, 9, 4), None, "day"),
+    # seed: "Trump said in a phone interview with CBS News on Wednesday"
+    ("on Wednesday", SEED, PAST, D(2025, 9, 3), None, "day"),
+    # seed: "Trump is expected to speak on the phone on Thursday with Zelenskyy"
+    ("on Thursday", SEED, FUTURE, D(2025, 9, 4), None, "day"),
+    # seed: "his Alaska summit with Putin in August failed"
+    ("in August", SEED, PAST, D(2025, 8, 1), None, "month"),
+    # seed: "he plans to hold talks about the war in Ukraine in coming days"
+    ("in coming days", SEED, FUTURE, D(2025, 9, 5), D(2025, 9, 11), "week"),
+    # seed: "Russia's full-scale military offensive against Ukraine in February 2022"
+    ("in February 2022", SEED, PAST, D(2022, 2, 1), None, "month"),
+    # seed: "when he took office in January"
+    ("in January", SEED, PAST, D(2025, 1, 1), None, "month"),
+    # polnear nyt_2016-09-19_old-hands-help-russia-navigate-u: "in an interview with The Washington Post last week"
+    ("last week", D(2016, 9, 19), PAST, D(2016, 9, 12), None, "week"),
+    # polnear huff-post_2016-09-20_hillary-clinton-speaks-directly-: "Tulsa police released video on Monday"
+    ("on Monday", POLNEAR, PAST, D(2016, 9, 19), None, "day"),
+    # polnear huff-post_2016-09-20_hillary-clinton-speaks-directly-: "of last week's shooting"
+    ("last week's", POLNEAR, PAST, D(2016, 9, 12), None, "week"),
+    # polnear (Sept 2016): "the Commander-in-Chief forum earlier this month"
+    ("earlier this month", POLNEAR, PAST, D(2016, 9, 1), None, "month"),
+    # reuters 26-FEB-1987: "after falling to 11-1/2 earlier this week"
+    ("earlier this week", REUTERS, PAST, D(1987, 2, 23), None, "week"),
+    # reuters 26-FEB-1987: "had already resigned for health reasons last month"
+    ("last month", REUTERS, PAST, D(1987, 1, 1), None, "month"),
+    # reuters 26-FEB-1987: "the two-week bank statement period ended yesterday"
+    ("yesterday", REUTERS, PAST, D(1987, 2, 25), None, "day"),
+    # reuters 26-FEB-1987: "at yesterday's traded level"
+    ("yesterday's", REUTERS, PAST, D(1987, 2, 25), None, "day"),
+    # reuters 26-FEB-1987: "an analysts' meeting Tuesday helped fuel the rumors"
+    ("Tuesday", REUTERS, PAST, D(1987, 2, 24), None, "day"),
+    # reuters 26-FEB-1987: "to hand over the prime minister's job next month"
+    ("next month", REUTERS, FUTURE, D(1987, 3, 1), None, "month"),
+    # reuters 26-FEB-1987: "is scheduled to be released in mid March"
+    ("in mid March", REUTERS, FUTURE, D(1987, 3, 11), D(1987, 3, 20), "month"),
+    # reuters 26-FEB-1987: "but in late March and April when demand slackens"
+    ("in late March", REUTERS, FUTURE, D(1987, 3, 21), D(1987, 3, 31), "month"),
+    # reuters 26-FEB-1987: "1 pct in mid-February from a month earlier"
+    ("in mid-February", REUTERS, PAST, D(1987, 2, 11), D(1987, 2, 20), "month"),
+    # reuters 26-FEB-1987: "a crisis last August"
+    ("last August", REUTERS, PAST, D(1986, 8, 1), None, "month"),
+    # reuters 2-MAR-1987: "05 mln in mid-January"
+    ("in mid-January", REUTERS_MARCH, PAST, D(1987, 1, 11), D(1987, 1, 20), "month"),
+    # reuters 2-MAR-1987: "Brazil's indefinite suspension of interest payments earlier this month"
+    ("earlier this month", REUTERS_MARCH, PAST, D(1987, 3, 1), None, "month"),
+    # PLOVER GSR AGREE record: "to lift embargoes on pharmaceutical sales in late February"
+    ("in late February", D(2000, 3, 10), PAST, D(2000, 2, 21), D(2000, 2, 29), "month"),
+    # PLOVER GSR AGREE record: "postpone the demonstration in Baku until 9 November"
+    ("9 November", D(2000, 10, 1), FUTURE, D(2000, 11, 9), None, "day"),
+    # PLOVER GSR AGREE record: "On September 29, Putin offered to negotiate"
+    ("On September 29", D(1999, 10, 5), PAST, D(1999, 9, 29), None, "day"),
+    # PLOVER GSR PROTEST record: "his lawyer said on Tuesday"
+    ("on Tuesday", D(2000, 1, 1), PAST, D(1999, 12, 28), None, "day"),
+    # PLOVER GSR THREATEN record: "for at least two years from 1 May" (the start date)
+    ("1 May", D(2004, 3, 1), FUTURE, D(2004, 5, 1), None, "day"),
+    # PLOVER GSR AGREE record: "a Pan Am plane in 1988"
+    ("in 1988", D(1991, 11, 27), PAST, D(1988, 1, 1), None, "year"),
+    # PLOVER GSR SANCTION record: "a uranium-based program in late 2002" is a year part; we keep the year
+    ("in 2002", D(2003, 1, 10), PAST, D(2002, 1, 1), None, "year"),
+    # seed-style headline phrasing "Wednesday's meeting" (Reuters: "Wednesday's meeting of OPEC ministers")
+    ("Wednesday's meeting", SEED, PAST, D(2025, 9, 3), None, "day"),
+    # reuters 1987 style ranges: "talks between March 3 and 5", "from Monday to Wednesday", "March 3-5"
+    ("between March 3 and 5", REUTERS_MARCH, FUTURE, D(1987, 3, 3), D(1987, 3, 5), "day"),
+    ("from Monday to Wednesday", REUTERS, PAST, D(1987, 2, 23), D(1987, 2, 25), "day"),
+    ("March 3-5", REUTERS_MARCH, FUTURE, D(1987, 3, 3), D(1987, 3, 5), "day"),
+    ("from 1998 to 2001", D(2003, 1, 1), PAST, D(1998, 1, 1), D(2001, 12, 31), "year"),
+    # newsplease and PolNeAR: "two days ago", "this year", "next Tuesday", "tomorrow"
+    ("two days ago", POLNEAR, PAST, D(2016, 9, 18), None, "day"),
+    ("this year", POLNEAR, PAST, D(2016, 1, 1), None, "year"),
+    ("next Tuesday", POLNEAR, FUTURE, D(2016, 9, 27), None, "day"),
+    ("tomorrow", POLNEAR, FUTURE, D(2016, 9, 21), None, "day"),
+    ("Sept. 11, 2001", POLNEAR, PAST, D(2001, 9, 11), None, "day"),
+]
+
+
+def score(table) -> float:
+    hits = sum(
+        resolve_date(text, published, prefer) == ResolvedDate(start, end, granularity)
+        for text, published, prefer, start, end, granularity in table
+    )
+    return hits / len(table)
+
+
+def test_date_table_resolves_at_least_95_percent():
+    assert score(TABLE) >= 0.95
+
+
+@pytest.mark.parametrize("text,published,prefer,start,end,granularity", TABLE,
+                         ids=[f"{row[0]}@{row[1]}" for row in TABLE])
+def test_each_expression(text, published, prefer, start, end, granularity):
+    resolved = resolve_date(text, published, prefer)
+    assert (resolved.start, resolved.end, resolved.granularity) == (start, end, granularity)
+
+
+def test_without_a_published_date_nothing_resolves():
+    resolved = resolve_date("on Thursday", None)
+    assert resolved.start is None and resolved.granularity == "unresolved"
+
+
+def test_published_datetime_is_accepted():
+    published = datetime(2025, 9, 4, 23, 30, tzinfo=timezone.utc)
+    assert resolve_date("yesterday", published).start == date(2025, 9, 3)
+
+
+@pytest.mark.parametrize("duration", ["two years", "six months", "18-month", "several weeks", "48-hour"])
+def test_durations_are_not_dates(duration):
+    # PLOVER GSR records: "in prison for two years", "imposed six months ago", "a 48-hour search"
+    assert not looks_like_date(duration)
