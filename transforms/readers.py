@@ -216,4 +216,4 @@ def _load_sidecar(path: Path) -> tuple[dict | None, str | None]:
 
 
 # Formats in their own modules register themselves in READERS; imported last because they import this module.
-from transforms import readers_html  # noqa: E402, F401
+from transforms import readers_containers, readers_html, readers_warc  # noqa: E402, F401

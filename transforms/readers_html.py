@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from copy import copy
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -53,11 +54,14 @@ def extract_html(
         html, repairs = decode_html(data, http_charset)
     except UnreadableText as exc:
         return Rejected(uri, str(exc), _snippet(data))
-    tree = load_html(html)
-    body = extract_body(tree, url) if tree is not None else ""
+    if (tree := load_html(html)) is None:
+        return Skipped(uri, "no HTML document in the page")
+    body = extract_body(tree, url)
     if len(body) < MIN_BODY_CHARS:
         return Skipped(uri, _no_article_reason(body))
     fields = _article_fields(tree, body, url) | {"fetched_at": fetched_at}
+    if is_home_page(fields["url"]):
+        return Skipped(uri, f"home page, not an article: {fields['url']}")
     return RawRecord(uri, {name: value for name, value in fields.items() if value}, repairs)
 
 
@@ -71,6 +75,14 @@ def extract_body(tree: HtmlElement, url: str | None = None) -> str:
 def _body(tree: HtmlElement, url: str | None, **mode: bool) -> str:
     document = trafilatura.bare_extraction(tree, url=url, **BODY_SETTINGS, **mode)
     return (document.text or "").strip() if document else ""
+
+
+def is_home_page(url: str | None) -> bool:
+    """A site's root page is a front page of teasers, never one article."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def _no_article_reason(body: str) -> str:

@@ -1,0 +1,85 @@
+"""WARC archives (`.warc`, `.warc.gz`), streamed record by record with fastwarc.
+
+What counts as an input record: every record that holds (or stands for) a capture: `response`, `resource`,
+`revisit`, `conversion`, `continuation`. Each yields one item: a `response` with a 200 HTML payload goes through
+the HTML extraction (an article, or Skipped when the page has no article body); every other one is Skipped with
+the reason. `warcinfo`, `request` and `metadata` records are protocol records about captures, not captures:
+they yield nothing unless the archive is cut inside one. A cut archive keeps every record before the cut and
+yields one Rejected for the record cut off.
+Provenance: `<archive>#offset=N`, N the record's byte offset in the file as stored (compressed for .warc.gz,
+the offset Common Crawl indexes use), so `.warc.gz` files reach this reader undecompressed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from fastwarc.stream_io import ChunkedReader
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+from trafilatura.utils import handle_compressed_file
+
+from transforms import readers_html  # as a module: either of the two may be imported first
+from transforms.readers import READERS, Item, Rejected, Skipped, _snippet
+
+# A bit mask (record types are flags).
+PROTOCOL_RECORDS = WarcRecordType.warcinfo | WarcRecordType.request | WarcRecordType.metadata
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
+    """One item per capture record; a corrupt or cut archive ends with one Rejected item."""
+    offset = None
+    try:
+        # Payload encodings are left as stored: the payload length must match the record's to detect a cut.
+        for record in ArchiveIterator(stream, record_types=WarcRecordType.any_type, parse_http=True, auto_decode="none"):
+            offset = record.stream_pos
+            if (item := record_item(record, f"{uri}#offset={offset}")) is not None:
+                yield item
+    except OSError as exc:
+        where = "at the start" if offset is None else f"after the record at offset {offset}"
+        yield Rejected(f"{uri}#after-offset={offset or 0}", f"unreadable WARC data {where}: {exc}")
+
+
+def record_item(record: WarcRecord, record_uri: str) -> Item | None:
+    """The item for one record, None for a complete protocol record."""
+    payload = record.reader.read()
+    if cut := _cut_off(record, payload):
+        return Rejected(record_uri, cut, _snippet(payload))
+    if record.record_type & PROTOCOL_RECORDS:
+        return None
+    if record.record_type != WarcRecordType.response:
+        return Skipped(record_uri, f"WARC {record.record_type} record, not a crawled response")
+    if not record.is_http:
+        return Skipped(record_uri, "WARC response without an HTTP payload")
+    if (status := record.http_headers.status_code) != 200:
+        return Skipped(record_uri, f"HTTP status {status}, not 200")
+    if (content_type := record.http_content_type) not in HTML_TYPES:
+        return Skipped(record_uri, f"not an HTML payload: {content_type or 'no content type'}")
+    return readers_html.extract_html(
+        _decoded(record, payload),
+        record_uri,
+        url=record.headers.get("WARC-Target-URI"),
+        http_charset=record.http_charset,
+        fetched_at=record.headers.get("WARC-Date"),
+    )
+
+
+def _cut_off(record: WarcRecord, payload: bytes) -> str | None:
+    """Why the record is incomplete (the archive ends inside it), None when it is whole."""
+    if "Content-Length" not in record.headers:
+        return "archive cut off inside the WARC record header"
+    if len(payload) < record.content_length:
+        return f"archive cut off inside the record: {len(payload)} of {record.content_length} payload bytes"
+    return None
+
+
+def _decoded(record: WarcRecord, payload: bytes) -> bytes:
+    """The payload as the server meant it: chunked transfer undone, then gzip/deflate/brotli/zstd."""
+    if "chunked" in (record.http_headers.get("Transfer-Encoding") or "").lower():
+        payload = ChunkedReader(io.BytesIO(payload)).read(len(payload))
+    return handle_compressed_file(payload)
+
+
+READERS[".warc"] = read_warc
