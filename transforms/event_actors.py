@@ -6,11 +6,13 @@ All rules read spaCy's dependency parse; each walks a few arcs from the trigger,
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from transforms.entities import entity_key
+from transforms.plover import lexicon
 
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
@@ -66,9 +68,14 @@ def subject_of(verb: Token) -> Token | None:
         subject = nearest_child(token, SUBJECTS if token is verb else SUBJECTS + ("nsubjpass",))
         if subject is not None:
             return subject
-        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+        # "forces, which attacked" and "rebels fighting": the modified noun acts; "an attempt to kill" or "a
+        # declaration demanding" do not, and their own verb's subject does.
+        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN") \
+                and token.head.lemma_.lower() not in thing_nouns():
             return token.head
-        if token.dep_ not in CLIMB_FOR_SUBJECT or token.head is token:
+        if token.dep_ == "acl":
+            token = token.head
+        if token.dep_ not in CLIMB_FOR_SUBJECT + ("dobj", "pobj") or token.head is token:
             return None
         # An object-control verb ("pressured workers to cancel") hands its object down, not its subject.
         if token.dep_ == "xcomp" and (obj := first_child(token.head, ("dobj",))) is not None:
@@ -78,24 +85,43 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def verb_objects(verb: Token, request_clause: Token | None) -> list[Token]:
-    """Whom the act is aimed at: a named object or prepositional object of the verb, or of the clause it
-    governs ("threatened to cut off electricity to Nakhichevan"); an unnamed object when nothing is named."""
+    """Whom the act is aimed at: a named object or prepositional object of the verb, of its object, or of the
+    clause it governs ("threatened to cut off electricity to Nakhichevan"); an unnamed object (not the thing
+    done, such as "sanctions" or "aid") when nothing is named."""
     if request_clause is not None and (subject := first_child(request_clause, SUBJECTS)) is not None:
         return [participant_in_noun(subject)]
-    clauses = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    clauses = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") or is_purpose_clause(c)]
     candidates = [c for clause in clauses for c in object_candidates(clause) if c.ent_type_ not in NOT_PARTICIPANTS]
     named = [c for c in candidates if is_named(c)]
-    return (named or candidates)[:1]
+    people = [c for c in candidates if c.lemma_.lower() not in thing_nouns()]
+    return (named or people or candidates)[:1]
+
+
+def is_purpose_clause(token: Token) -> bool:
+    """'opened fire to disperse the demonstrators'."""
+    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+@functools.cache
+def thing_nouns() -> frozenset[str]:
+    """Nouns that name what is done or given ("aid", "sanctions", "curfew"), never whom it is done to."""
+    words = lexicon()
+    objects = {noun for rules in words["object_rules"].values() for noun in rules}
+    return frozenset(set(words["nouns"]) | objects | set(words["thing_nouns"]))
 
 
 def object_candidates(verb: Token) -> list[Token]:
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
+    # "providing photographs to Macedonia": the parser can mark "to" itself as the dative.
+    objects += [p for c in verb.children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
+                if p.dep_ == "pobj"]
     candidates = [participant_in_noun(o) for o in objects]
-    # "imposed sanctions on the Taliban": the object's own prepositional object names the target.
-    candidates += [pobj for o in objects for pobj in prepositional_objects(o, RECIPIENT_PREPS)]
+    # "imposed sanctions on the Taliban", "suspended aid deliveries in Baghdad": the object's own preposition.
+    candidates += [participant_in_noun(p) for o in objects for p in prepositional_objects(o, RECIPIENT_PREPS)]
     candidates += [participant_in_noun(pobj) for pobj in prepositional_objects(verb, RECIPIENT_PREPS)]
-    # A place the act happens in is its target when nothing else is ("lifted a curfew in Montenegro").
-    candidates += [pobj for pobj in prepositional_objects(verb, ("in",)) if pobj.ent_type_ in ("GPE", "LOC")]
+    # A place the act happens in is its target when nothing else is named ("lifted a curfew in Montenegro").
+    candidates += [pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",))
+                   if pobj.ent_type_ in ("GPE", "LOC")]
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
         if (subject := first_child(clause, SUBJECTS)) is not None:
             candidates.append(participant_in_noun(subject))
@@ -132,7 +158,7 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
                 recipients.extend(conjuncts(pobj))
             elif child.lower_ in ("against", "with", "on", "to", "from", "of") and not recipients \
                     and pobj.ent_type_ not in NOT_PARTICIPANTS:
-                recipients.append(pobj)
+                recipients.append(participant_in_noun(pobj))
     if not actors and governor is not None:
         governed_actors, _ = verb_participants(governor)
         actors = governed_actors
