@@ -15,12 +15,19 @@ SPEECH_VERBS = frozenset(
     urge call accuse criticize criticise praise complain boast joke quip mention comment remark repeat emphasize
     emphasise stress assert contend allege testify continue counter caution lament muse observe proclaim
     recount retort scoff shout snap yell scream whisper brag concur agree disclose inform assure remind
+    blast slam attack question propose demand highlight reject condemn denounce
     """.split()
 )
 
-# Verbs that only introduce speech when followed by an explicit quotation or clause, never as bare events
-# ("he continued", "they called the police").
-WEAK_VERBS = frozenset("continue call agree post read".split())
+# Verbs whose object, not only a clause, is what was said ("criticised Kiev's push", "denied the report",
+# "cited legal risks"); say, tell, ask and write are absent: their objects are rarely the message ("told reporters").
+OBJECT_CONTENT_VERBS = frozenset(
+    """
+    criticize criticise accuse praise deny confirm announce reveal describe dismiss predict promise pledge vow call
+    cite declare stress emphasize emphasise explain recall report urge note mention blast slam attack question
+    propose demand highlight acknowledge admit concede claim allege reject condemn denounce
+    """.split()
+)
 
 # Nouns that head a reporting phrase ("in a statement", "in an interview with CBS") and extend a verb's cue span.
 SPEECH_NOUNS = frozenset(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from transforms import speakers
-from transforms.cues import CUE_PARTICLES, SPEECH_NOUNS, SPEECH_VERBS, WEAK_VERBS
+from transforms.cues import CUE_PARTICLES, OBJECT_CONTENT_VERBS, SPEECH_NOUNS, SPEECH_VERBS
 from transforms.entities import entity_key
 
 OPENING_MARKS = frozenset("“„«")
@@ -36,11 +36,10 @@ TWO_APOSTROPHES = "''"
 QUOTE_CHARS = "\"“”„«»'‘’"
 SENTENCE_END = frozenset(".?!")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
-# Verbs whose object (not only a clause) is what was said: "criticised Kiev's push", "denied the report".
-OBJECT_CONTENT_VERBS = frozenset("criticize criticise accuse praise deny confirm announce reveal describe dismiss "
-                                 "predict promise pledge vow call".split())
 # Verbs that report with an infinitive ("urged Congress to act", "promised to build").
 XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
+# Verbs that report in a parenthetical ("The plan, he said, is dead"); others mislead the parser there.
+PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict".split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
 MIN_FLOATING_WORDS = 4
 # Window (tokens) searched for a direct quote's cue on either side, within its sentence.
@@ -52,6 +51,7 @@ RULE_PRECISION = {
     "direct_cue_before": 0.95,
     "direct_multi_paragraph": 0.9,
     "direct_floating": 0.85,
+    "direct_colon": 0.9,
     "partial": 0.9,
     "mixed": 0.93,
     "indirect_clause": 0.9,
@@ -280,7 +280,7 @@ def _verb_content(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: l
     if complement is not None:
         span = _trimmed(doc, complement.left_edge.i, complement.right_edge.i + 1)
         return _clause_attribution(doc, cue, span, quotations, inside, "indirect_clause")
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+    if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and _set_off_by_comma(verb):
         return _parenthetical(doc, cue, quotations, inside)
     partial = _partial(doc, cue, quotations, inside)
     if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
@@ -290,6 +290,12 @@ def _verb_content(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: l
         return None
     span = _trimmed(doc, objects[0].left_edge.i, max(c.right_edge.i for c in objects) + 1)
     return _clause_attribution(doc, cue, span, quotations, inside, "indirect_object")
+
+
+def _set_off_by_comma(verb: Token) -> bool:
+    """"The plan, he said, ..." / "..., he added.": the cue clause is fenced off by a comma before it."""
+    left = verb.left_edge.i
+    return left > 0 and verb.doc[left - 1].text in (",", "—") and verb.head.pos_ in ("VERB", "AUX")
 
 
 def _parenthetical(doc: Doc, cue: Cue, quotations, inside) -> Attribution | None:
@@ -306,19 +312,23 @@ def _parenthetical(doc: Doc, cue: Cue, quotations, inside) -> Attribution | None
 
 
 def _clause_attribution(doc, cue, span, quotations, inside, rule) -> Attribution | None:
-    """An indirect or mixed quote for a reported clause; a clause that is all quotation is left to step 4."""
-    if span is None or span[1] - span[0] < 8 or _crosses_paragraph(doc.text, *span):
+    """An indirect or mixed quote for a reported clause; a clause that is one quotation is left to step 4."""
+    if span is None or span[1] - span[0] < 8:
         return None
-    held = [q for q in quotations if span[0] <= q.start and q.end <= span[1] + 1]
-    quoted_chars = sum(q.end - q.start for q in held)
-    overlapping = [q for q in quotations if q.start < span[1] and span[0] < q.end and q not in held]
-    if overlapping or quoted_chars >= 0.6 * (span[1] - span[0]):
+    start, end = span
+    for quotation in quotations:  # a quotation the clause cuts through belongs to it whole
+        if quotation.start < end and start < quotation.end and not quotation.continues:
+            start, end = min(start, quotation.start), max(end, quotation.end)
+    if _crosses_paragraph(doc.text, start, end):
+        return None
+    held = [q for q in quotations if start <= q.start and q.end <= end]
+    if len(held) == 1 and held[0].end - held[0].start >= 0.85 * (end - start) and _standalone(doc.text, held[0]):
         return None
     for quotation in held:
         quotation.consumed = True
     if held:
-        return Attribution(*span, "mixed", "mixed", cue)
-    return Attribution(*span, "indirect", rule, cue)
+        return Attribution(start, end, "mixed", "mixed", cue)
+    return Attribution(start, end, "indirect", rule, cue)
 
 
 def _partial(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[int]) -> Attribution | None:
@@ -382,14 +392,14 @@ def _direct_quotes(doc, cues, quotations, inside, paragraph_starts) -> list[Attr
         if not quotation.continued:
             chain += 1
         cue, rule = _cue_for_quote(doc, quotation, number, quotations, inside, cue_at)
-        standalone = _standalone(doc.text, quotation, paragraph_starts)
+        standalone = _standalone(doc.text, quotation)
         words = len(doc.text[quotation.start : quotation.end].split())
         if cue is not None and (standalone or rule == "direct_cue_after" and _ends_sentence(doc.text, quotation)):
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
         elif quotation.continued and found and found[-1].chain == chain:
             found.append(Attribution(quotation.start, quotation.end, "direct", "direct_multi_paragraph", None,
                                      inherits=True, chain=chain))
-        elif standalone and words >= MIN_FLOATING_WORDS and _opens_sentence(doc.text, quotation, paragraph_starts):
+        elif standalone and words >= MIN_FLOATING_WORDS and _opens_sentence(doc.text, quotation):
             found.append(Attribution(quotation.start, quotation.end, "direct", "direct_floating", None,
                                      inherits=True, chain=chain))
     _share_chain_cues(found)
@@ -402,15 +412,43 @@ def _cue_for_quote(doc, quotation, number, quotations, inside, cue_at) -> tuple[
     if first is None or not len(first):
         return None, ""
     before_text = doc.text[: quotation.start].rstrip()
+    if before_text[-1:] == ":":
+        colon_cue = _colon_cue(doc, first.start, inside, cue_at)
+        if colon_cue is not None:
+            return colon_cue, "direct_cue_before" if colon_cue.verb is not None and colon_cue.verb.lemma_ in SPEECH_VERBS else "direct_colon"
     after_cue = _scan(doc, first.end, +1, inside, cue_at)
     before_cue = _scan(doc, first.start - 1, -1, inside, cue_at)
-    if before_cue is not None and before_text[-1:] in (":", ","):
+    if before_cue is not None and before_text[-1:] == ",":
         return before_cue, "direct_cue_before"
     if after_cue is not None:
         return after_cue, "direct_cue_after"
     if before_cue is not None:
         return before_cue, "direct_cue_before"
     return None, ""
+
+
+def _colon_cue(doc: Doc, quote_start: int, inside: list[int], cue_at: dict[int, Cue]) -> Cue | None:
+    """The lead-in of a quotation after a colon, possibly ending the previous paragraph: a reporting cue, else
+    any verb with a subject ("As Cornyn put it:"), else a bare name ("Chris Matthews:", transcript style)."""
+    colon = quote_start - 1
+    while colon >= 0 and doc[colon].is_space:
+        colon -= 1
+    if colon <= 0 or doc[colon].text != ":":
+        return None
+    cue = _scan(doc, colon - 1, -1, inside, cue_at)
+    if cue is not None:
+        return cue
+    for token in reversed(doc[max(doc[colon].sent.start, colon - CUE_WINDOW) : colon]):
+        if inside[token.i] >= 0 or "\n" in token.text:
+            break
+        if token.pos_ == "VERB":
+            speaker = _speaker_head(token, inside)
+            if speaker is not None:
+                return Cue(token.idx, token.idx + len(token), token, speaker)
+    name = doc[colon - 1]
+    if name.pos_ == "PROPN" and inside[name.i] < 0:
+        return Cue(doc[colon].idx, doc[colon].idx + 1, None, name)
+    return None
 
 
 def _scan(doc: Doc, position: int, step: int, inside: list[int], cue_at: dict[int, Cue]) -> Cue | None:
@@ -429,7 +467,7 @@ def _scan(doc: Doc, position: int, step: int, inside: list[int], cue_at: dict[in
     return None
 
 
-def _standalone(text: str, quotation: QuotationSpan, paragraph_starts: list[int]) -> bool:
+def _standalone(text: str, quotation: QuotationSpan) -> bool:
     """A quotation that is a sentence of its own, not a phrase in the author's sentence."""
     before = text[: quotation.start].rstrip(" \t")
     inner = _inner(text, quotation)
@@ -442,7 +480,7 @@ def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
     return inner[-1:] in (",", ".", "?", "!", "—", "-") or text[quotation.end : quotation.end + 1] == ","
 
 
-def _opens_sentence(text: str, quotation: QuotationSpan, paragraph_starts: list[int]) -> bool:
+def _opens_sentence(text: str, quotation: QuotationSpan) -> bool:
     before = text[: quotation.start].rstrip(" \t")
     return before[-1:] in ("", "\n", ".", "?", "!")
 
