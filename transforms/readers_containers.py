@@ -71,12 +71,20 @@ def _zip_member_items(archive: zipfile.ZipFile, member: zipfile.ZipInfo, member_
 
 
 def _seekable(stream: BinaryIO):
-    if stream.seekable():
+    if _can_seek(stream):
         return nullcontext(stream)  # the caller's stream: left open
     spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
     shutil.copyfileobj(stream, spool)
     spool.seek(0)
     return spool
+
+
+
+def _can_seek(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except AttributeError:  # a member of a tar read as a stream asks its non-seekable source, which cannot say
+        return False
 
 
 READERS.update({".tar": read_tar, ".tgz": read_tar, ".zip": read_zip})

@@ -55,7 +55,7 @@ def extract_html(
     except UnreadableText as exc:
         return Rejected(uri, str(exc), _snippet(data))
     if (tree := load_html(html)) is None:
-        return Skipped(uri, "no HTML document in the page")
+        return Skipped(uri, "no article body: nothing in the page parses as HTML")
     body = extract_body(tree, url)
     if len(body) < MIN_BODY_CHARS:
         return Skipped(uri, _no_article_reason(body))
