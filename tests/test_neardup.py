@@ -1,0 +1,75 @@
+"""Near-duplicates on real syndicated copies from the newsplease news_cluster set, and a doctored copy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from transforms.neardup import THRESHOLD, NearDuplicateIndex
+
+# The same AP story on two sites (Jaccard of 5-word shingles 0.96), and a different write-up of another event.
+AP_COPIES = ("710e6e0189ef7e68f0aadae65f989105985074aab7705dc419ca0b0f", "e931422d8d018f929ff85782be238265f508d96f28383dcf3e43d252")
+UNRELATED = "2ee6b68d950d4859212a0cf50cf9e16fba7ac87036ee1c32c68c6449"
+# Two write-ups of one event, not copies (Jaccard 0.77): must stay apart.
+SAME_EVENT = ("4468c60dd028ff2a58c3f5b39520c077c32f0fdcc193928c4ca4e85c", "ca3b0ec362ced079834e2093198f89f5a97217c7b116b24829993752")
+
+
+@pytest.fixture(scope="module")
+def bodies(corpus) -> dict[str, str]:
+    cluster = corpus / "newsplease" / "news_cluster"
+    return {path.stem: json.loads(path.read_text())["text"] or "" for path in sorted(cluster.glob("*.json"))}
+
+
+def test_syndicated_copy_points_at_the_first_one(bodies):
+    index = NearDuplicateIndex()
+    original, copy = AP_COPIES
+    assert index.find(original, bodies[original]) is None
+    assert index.find(UNRELATED, bodies[UNRELATED]) is None
+    duplicate_of, similarity = index.find(copy, bodies[copy])
+    assert duplicate_of == original and THRESHOLD <= similarity <= 1.0
+
+
+def test_different_write_ups_of_one_event_are_not_duplicates(bodies):
+    index = NearDuplicateIndex()
+    first, second = SAME_EVENT
+    assert index.find(first, bodies[first]) is None
+    assert index.find(second, bodies[second]) is None
+
+
+def test_copy_with_other_boilerplate_is_a_duplicate(bodies):
+    original = bodies[AP_COPIES[0]]
+    doctored = (
+        "Advertisement. Subscribe to our newsletter for the latest headlines delivered every morning.\n"
+        + original.replace("\n", "\n\n")
+        + "\nCopyright 2017 The Associated Press. All rights reserved. This material may not be published, "
+        "broadcast, rewritten or redistributed. Share this story on Facebook and Twitter. Read more from our site."
+    )
+    index = NearDuplicateIndex()
+    index.find("original", original)
+    duplicate_of, similarity = index.find("doctored", doctored)
+    assert duplicate_of == "original" and similarity >= THRESHOLD
+
+
+def test_answers_are_repeatable_and_survive_a_save(tmp_path, bodies):
+    path = tmp_path / "state" / "neardup.pickle"
+    first_run = NearDuplicateIndex.load(path)
+    answers = {article_id: first_run.find(article_id, body) for article_id, body in bodies.items()}
+    assert sum(answer is not None for answer in answers.values()) >= 4
+    first_run.save(path)
+    # Rerun (same ids) and a later run (new copy of a known story) on the reloaded index.
+    reloaded = NearDuplicateIndex.load(path)
+    assert {article_id: reloaded.find(article_id, body) for article_id, body in bodies.items()} == answers
+    later_copy = reloaded.find("tomorrow-copy", bodies[AP_COPIES[1]])
+    assert later_copy is not None and later_copy[0] == AP_COPIES[0]
+    # Same bodies in the same order in a fresh index: the same answers (fixed seed).
+    fresh = NearDuplicateIndex()
+    assert {article_id: fresh.find(article_id, body) for article_id, body in bodies.items()} == answers
+
+
+def test_short_or_empty_bodies_are_never_duplicates():
+    index = NearDuplicateIndex()
+    assert index.find("a", "") is None
+    assert index.find("b", "") is None
+    assert index.find("c", "Breaking news: more soon.") is None
+    assert index.find("d", "Breaking news: more soon.") is None
