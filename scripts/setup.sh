@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Create .venv from the lock file (uv.lock, hashed). Needs only python3 (3.11 or 3.12) and pip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV_VERSION=0.9.30
+if [ ! -x .tools/bin/uv ]; then
+  python3 -m venv .tools
+  .tools/bin/pip install --quiet "uv==${UV_VERSION}"
+fi
+.tools/bin/uv sync --locked --quiet "$@"
