@@ -39,6 +39,8 @@ POSSESSIVE_TAIL = re.compile(r"['’]s\b.*$")
 # "two years", "18-month", "several weeks" are durations, which dateparser would read as "... ago".
 DURATION = re.compile(r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a few|many|\w+-?)"
                       r"[\s-]+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?|decades?)(?:\s+long)?")
+# dateparser is only worth asking (at ~10 ms a call) about a phrase with a calendar word or a numeric date in it.
+DATE_ANCHOR = re.compile(rf"\b(?:{MONTH_RE}|{WEEKDAY_RE})\b|\d{{1,4}}[/.-]\d{{1,2}}|\bago\b")
 DAY_PARTS = re.compile(r"\s+(?:morning|afternoon|evening|night|noon)$")
 
 
@@ -69,6 +71,7 @@ def resolve_date(text: str, published_at: date | datetime | None, prefer: str = 
     return parse_with_dateparser(phrase, reference, prefer)
 
 
+@functools.lru_cache(maxsize=4096)
 def looks_like_date(text: str) -> bool:
     """Whether `text` names a point or period in time (not a duration such as "two years")."""
     return resolve_date(text, date(2000, 6, 15)).resolved
@@ -97,7 +100,8 @@ def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | No
 
 
 def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
-    match = re.fullmatch(rf"(last|this|next|coming|previous)?\s*({WEEKDAY_RE})", phrase)
+    match = re.fullmatch(rf"(?:(?:early|earlier|late|later)\s+)?(last|this|next|coming|previous)?\s*({WEEKDAY_RE})",
+                         phrase)
     if not match:
         return None
     modifier, name = match.groups()
@@ -108,6 +112,29 @@ def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     if modifier in ("last", "previous"):
         back = back or 7
     return day(reference - timedelta(days=back))
+
+
+def weekend(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'(this/last/next) weekend': Saturday to Sunday, the nearest one on the preferred side."""
+    match = re.fullmatch(r"(last|this|next|coming|past)?\s*weekend", phrase)
+    if not match:
+        return None
+    modifier = match.group(1)
+    saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)
+    if modifier in ("next", "coming") or (modifier is None and prefer == FUTURE):
+        saturday = saturday if reference.weekday() >= 5 and modifier is None else saturday + timedelta(weeks=1)
+    return ResolvedDate(saturday, saturday + timedelta(days=1), "day")
+
+
+def decade(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'the 1990s', 'the mid-1970s': a span of years."""
+    match = re.fullmatch(r"(early|mid|late)?[\s-]*((?:1[89]|20)\d)0s", phrase)
+    if not match:
+        return None
+    part, stem = match.groups()
+    first, last = {"early": (0, 3), "mid": (3, 6), "late": (6, 9), None: (0, 9)}[part]
+    start_year = int(stem) * 10
+    return ResolvedDate(date(start_year + first, 1, 1), date(start_year + last, 12, 31), "year")
 
 
 def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -211,7 +238,7 @@ def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None
     return ResolvedDate(start.start, end.end or period_end(end), start.granularity)
 
 
-RULES = (relative_day, weekday, relative_period, coming_or_recent, ago, part_of_month, modified_month, month_day_year,
+RULES = (relative_day, weekday, weekend, decade, relative_period, coming_or_recent, ago, part_of_month, modified_month, month_day_year,
          date_range)
 
 
@@ -295,8 +322,9 @@ def dateparser_for(reference: date, prefer: str) -> DateDataParser:
     return DateDataParser(languages=["en"], settings=settings)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_with_dateparser(phrase: str, reference: date, prefer: str) -> ResolvedDate:
-    if not re.search(r"[a-z0-9]", phrase) or re.fullmatch(r"\d{1,3}", phrase) or DURATION.fullmatch(phrase):
+    if not DATE_ANCHOR.search(phrase) or DURATION.fullmatch(phrase):
         return UNRESOLVED
     data = dateparser_for(reference, prefer).get_date_data(phrase)
     if data.date_obj is None:

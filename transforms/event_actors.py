@@ -269,22 +269,34 @@ class NameBook:
         return key
 
 
+def entity_span(token: Token) -> Span | None:
+    """The entity a token belongs to, found from its IOB tags (a few tokens' walk, not a scan of doc.ents)."""
+    if not token.ent_type_:
+        return None
+    doc, start, end = token.doc, token.i, token.i + 1
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
 def entity_root(token: Token) -> Token:
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    ent = entity_span(token)
     return ent.root if ent is not None else token
 
 
 def name_span(head: Token) -> Span | None:
     """The named entity a head belongs to ("President Vladimir Putin" -> "Vladimir Putin")."""
-    if head.ent_type_ not in NAME_LABELS:
-        return None
-    return next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    return entity_span(head) if head.ent_type_ in NAME_LABELS else None
 
 
 def phrase(head: Token) -> Span:
     """The head with its left modifiers and an 'of' phrase: "Ukraine's foreign minister", "leaders of Hamas"."""
     left = head
     for child in head.lefts:
+        if child.ent_type_ in NOT_PARTICIPANTS or "\n" in child.left_edge.text_with_ws + child.text_with_ws:
+            continue
         if child.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "quantmod", "npadvmod"):
             left = child.left_edge if child.left_edge.i < left.i else child
             break

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.event_actors import entity_span
 from transforms.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
 from transforms.plover import lexicon
 
@@ -151,5 +152,5 @@ def place_candidates(prep: Token) -> list[Token]:
 
 
 def entity_text(token: Token) -> str:
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    ent = entity_span(token)
     return ent.text if ent is not None else token.text

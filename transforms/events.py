@@ -17,9 +17,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
-from spacy.vocab import Vocab
 
 from transforms.event_actors import NameBook, noun_participants, verb_participants
 from transforms.event_context import clause_chain, date_mentions, event_date, location, modality
@@ -75,7 +73,7 @@ def verb_trigger(verb: Token) -> Trigger | None:
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
         return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
     found = (particle_phrase(verb, lemma) or object_rule(verb, lemma) or with_rule(verb, lemma)
-             or words["verbs"].get(lemma))
+             or person_object_rule(verb, lemma) or words["verbs"].get(lemma))
     if found is None:
         return None
     event_type, mode = found
@@ -109,6 +107,19 @@ def objects(verb: Token) -> list[Token]:
     return direct + parts + of_objects + via_prep
 
 
+def person_object_rule(verb: Token, lemma: str) -> list[str] | None:
+    """'released the prisoners' is an event, 'released a video' is not: these verbs need a person or group."""
+    words = lexicon()
+    found = words["person_object_verbs"].get(lemma)
+    if found is None:
+        return None
+    people = set(words["person_nouns"])
+    for obj in objects(verb):
+        if obj.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or obj.lemma_.lower() in people:
+            return found
+    return None
+
+
 def with_rule(verb: Token, lemma: str) -> list[str] | None:
     """'talk/speak with X' is a consultation; talking about something is not."""
     found = lexicon()["with_rules"].get(lemma)
@@ -139,26 +150,30 @@ def noun_trigger(noun: Token) -> Trigger | None:
 
 
 @functools.cache
-def phrase_matcher(vocab: Vocab) -> Matcher:
-    matcher = Matcher(vocab)
-    for phrase in lexicon()["phrases"]:
-        matcher.add(phrase, [[{"LEMMA": {"IN": [word, word.capitalize()]}} for word in phrase.split()]])
-    return matcher
+def phrases_by_first_word() -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Lexicon phrases as lemma sequences, indexed by their first lemma, longest first."""
+    index: dict[str, list] = {}
+    for phrase, found in lexicon()["phrases"].items():
+        lemmas = phrase.split()
+        index.setdefault(lemmas[0], []).append((lemmas, found))
+    return {word: sorted(entries, key=lambda e: -len(e[0])) for word, entries in index.items()}
 
 
 def phrase_matches(doc: Doc) -> list[Trigger]:
-    phrases = lexicon()["phrases"]
-    matches = []
-    for match_id, start, end in phrase_matcher(doc.vocab)(doc):
-        event_type, mode = phrases[doc.vocab.strings[match_id]]
-        span = doc[start:end]
-        matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
-    # Longest match per head wins ("state of emergency" over a shorter overlap).
-    best: dict[int, Trigger] = {}
-    for trigger in matches:
-        if trigger.head.i not in best or len(trigger.span) > len(best[trigger.head.i].span):
-            best[trigger.head.i] = trigger
-    return list(best.values())
+    """Contiguous lexicon phrases ("hunger strike", "called for"), one dictionary look-up per token."""
+    index = phrases_by_first_word()
+    matches, next_free = [], 0
+    for token in doc:
+        if token.i < next_free:
+            continue
+        for lemmas, (event_type, mode) in index.get(token.lemma_.lower(), ()):
+            end = token.i + len(lemmas)
+            if end <= len(doc) and [t.lemma_.lower() for t in doc[token.i:end]] == lemmas:
+                span = doc[token.i:end]
+                matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
+                next_free = end
+                break
+    return matches
 
 
 def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
