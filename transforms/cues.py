@@ -15,7 +15,7 @@ SPEECH_VERBS = frozenset(
     urge call accuse criticize criticise praise complain boast joke quip mention comment remark repeat emphasize
     emphasise stress assert contend allege testify continue counter caution lament muse observe proclaim
     recount retort scoff shout snap yell scream whisper brag concur agree disclose inform assure remind
-    blast slam attack question propose demand highlight reject condemn denounce
+    blast slam attack question propose demand highlight reject condemn denounce dismiss
     """.split()
 )
 

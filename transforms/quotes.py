@@ -39,7 +39,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Verbs that report with an infinitive ("urged Congress to act", "promised to build").
 XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
 # Verbs that report in a parenthetical ("The plan, he said, is dead"); others mislead the parser there.
-PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict".split())
+PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict report".split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
 MIN_FLOATING_WORDS = 4
 # Window (tokens) searched for a direct quote's cue on either side, within its sentence.
@@ -53,6 +53,7 @@ RULE_PRECISION = {
     "direct_floating": 0.85,
     "direct_colon": 0.9,
     "partial": 0.9,
+    "partial_governed": 0.8,
     "mixed": 0.93,
     "indirect_clause": 0.9,
     "indirect_parenthetical": 0.85,
@@ -80,6 +81,18 @@ class Cue:
 
 
 @dataclass
+class Article:
+    """One document with its text and quotation layout, shared by the rules (`doc.text` is rebuilt per access)."""
+
+    doc: Doc
+    text: str
+    paragraph_starts: list[int]
+    quotations: list[QuotationSpan]
+    inside: list[int]  # per token: the index of the quotation holding it, or -1
+    quotation_paragraphs: list[int]  # per quotation, its paragraph (sorted, for bisection)
+
+
+@dataclass
 class Attribution:
     start: int
     end: int
@@ -94,7 +107,8 @@ class Attribution:
 
 def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
     attributions, index = find_attributions(doc)
-    quotes = [_quote_row(doc, a) for a in attributions if a.speaker is not None]
+    text = doc.text
+    quotes = [_quote_row(text, a) for a in attributions if a.speaker is not None]
     return quotes, _source_rows(attributions, index)
 
 
@@ -104,9 +118,10 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], speakers.DocumentInd
     paragraph_starts = _paragraph_starts(text)
     quotations = find_quotation_spans(text, paragraph_starts)
     inside = _tokens_inside_quotes(doc, quotations)
-    cues = [c for c in _find_cues(doc, inside) if c.speaker_head is not None]
-    attributions = _reported_content(doc, cues, quotations, inside)
-    attributions += _direct_quotes(doc, cues, quotations, inside, paragraph_starts)
+    article = Article(doc, text, paragraph_starts, quotations, inside, [q.paragraph for q in quotations])
+    cues = [c for c in _find_cues(article) if c.speaker_head is not None]
+    attributions = _reported_content(article, cues)
+    attributions += _direct_quotes(article, cues)
     attributions.sort(key=lambda a: (a.start, -a.end))
     index = speakers.build_index(doc)
     _resolve_speakers(attributions, index, paragraph_starts)
@@ -186,7 +201,8 @@ def _tokens_inside_quotes(doc: Doc, quotations: list[QuotationSpan]) -> list[int
 # --- 2. cues and speakers ----------------------------------------------------------------------------------------
 
 
-def _find_cues(doc: Doc, inside: list[int]) -> list[Cue]:
+def _find_cues(article: Article) -> list[Cue]:
+    doc, inside = article.doc, article.inside
     cues = []
     for token in doc:
         if inside[token.i] >= 0:
@@ -227,10 +243,28 @@ def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
                 subject = verb.head
             if subject.lower_ in ("it", "there", "this", "that") or inside[subject.i] >= 0:
                 return None
+            if _paragraph_break_between(subject, verb):
+                return _nearest_noun_before(verb)
             return _through_speech_noun(subject)
-        if verb.dep_ not in ("advcl", "conj", "xcomp") or verb.head == verb:
+        if verb.dep_ not in ("advcl", "conj", "xcomp", "acomp") or verb.head == verb:
             return None
         verb = verb.head
+    return None
+
+
+def _paragraph_break_between(subject: Token, verb: Token) -> bool:
+    """The small model parses a heading and the next paragraph as one sentence; such a subject is the heading."""
+    low, high = sorted((subject.i, verb.i))
+    return any(t.is_space and "\n" in t.text for t in subject.doc[low:high])
+
+
+def _nearest_noun_before(verb: Token) -> Token | None:
+    """"In a related statement, Moscow also criticised": the name or pronoun right before the verb."""
+    for token in reversed(verb.doc[max(0, verb.i - 4) : verb.i]):
+        if token.pos_ in ("PROPN", "PRON", "NOUN"):
+            return token
+        if token.pos_ not in ("ADV", "AUX", "PART"):
+            return None
     return None
 
 
@@ -247,17 +281,18 @@ def _through_speech_noun(subject: Token) -> Token:
 # --- 3. reported content from the cue ----------------------------------------------------------------------------
 
 
-def _reported_content(doc: Doc, cues: list[Cue], quotations: list[QuotationSpan], inside: list[int]) -> list[Attribution]:
+def _reported_content(article: Article, cues: list[Cue]) -> list[Attribution]:
     found = []
     for cue in cues:
-        attribution = _according_to(doc, cue) if cue.verb is None else _verb_content(doc, cue, quotations, inside)
+        attribution = _according_to(article, cue) if cue.verb is None else _verb_content(article, cue)
         if attribution is not None:
             found.append(attribution)
     return found
 
 
-def _according_to(doc: Doc, cue: Cue) -> Attribution | None:
+def _according_to(article: Article, cue: Cue) -> Attribution | None:
     """"According to X, ..." / "..., according to X": the sentence without the according-to phrase."""
+    doc = article.doc
     according = doc.char_span(cue.start, cue.end, alignment_mode="expand")[0]
     sentence = according.sent
     phrase_end = max(according.right_edge.i, cue.speaker_head.right_edge.i) + 1
@@ -266,10 +301,11 @@ def _according_to(doc: Doc, cue: Cue) -> Attribution | None:
     content = max((s for s in (before, after) if s), key=lambda s: s[1] - s[0], default=None)
     if content is None or content[1] - content[0] < 12:
         return None
-    return Attribution(*content, _content_type(doc, *content), "according_to", cue)
+    return Attribution(*content, _content_type(article.text, *content), "according_to", cue)
 
 
-def _verb_content(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[int]) -> Attribution | None:
+def _verb_content(article: Article, cue: Cue) -> Attribution | None:
+    doc = article.doc
     verb = cue.verb
     lemma = verb.lemma_.lower()
     complement = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i > verb.i), None)
@@ -279,50 +315,53 @@ def _verb_content(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: l
         complement = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if complement is not None:
         span = _trimmed(doc, complement.left_edge.i, complement.right_edge.i + 1)
-        return _clause_attribution(doc, cue, span, quotations, inside, "indirect_clause")
+        return _clause_attribution(article, cue, span, "indirect_clause")
     if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and _set_off_by_comma(verb):
-        return _parenthetical(doc, cue, quotations, inside)
-    partial = _partial(doc, cue, quotations, inside)
+        return _parenthetical(article, cue)
+    partial = _partial(article, cue)
     if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
         return partial
     objects = [c for c in verb.rights if c.dep_ in ("dobj", "prep", "oprd", "advcl", "xcomp") and c.i > verb.i]
-    if not objects or lemma == "call" and not any(c.dep_ == "oprd" or c.lower_ in ("for", "on") for c in objects):
+    if not any(c.dep_ in ("dobj", "oprd") for c in objects) and not (lemma == "call" and objects[:1] and
+                                                                     objects[0].lower_ in ("for", "on")):
         return None
     span = _trimmed(doc, objects[0].left_edge.i, max(c.right_edge.i for c in objects) + 1)
-    return _clause_attribution(doc, cue, span, quotations, inside, "indirect_object")
+    return _clause_attribution(article, cue, span, "indirect_object")
 
 
 def _set_off_by_comma(verb: Token) -> bool:
     """"The plan, he said, ..." / "..., he added.": the cue clause is fenced off by a comma before it."""
-    left = verb.left_edge.i
-    return left > 0 and verb.doc[left - 1].text in (",", "—") and verb.head.pos_ in ("VERB", "AUX")
+    left = verb.left_edge
+    comma = left if left.is_punct else left.nbor(-1) if left.i > 0 else None
+    return comma is not None and comma.text in (",", "—") and verb.head.pos_ in ("VERB", "AUX")
 
 
-def _parenthetical(doc: Doc, cue: Cue, quotations, inside) -> Attribution | None:
+def _parenthetical(article: Article, cue: Cue) -> Attribution | None:
     """"The plan, he said, is dead" / "The plan is dead, he added": the governing clause minus the cue clause."""
+    doc = article.doc
     verb = cue.verb
     head = verb.head
-    before = _trimmed(doc, head.left_edge.i, verb.left_edge.i)
+    before = _trimmed(doc, head.left_edge.i, verb.left_edge.i)  # edge punctuation is trimmed
     after = _trimmed(doc, verb.right_edge.i + 1, head.right_edge.i + 1)
     spans = [s for s in (before, after) if s]
     if not spans:
         return None
     span = (spans[0][0], spans[-1][1])
-    return _clause_attribution(doc, cue, span, quotations, inside, "indirect_parenthetical")
+    return _clause_attribution(article, cue, span, "indirect_parenthetical")
 
 
-def _clause_attribution(doc, cue, span, quotations, inside, rule) -> Attribution | None:
+def _clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attribution | None:
     """An indirect or mixed quote for a reported clause; a clause that is one quotation is left to step 4."""
     if span is None or span[1] - span[0] < 8:
         return None
     start, end = span
-    for quotation in quotations:  # a quotation the clause cuts through belongs to it whole
+    for quotation in _quotations_near(article, start, end):  # a quotation the clause cuts through joins it whole
         if quotation.start < end and start < quotation.end and not quotation.continues:
             start, end = min(start, quotation.start), max(end, quotation.end)
-    if _crosses_paragraph(doc.text, start, end):
+    if _crosses_paragraph(article.text, start, end):
         return None
-    held = [q for q in quotations if start <= q.start and q.end <= end]
-    if len(held) == 1 and held[0].end - held[0].start >= 0.85 * (end - start) and _standalone(doc.text, held[0]):
+    held = [q for q in _quotations_near(article, start, end) if start <= q.start and q.end <= end]
+    if len(held) == 1 and held[0].end - held[0].start >= 0.85 * (end - start) and _standalone(article.text, held[0]):
         return None
     for quotation in held:
         quotation.consumed = True
@@ -331,8 +370,18 @@ def _clause_attribution(doc, cue, span, quotations, inside, rule) -> Attribution
     return Attribution(start, end, "indirect", rule, cue)
 
 
-def _partial(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[int]) -> Attribution | None:
+def _quotations_near(article: Article, start: int, end: int) -> list[QuotationSpan]:
+    """Quotations in the paragraphs that the character range touches (the rules never look further)."""
+    starts = article.paragraph_starts
+    first, last = bisect.bisect_right(starts, start) - 1, bisect.bisect_right(starts, end) - 1
+    low = bisect.bisect_left(article.quotation_paragraphs, first)
+    high = bisect.bisect_right(article.quotation_paragraphs, last)
+    return article.quotations[low:high]
+
+
+def _partial(article: Article, cue: Cue) -> Attribution | None:
     """Quoted fragments inside the cue verb's own phrase ("described the guarantees as "a springboard"")."""
+    inside, quotations = article.inside, article.quotations
     verb = cue.verb
     subject = cue.speaker_head
     held = sorted({
@@ -340,7 +389,7 @@ def _partial(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[i
         if inside[t.i] >= 0 and (subject is None or not (subject.left_edge.i <= t.i <= subject.right_edge.i))
     })
     fragments = [quotations[i] for i in held if not quotations[i].consumed]
-    if not fragments or not all(_embedded(doc.text, q) for q in fragments):
+    if not fragments or not all(_embedded(article.text, q) for q in fragments):
         return None
     for quotation in fragments:
         quotation.consumed = True
@@ -349,13 +398,13 @@ def _partial(doc: Doc, cue: Cue, quotations: list[QuotationSpan], inside: list[i
 
 def _embedded(text: str, quotation: QuotationSpan) -> bool:
     """A quotation that continues the author's phrase: no colon or comma before it, lowercase or short inside."""
-    before = text[: quotation.start].rstrip()[-1:]
+    before = _char_before(text, quotation.start)
     inner = _inner(text, quotation)
     return before not in (":", ",", "") and (inner[:1].islower() or len(inner.split()) <= 4)
 
 
-def _content_type(doc: Doc, start: int, end: int) -> str:
-    text = doc.text[start:end]
+def _content_type(text: str, start: int, end: int) -> str:
+    text = text[start:end]
     return "mixed" if any(c in OPENING_MARKS or c == STRAIGHT_MARK for c in text) or TWO_APOSTROPHES in text else "indirect"
 
 
@@ -382,43 +431,78 @@ def _crosses_paragraph(text: str, start: int, end: int) -> bool:
 # --- 4. direct quotes --------------------------------------------------------------------------------------------
 
 
-def _direct_quotes(doc, cues, quotations, inside, paragraph_starts) -> list[Attribution]:
+def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
+    doc, text = article.doc, article.text
     cue_at = {doc.char_span(c.start, c.end, alignment_mode="expand")[0].i: c for c in cues}
     found = []
     chain = 0
-    for number, quotation in enumerate(quotations):
+    for quotation in article.quotations:
         if quotation.consumed:
             continue
         if not quotation.continued:
             chain += 1
-        cue, rule = _cue_for_quote(doc, quotation, number, quotations, inside, cue_at)
-        standalone = _standalone(doc.text, quotation)
-        words = len(doc.text[quotation.start : quotation.end].split())
-        if cue is not None and (standalone or rule == "direct_cue_after" and _ends_sentence(doc.text, quotation)):
+        cue, rule = _cue_for_quote(article, quotation, cue_at)
+        standalone = _standalone(text, quotation)
+        words = len(text[quotation.start : quotation.end].split())
+        if cue is not None and (standalone or rule == "direct_cue_after" and _ends_sentence(text, quotation)):
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
+        elif not standalone and (fragment := _governed_fragment(article, quotation)) is not None:
+            found.append(fragment)
         elif quotation.continued and found and found[-1].chain == chain:
             found.append(Attribution(quotation.start, quotation.end, "direct", "direct_multi_paragraph", None,
                                      inherits=True, chain=chain))
-        elif standalone and words >= MIN_FLOATING_WORDS and _opens_sentence(doc.text, quotation):
+        elif standalone and words >= MIN_FLOATING_WORDS and _opens_sentence(text, quotation):
             found.append(Attribution(quotation.start, quotation.end, "direct", "direct_floating", None,
                                      inherits=True, chain=chain))
     _share_chain_cues(found)
     return found
 
 
-def _cue_for_quote(doc, quotation, number, quotations, inside, cue_at) -> tuple[Cue | None, str]:
+def _governed_fragment(article: Article, quotation: QuotationSpan) -> Attribution | None:
+    """A quoted phrase in the object of any verb with a subject ("Cruz blamed the law on "knuckleheaded
+    politicians"", "Clinton decried the issue of "systemic racism""): the object up to the quotation is content.
+    Titles ("Saturday Night Live") are not quotes."""
+    doc, inside = article.doc, article.inside
+    span = doc.char_span(quotation.start, quotation.end, alignment_mode="expand")
+    words = _inner(article.text, quotation).split()
+    if span is None or not words or all(w[:1].isupper() for w in words):
+        return None
+    token = span.root
+    for _ in range(6):
+        if token.pos_ == "VERB" and inside[token.i] < 0 or token.head == token:
+            break
+        token = token.head
+    verb = token
+    if verb.pos_ != "VERB" or verb.i > span.start:
+        return None
+    speaker = _speaker_head(verb, inside)
+    if speaker is None:
+        return None
+    objects = [c for c in verb.rights if c.dep_ not in ("punct", "cc", "conj", "advmod")]
+    if not objects:
+        return None
+    content = _trimmed(doc, objects[0].left_edge.i, max(span.end, objects[-1].right_edge.i + 1))
+    if content is None or _crosses_paragraph(article.text, *content):
+        return None
+    quotation.consumed = True
+    return Attribution(content[0], max(content[1], quotation.end), "partial", "partial_governed",
+                       Cue(verb.idx, verb.idx + len(verb), verb, speaker))
+
+
+def _cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue]) -> tuple[Cue | None, str]:
     """The cue in the quote's own sentence: right after it ("...," he said), else right before (He said: "...")."""
+    doc, inside = article.doc, article.inside
     first = doc.char_span(quotation.start, quotation.end, alignment_mode="expand")
     if first is None or not len(first):
         return None, ""
-    before_text = doc.text[: quotation.start].rstrip()
-    if before_text[-1:] == ":":
+    before = _char_before(article.text, quotation.start)
+    if before == ":":
         colon_cue = _colon_cue(doc, first.start, inside, cue_at)
         if colon_cue is not None:
             return colon_cue, "direct_cue_before" if colon_cue.verb is not None and colon_cue.verb.lemma_ in SPEECH_VERBS else "direct_colon"
     after_cue = _scan(doc, first.end, +1, inside, cue_at)
     before_cue = _scan(doc, first.start - 1, -1, inside, cue_at)
-    if before_cue is not None and before_text[-1:] == ",":
+    if before_cue is not None and before == ",":
         return before_cue, "direct_cue_before"
     if after_cue is not None:
         return after_cue, "direct_cue_after"
@@ -469,9 +553,9 @@ def _scan(doc: Doc, position: int, step: int, inside: list[int], cue_at: dict[in
 
 def _standalone(text: str, quotation: QuotationSpan) -> bool:
     """A quotation that is a sentence of its own, not a phrase in the author's sentence."""
-    before = text[: quotation.start].rstrip(" \t")
+    before = _char_before(text, quotation.start, " \t")
     inner = _inner(text, quotation)
-    return before[-1:] in ("", "\n", ":", ",", ".", "?", "!", "—", "(") or inner[:1].isupper() and len(inner.split()) > 3
+    return before in ("", "\n", ":", ",", ".", "?", "!", "—", "(") or inner[:1].isupper() and len(inner.split()) > 3
 
 
 def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
@@ -481,8 +565,15 @@ def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
 
 
 def _opens_sentence(text: str, quotation: QuotationSpan) -> bool:
-    before = text[: quotation.start].rstrip(" \t")
-    return before[-1:] in ("", "\n", ".", "?", "!")
+    return _char_before(text, quotation.start, " \t") in ("", "\n", ".", "?", "!")
+
+
+def _char_before(text: str, position: int, skipped: str = " \t\n\xa0") -> str:
+    """The last character before position that is not in skipped ("" at the start of the text)."""
+    position -= 1
+    while position >= 0 and text[position] in skipped:
+        position -= 1
+    return text[position] if position >= 0 else ""
 
 
 def _share_chain_cues(found: list[Attribution]) -> None:
@@ -511,7 +602,7 @@ def _resolve_speakers(attributions: list[Attribution], index: speakers.DocumentI
         head = attribution.cue.speaker_head
         via_report = attribution.cue.verb is not None and attribution.cue.verb.lemma_ == "report"
         attribution.speaker = speakers.resolve(head, index, previous.speaker if previous else None, via_report)
-        mention = speakers.speaker_span(head)
+        mention = speakers.speaker_span(head, index)
         attribution.mention = (mention.start_char, mention.end_char)
         previous = attribution
 
@@ -519,8 +610,7 @@ def _resolve_speakers(attributions: list[Attribution], index: speakers.DocumentI
 # --- rows --------------------------------------------------------------------------------------------------------
 
 
-def _quote_row(doc: Doc, attribution: Attribution) -> dict:
-    text = doc.text
+def _quote_row(text: str, attribution: Attribution) -> dict:
     cue = attribution.cue
     mention = attribution.mention or (None, None)
     return {

@@ -175,10 +175,18 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
             index.genders[full] = "m" if vote["m"] > vote["f"] else "f"
 
 
-def speaker_span(head: Token) -> Span:
+def is_name(token: Token, index: DocumentIndex) -> bool:
+    """A proper name, also when the tagger missed it ("Trump on Wednesday said": Trump tagged VERB)."""
+    if token.pos_ == "PROPN":
+        return True
+    return token.text[:1].isupper() and token.pos_ != "PRON" and (
+        token.lower_ in index.full_names or token.lower_ in index.labels)
+
+
+def speaker_span(head: Token, index: DocumentIndex) -> Span:
     """The mention as written: a name with its titles, or a short noun phrase ("people familiar with the matter")."""
     doc = head.doc
-    if head.pos_ == "PROPN":
+    if is_name(head, index):
         tokens = name_tokens(head)
         start = tokens[0].i
         for child in reversed(list(head.lefts)):
@@ -200,7 +208,7 @@ def resolve(head: Token, index: DocumentIndex, previous: Speaker | None, via_rep
     """The source a subject token refers to, using the document index and the previous speaker."""
     if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS:
         return _resolve_pronoun(head, index, previous)
-    if head.pos_ == "PROPN":
+    if is_name(head, index):
         return _resolve_name(head, index, via_report)
     return _resolve_common_noun(head, index, previous)
 
@@ -269,7 +277,7 @@ def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | 
     holder = index.role_holders.get(head.lemma_.lower())
     if holder and determiner in ("the", "this", "that"):
         return person(holder, index)
-    span = speaker_span(head)
+    span = speaker_span(head, index)
     text = span.text
     affiliation = next((t.text for t in span if t.pos_ == "PROPN" or t.ent_type_ in ORG_LABELS), None)
     if head.lower_ in ANONYMOUS_HEADS or head.lemma_.lower() in ANONYMOUS_HEADS:
