@@ -22,9 +22,11 @@ GROUP_PRONOUNS = frozenset("it its they them their".split())
 PERSON_NOUNS = frozenset(
     "president minister official spokesman spokeswoman spokesperson leader secretary chancellor premier king queen "
     "prince general commander envoy ambassador diplomat senator governor mayor chief head adviser advisor "
-    "negotiator judge".split()
+    "negotiator judge counterpart".split()
 )
 SUBJECTS = ("nsubj", "csubj")
+PART_NOUNS = frozenset("thousand thousands hundred hundreds dozen dozens part group number member some most many "
+                       "all several one two three members".split())
 # Entity labels that are never a participant ("denounced Friday", "killed 23").
 NOT_PARTICIPANTS = ("DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL")
 RECIPIENT_PREPS = ("against", "with", "on", "to", "from", "at", "toward", "towards", "into", "between", "for")
@@ -91,10 +93,13 @@ def verb_objects(verb: Token, request_clause: Token | None) -> list[Token]:
     if request_clause is not None and (subject := first_child(request_clause, SUBJECTS)) is not None:
         return [participant_in_noun(subject)]
     clauses = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") or is_purpose_clause(c)]
-    candidates = [c for clause in clauses for c in object_candidates(clause) if c.ent_type_ not in NOT_PARTICIPANTS]
+    found = [object_candidates(clause) for clause in clauses]
+    candidates = [c for direct, _ in found for c in direct if c.ent_type_ not in NOT_PARTICIPANTS]
+    places = [p for _, in_places in found for p in in_places]
     named = [c for c in candidates if is_named(c)]
     people = [c for c in candidates if c.lemma_.lower() not in thing_nouns()]
-    return (named or people or candidates)[:1]
+    # A place the act happens in is its target only when no one else is ("lifted a curfew in Montenegro").
+    return (named or people or places)[:1]
 
 
 def is_purpose_clause(token: Token) -> bool:
@@ -110,7 +115,8 @@ def thing_nouns() -> frozenset[str]:
     return frozenset(set(words["nouns"]) | objects | set(words["thing_nouns"]))
 
 
-def object_candidates(verb: Token) -> list[Token]:
+def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
+    """Objects and prepositional objects of a verb (and of its object), and the places it happens in."""
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
     # "providing photographs to Macedonia": the parser can mark "to" itself as the dative.
     objects += [p for c in verb.children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
@@ -119,13 +125,12 @@ def object_candidates(verb: Token) -> list[Token]:
     # "imposed sanctions on the Taliban", "suspended aid deliveries in Baghdad": the object's own preposition.
     candidates += [participant_in_noun(p) for o in objects for p in prepositional_objects(o, RECIPIENT_PREPS)]
     candidates += [participant_in_noun(pobj) for pobj in prepositional_objects(verb, RECIPIENT_PREPS)]
-    # A place the act happens in is its target when nothing else is named ("lifted a curfew in Montenegro").
-    candidates += [pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",))
-                   if pobj.ent_type_ in ("GPE", "LOC")]
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
         if (subject := first_child(clause, SUBJECTS)) is not None:
             candidates.append(participant_in_noun(subject))
-    return candidates
+    places = [pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",))
+              if pobj.ent_type_ in ("GPE", "LOC")]
+    return candidates, places
 
 
 def prepositional_objects(token: Token, prepositions: tuple[str, ...]) -> list[Token]:
@@ -170,8 +175,14 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
 def participant_in_noun(noun: Token) -> Token:
     """An abstract noun stands for whoever it belongs to: "Kiev's push" -> Kiev, "the republic of Nakhichevan",
     "calls by Belarus", "an Indian proposal" -> Indian."""
-    if noun.ent_type_ in NAME_LABELS or noun.pos_ == "PROPN":
+    if noun.ent_type_ in NAME_LABELS or noun.pos_ == "PROPN" or noun.lemma_.lower() in PERSON_NOUNS:
         return noun
+    # "thousands of protesters", "52 members of the movement", "part of a stronghold": the group is the participant.
+    if noun.ent_type_ in NOT_PARTICIPANTS or noun.lemma_.lower() in PART_NOUNS:
+        of_object = next((p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"), None)
+        if of_object is not None:
+            return participant_in_noun(of_object)
     possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
     if possessor is not None:
         return possessor

@@ -72,7 +72,7 @@ def verb_trigger(verb: Token) -> Trigger | None:
         return requested
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
         return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
-    found = (particle_phrase(verb, lemma) or object_rule(verb, lemma) or with_rule(verb, lemma)
+    found = (particle_phrase(verb, lemma) or object_rule(verb, lemma) or prep_rule(verb, lemma)
              or person_object_rule(verb, lemma) or words["verbs"].get(lemma))
     if found is None:
         return None
@@ -120,11 +120,12 @@ def person_object_rule(verb: Token, lemma: str) -> list[str] | None:
     return None
 
 
-def with_rule(verb: Token, lemma: str) -> list[str] | None:
-    """'talk/speak with X' is a consultation; talking about something is not."""
-    found = lexicon()["with_rules"].get(lemma)
-    has_with = any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children)
-    return found if found and has_with else None
+def prep_rule(verb: Token, lemma: str) -> list[str] | None:
+    """Verbs that are events only with a preposition: 'talk with X' (not 'talk about'), 'fire at/on X'."""
+    rules = lexicon()["prep_rules"].get(lemma)
+    if not rules:
+        return None
+    return next((rules[c.lower_] for c in verb.children if c.dep_ == "prep" and c.lower_ in rules), None)
 
 
 def request_by_modal(verb: Token) -> Trigger | None:
@@ -199,8 +200,9 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
         places = []
     else:
         actor_heads, recipient_heads, places = noun_participants(trigger.head, governing_verb(chain))
-    actors = unique(names.participant(h) for h in actor_heads)
-    recipients = [r for r in unique(names.participant(h) for h in recipient_heads)
+    inside_trigger = range(trigger.span.start, trigger.span.end)
+    actors = unique(names.participant(h) for h in actor_heads if h.i not in inside_trigger)
+    recipients = [r for r in unique(names.participant(h) for h in recipient_heads if h.i not in inside_trigger)
                   if r.key not in {a.key for a in actors}]
     flags = modality(chain)
     date_text, resolved = event_date(chain, dates, published_at, flags.future)
