@@ -26,6 +26,7 @@ class RunSummary:
     stage_seconds: dict[str, float]
     expectations: list[dict] = field(default_factory=list)
     files_read: int = 0
+    near_duplicates: int = 0
     message: str = ""
 
     def as_dict(self) -> dict:
@@ -58,11 +59,24 @@ class StageClock:
 
 
 def process_files(files: list[stages.InboxFile], home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None) -> RunSummary:
-    """Run one batch of files through every stage and load it; returns the run's accounting."""
-    started_at = stages.now()
+    """Run whole inbox files through every stage and load them; returns the run's accounting."""
     clock = StageClock()
     batch = stages.ingest(files)
     clock.lap("ingest")
+    ingested_files = stages.ingested_file_rows(files, batch, run_id, stages.now())
+    return process_batch(batch, home, lake, run_id, flow_name, run_date, clock, {"ingested_files": ingested_files}, len(files))
+
+
+def process_batch(
+    batch: stages.Ingested, home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
+    clock: StageClock, progress_tables: dict[str, pl.DataFrame], files_read: int,
+) -> RunSummary:
+    """Normalise, extract, validate, write and load one batch of read records, in one load transaction.
+
+    `progress_tables` (ingested files, backfill checkpoints) load in the same transaction as the rows, so a
+    crash never records progress without the rows or rows without the progress.
+    """
+    started_at = stages.now()
     articles, duplicates, no_body, conflicts = stages.normalise(batch, run_id, started_at, home)
     clock.lap("normalise")
     extracted = stages.extract(articles)
@@ -74,7 +88,7 @@ def process_files(files: list[stages.InboxFile], home: Path, lake: str, run_id: 
     accounting = stages.Accounting(
         records_read=batch.items_read,
         loaded=outcome.valid["articles"].height,
-        duplicates=duplicates.height,
+        duplicates=duplicates.filter(pl.col("kind") == "exact").height,
         skipped=len(batch.skipped) + len(no_body),
         quarantined=len(batch.rejected) + len(conflicts) + (articles.height - outcome.valid["articles"].height),
     )
@@ -86,19 +100,21 @@ def process_files(files: list[stages.InboxFile], home: Path, lake: str, run_id: 
         "quarantine": quarantine,
         "duplicates": duplicates,
         "skipped": stages.skipped_rows(batch.skipped + no_body, run_id, started_at),
-        "ingested_files": stages.ingested_file_rows(files, batch, run_id, started_at),
+        **progress_tables,
     }
     stages.write_lake(lake, outcome.valid, run_id, run_tables)
     clock.lap("write")
     summary = RunSummary(
         run_id=run_id, status="completed", accounting=accounting, table_rows=table_rows,
         quarantined_rows=quarantined_rows, stage_seconds=clock.seconds,
-        expectations=stages.expectation_summary(outcome.results), files_read=len(files),
+        expectations=stages.expectation_summary(outcome.results), files_read=files_read,
+        near_duplicates=duplicates.filter(pl.col("kind") == "near").height,
     )
     # The runs row holds the timings up to the lake write; the printed summary adds the load.
     run_row = run_record(summary, flow_name, run_date, started_at)
     stages.load_warehouse(home, {**outcome.valid, **run_tables, "runs": run_row})
     stages.record_run_in_lake(lake, run_id, run_row)
+    stages.save_near_duplicate_index(home)
     clock.lap("load")
     summary.stage_seconds = dict(clock.seconds)
     return summary

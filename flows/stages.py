@@ -19,13 +19,15 @@ from prefect import task
 from expectations.validate import ExpectationResult, validate_batch
 from transforms.extract import extract_articles
 from transforms.ids import stable_id
-from transforms.normalize import normalise_records, split_duplicates
+from transforms.neardup import NearDuplicateIndex
+from transforms.normalize import mark_near_duplicates, normalise_records, split_duplicates
 from transforms.readers import RawRecord, Rejected, Skipped, read_path, reader_for, sidecar_for
 from transforms.schema import EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, SKIPPED, SOURCES, conform, empty
 from warehouse import lake as lake_io
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
 HASH_CHUNK_BYTES = 1 << 20
+NEAR_DUPLICATE_INDEX_FILE = Path("state") / "near-duplicates.pickle"
 
 
 @dataclass
@@ -115,14 +117,33 @@ def ingest(files: list[InboxFile]) -> Ingested:
 
 @task(name="normalise")
 def normalise(batch: Ingested, run_id: str, started_at: datetime, home: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
-    """Articles to extract, exact duplicates, records without a body, id conflicts."""
+    """Articles to extract, duplicates (exact ones are not loaded, near ones are), records without a body,
+    id conflicts."""
     articles, no_body = normalise_records(batch.records, run_id, started_at)
     known: dict[str, str] = {}
     if warehouse_path(home).exists() and not articles.is_empty():
         with connect(home, read_only=True) as con:
             known = known_content_hashes(con, articles["content_hash"].to_list())
-    articles, duplicates, conflicts = split_duplicates(articles, known, run_id, started_at)
-    return articles, duplicates, no_body, conflicts
+    articles, exact, conflicts = split_duplicates(articles, known, run_id, started_at)
+    articles, near = mark_near_duplicates(articles, near_duplicate_index(home), run_id, started_at)
+    return articles, pl.concat([exact, near]), no_body, conflicts
+
+
+_near_duplicate_indexes: dict[Path, NearDuplicateIndex] = {}
+
+
+def near_duplicate_index(home: Path) -> NearDuplicateIndex:
+    """HOME's index of article bodies, loaded once per process: it grows across runs so copies of
+    yesterday's wire story are caught today."""
+    home = Path(home).resolve()
+    if home not in _near_duplicate_indexes:
+        _near_duplicate_indexes[home] = NearDuplicateIndex.load(home / NEAR_DUPLICATE_INDEX_FILE)
+    return _near_duplicate_indexes[home]
+
+
+def save_near_duplicate_index(home: Path) -> None:
+    """Saved after the load commits; a crash before that replays the same judgements (they are deterministic)."""
+    near_duplicate_index(home).save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
 
 
 @task(name="extract")

@@ -16,6 +16,8 @@ import dateparser
 import polars as pl
 
 from transforms.ids import stable_id
+from transforms.language import detect_language
+from transforms.neardup import NearDuplicateIndex
 from transforms.nlp import MAX_EXTRACT_CHARS
 from transforms.readers import RawRecord, Rejected, Skipped
 from transforms.schema import ARTICLES, DUPLICATES, conform
@@ -169,10 +171,36 @@ def normalise_records(
             stable_id("url", canonical_url(url)) if url else stable_id("id", outlet, ext) if ext else stable_id("hash", h)
             for url, outlet, ext, h in frame.select("url", "outlet", "external_id", "content_hash").iter_rows()
         ], dtype=pl.String),
-        extraction_skipped=pl.when(pl.col("language").is_not_null() & (pl.col("language") != "en"))
-        .then(pl.lit("non_english")).otherwise(None),
     )
-    return conform(frame, ARTICLES), skipped
+    return with_language(conform(frame, ARTICLES)), skipped
+
+
+def with_language(articles: pl.DataFrame) -> pl.DataFrame:
+    """Language detected where the input did not say; only English goes through the English extractors."""
+    detected = [given or detect_language(body) for given, body in articles.select("language", "body").iter_rows()]
+    return articles.with_columns(language=pl.Series(detected, dtype=pl.String)).with_columns(
+        extraction_skipped=pl.when(pl.col("language").is_not_null() & (pl.col("language") != "en"))
+        .then(pl.lit("non_english")).otherwise(None)
+    )
+
+
+def mark_near_duplicates(
+    articles: pl.DataFrame, index: NearDuplicateIndex, run_id: str, detected_at: datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Syndicated copies stay loaded but point at the first copy seen (articles.duplicate_of), and are listed
+    in `duplicates` with kind 'near' and the estimated similarity."""
+    matches = [index.find(article_id, body) for article_id, body in articles.select("article_id", "body").iter_rows()]
+    articles = articles.with_columns(
+        duplicate_of=pl.Series([m[0] if m else None for m in matches], dtype=pl.String),
+        duplicate_similarity=pl.Series([m[1] if m else None for m in matches], dtype=pl.Float64),
+    )
+    rows = [
+        {"duplicate_id": stable_id(run_id, uri), "run_id": run_id, "source_uri": uri, "article_id": article_id,
+         "duplicate_of": original, "kind": "near", "similarity": similarity, "detected_at": detected_at}
+        for article_id, uri, original, similarity in articles.filter(pl.col("duplicate_of").is_not_null())
+        .select("article_id", "source_uri", "duplicate_of", "duplicate_similarity").iter_rows()
+    ]
+    return articles, conform(rows, DUPLICATES)
 
 
 def split_duplicates(
