@@ -275,3 +275,58 @@ def test_corrupt_zip_is_rejected(tmp_path):
     archive.write_bytes(b"PK\x03\x04 not really a zip")
     (item,) = read_path(archive)
     assert isinstance(item, Rejected) and "zip" in item.reason
+
+
+# WARC records of every kind, written around a real page
+
+
+def _warc_record(record_type: str, block: bytes, uri: str = "http://example.org/story") -> bytes:
+    content_type = {"response": "application/http; msgtype=response", "revisit": "application/http; msgtype=response",
+                    "request": "application/http; msgtype=request"}.get(record_type, "text/html")
+    headers = (
+        f"WARC/1.0\r\nWARC-Type: {record_type}\r\nWARC-Record-ID: <urn:uuid:{len(block):032x}>\r\n"
+        f"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(block)}\r\n\r\n"
+    )
+    return gzip.compress(headers.encode() + block + b"\r\n\r\n")
+
+
+def _http(status: str, headers: str, body: bytes) -> bytes:
+    return f"HTTP/1.1 {status}\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+def _chunked(body: bytes, size: int = 4096) -> bytes:
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks) + b"0\r\n\r\n"
+
+
+def test_every_record_kind_is_accounted_for(tmp_path, corpus):
+    page = (corpus / "html" / "pages" / NEWS_PAGE).read_bytes()
+    html = "Content-Type: text/html; charset=utf-8\r\n"
+    records = [
+        _warc_record("warcinfo", b"software: test\r\n"),
+        _warc_record("request", b"GET /story HTTP/1.1\r\nHost: example.org\r\n\r\n"),
+        _warc_record("response", _http("200 OK", html, page)),
+        _warc_record("response", _http("404 Not Found", html, page)),
+        _warc_record("response", _http("200 OK", "Content-Type: image/jpeg\r\n", b"\xff\xd8\xff" * 100)),
+        _warc_record(
+            "response",
+            _http("200 OK", html + "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n", _chunked(gzip.compress(page))),
+        ),
+        _warc_record("resource", page),
+        _warc_record("revisit", _http("200 OK", html, b"")),
+        _warc_record("metadata", b"fetchTimeMs: 12\r\n"),
+    ]
+    archive = tmp_path / "kinds.warc.gz"
+    archive.write_bytes(b"".join(records))
+    items = list(read_path(archive))
+    assert [type(item).__name__ for item in items] == ["RawRecord", "Skipped", "Skipped", "RawRecord", "Skipped", "Skipped"]
+    reasons = [item.reason for item in items if isinstance(item, Skipped)]
+    assert reasons[0] == "HTTP status 404, not 200"
+    assert reasons[1] == "not an HTML payload: image/jpeg"
+    assert "resource record" in reasons[2] and "revisit record" in reasons[3]
+    plain, chunked_gzip = (item for item in items if isinstance(item, RawRecord))
+    assert chunked_gzip.fields["text"] == plain.fields["text"]
+    assert plain.fields["url"] == "http://example.org/story"
+    offsets = [sum(len(record) for record in records[:n]) for n in (2, 3, 4, 5, 6, 7)]
+    assert [item.source_uri for item in items] == [f"{archive}#offset={n}" for n in offsets]

@@ -26,6 +26,7 @@ from transforms.readers import READERS, Item, Rejected, Skipped, _snippet
 # A bit mask (record types are flags).
 PROTOCOL_RECORDS = WarcRecordType.warcinfo | WarcRecordType.request | WarcRecordType.metadata
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
+DRAIN_CHUNK_BYTES = 1 << 20
 
 
 def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
@@ -44,19 +45,16 @@ def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
 
 def record_item(record: WarcRecord, record_uri: str) -> Item | None:
     """The item for one record, None for a complete protocol record."""
-    payload = record.reader.read()
-    if cut := _cut_off(record, payload):
+    not_article = _not_an_article(record)
+    # Only pages are kept in memory; other payloads (images, video) are counted as they stream past.
+    payload = record.reader.read() if not_article is None else b""
+    received = len(payload) if not_article is None else _drain(record.reader)
+    if cut := _cut_off(record, received):
         return Rejected(record_uri, cut, _snippet(payload))
     if record.record_type & PROTOCOL_RECORDS:
         return None
-    if record.record_type != WarcRecordType.response:
-        return Skipped(record_uri, f"WARC {record.record_type} record, not a crawled response")
-    if not record.is_http:
-        return Skipped(record_uri, "WARC response without an HTTP payload")
-    if (status := record.http_headers.status_code) != 200:
-        return Skipped(record_uri, f"HTTP status {status}, not 200")
-    if (content_type := record.http_content_type) not in HTML_TYPES:
-        return Skipped(record_uri, f"not an HTML payload: {content_type or 'no content type'}")
+    if not_article:
+        return Skipped(record_uri, not_article)
     return readers_html.extract_html(
         _decoded(record, payload),
         record_uri,
@@ -66,12 +64,32 @@ def record_item(record: WarcRecord, record_uri: str) -> Item | None:
     )
 
 
-def _cut_off(record: WarcRecord, payload: bytes) -> str | None:
+def _not_an_article(record: WarcRecord) -> str | None:
+    """Why the record cannot hold an article page, None for an HTTP 200 response with an HTML payload."""
+    if record.record_type != WarcRecordType.response:
+        return f"WARC {record.record_type} record, not a crawled response"
+    if not record.is_http:
+        return "WARC response without an HTTP payload"
+    if (status := record.http_headers.status_code) != 200:
+        return f"HTTP status {status}, not 200"
+    if (content_type := record.http_content_type) not in HTML_TYPES:
+        return f"not an HTML payload: {content_type or 'no content type'}"
+    return None
+
+
+def _drain(reader) -> int:
+    received = 0
+    while chunk := reader.read(DRAIN_CHUNK_BYTES):
+        received += len(chunk)
+    return received
+
+
+def _cut_off(record: WarcRecord, received: int) -> str | None:
     """Why the record is incomplete (the archive ends inside it), None when it is whole."""
     if "Content-Length" not in record.headers:
         return "archive cut off inside the WARC record header"
-    if len(payload) < record.content_length:
-        return f"archive cut off inside the record: {len(payload)} of {record.content_length} payload bytes"
+    if received < record.content_length:
+        return f"archive cut off inside the record: {received} of {record.content_length} payload bytes"
     return None
 
 
