@@ -15,7 +15,7 @@ SPEECH_VERBS = frozenset(
     urge call accuse criticize criticise praise complain boast joke quip mention comment remark repeat emphasize
     emphasise stress assert contend allege testify continue counter caution lament muse observe proclaim
     recount retort scoff shout snap yell scream whisper brag concur agree disclose inform assure remind
-    blast slam attack question propose demand highlight reject condemn denounce dismiss
+    blast slam attack question propose demand highlight reject condemn denounce dismiss cite decry blame
     """.split()
 )
 
@@ -25,7 +25,7 @@ OBJECT_CONTENT_VERBS = frozenset(
     """
     criticize criticise accuse praise deny confirm announce reveal describe dismiss predict promise pledge vow call
     cite declare stress emphasize emphasise explain recall report urge note mention blast slam attack question
-    propose demand highlight acknowledge admit concede claim allege reject condemn denounce
+    propose demand highlight acknowledge admit concede claim allege reject condemn denounce decry blame
     """.split()
 )
 

@@ -41,7 +41,11 @@ XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell thre
 # Verbs that report in a parenthetical ("The plan, he said, is dead"); others mislead the parser there.
 PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict report".split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
+# Subjects that are never the speaker ("there", "this says a lot"); "it" is, for companies and reports, unless passive.
+EXPLETIVES = frozenset("there this that what which".split())
 MIN_FLOATING_WORDS = 4
+# Paragraphs a floating quote may be from its speaker's last attribution before its speaker is a guess.
+FLOATING_REACH = 2
 # Window (tokens) searched for a direct quote's cue on either side, within its sentence.
 CUE_WINDOW = 30
 
@@ -51,6 +55,7 @@ RULE_PRECISION = {
     "direct_cue_before": 0.95,
     "direct_multi_paragraph": 0.9,
     "direct_floating": 0.85,
+    "direct_floating_far": 0.6,
     "direct_colon": 0.9,
     "partial": 0.9,
     "partial_governed": 0.8,
@@ -241,12 +246,14 @@ def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
         if subject is not None:
             if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 subject = verb.head
-            if subject.lower_ in ("it", "there", "this", "that") or inside[subject.i] >= 0:
+            if subject.lower_ in EXPLETIVES or inside[subject.i] >= 0:
                 return None
             if _paragraph_break_between(subject, verb):
                 return _nearest_noun_before(verb)
             return _through_speech_noun(subject)
-        if verb.dep_ not in ("advcl", "conj", "xcomp", "acomp") or verb.head == verb:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "by citing a poll", "in asking to depose"
+            verb = verb.head
+        elif verb.dep_ not in ("advcl", "conj", "xcomp", "acomp") or verb.head == verb:
             return None
         verb = verb.head
     return None
@@ -380,7 +387,8 @@ def _quotations_near(article: Article, start: int, end: int) -> list[QuotationSp
 
 
 def _partial(article: Article, cue: Cue) -> Attribution | None:
-    """Quoted fragments inside the cue verb's own phrase ("described the guarantees as "a springboard"")."""
+    """Quoted fragments inside the cue verb's own phrase ("described the guarantees as "a springboard"",
+    "called Iowa voters "stupid" for supporting Carson"): the verb's complements, fragments included."""
     inside, quotations = article.inside, article.quotations
     verb = cue.verb
     subject = cue.speaker_head
@@ -391,9 +399,26 @@ def _partial(article: Article, cue: Cue) -> Attribution | None:
     fragments = [quotations[i] for i in held if not quotations[i].consumed]
     if not fragments or not all(_embedded(article.text, q) for q in fragments):
         return None
+    content = _complements(article, verb, fragments)
+    if content is None:
+        return None
     for quotation in fragments:
         quotation.consumed = True
-    return Attribution(fragments[0].start, fragments[-1].end, "partial", "partial", cue)
+    return Attribution(*content, "partial", "partial", cue)
+
+
+def _complements(article: Article, verb: Token, fragments: list[QuotationSpan]) -> tuple[int, int] | None:
+    """From the verb's first complement to its last, stretched over the quoted fragments, within the paragraph."""
+    objects = [c for c in verb.rights if c.dep_ not in ("punct", "cc", "conj", "advmod", "npadvmod")]
+    if not objects:
+        return fragments[0].start, fragments[-1].end
+    span = _trimmed(article.doc, objects[0].left_edge.i, objects[-1].right_edge.i + 1)
+    if span is None:
+        return None
+    start, end = min(span[0], fragments[0].start), max(span[1], fragments[-1].end)
+    if _crosses_paragraph(article.text, start, end):
+        return fragments[0].start, fragments[-1].end
+    return start, end
 
 
 def _embedded(text: str, quotation: QuotationSpan) -> bool:
@@ -478,14 +503,11 @@ def _governed_fragment(article: Article, quotation: QuotationSpan) -> Attributio
     speaker = _speaker_head(verb, inside)
     if speaker is None:
         return None
-    objects = [c for c in verb.rights if c.dep_ not in ("punct", "cc", "conj", "advmod")]
-    if not objects:
-        return None
-    content = _trimmed(doc, objects[0].left_edge.i, max(span.end, objects[-1].right_edge.i + 1))
-    if content is None or _crosses_paragraph(article.text, *content):
+    content = _complements(article, verb, [quotation])
+    if content is None:
         return None
     quotation.consumed = True
-    return Attribution(content[0], max(content[1], quotation.end), "partial", "partial_governed",
+    return Attribution(*content, "partial", "partial_governed",
                        Cue(verb.idx, verb.idx + len(verb), verb, speaker))
 
 
@@ -565,7 +587,8 @@ def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
 
 
 def _opens_sentence(text: str, quotation: QuotationSpan) -> bool:
-    return _char_before(text, quotation.start, " \t") in ("", "\n", ".", "?", "!")
+    """At a paragraph start or after a finished sentence, also one that ended inside a quotation (."  “...)."""
+    return _char_before(text, quotation.start, " \t" + QUOTE_CHARS) in ("", "\n", ".", "?", "!")
 
 
 def _char_before(text: str, position: int, skipped: str = " \t\n\xa0") -> str:
@@ -595,9 +618,12 @@ def _resolve_speakers(attributions: list[Attribution], index: speakers.DocumentI
     previous: Attribution | None = None
     for attribution in attributions:
         if attribution.inherits:
+            if previous is None:
+                continue
             paragraph = bisect.bisect_right(paragraph_starts, attribution.start)
-            if previous is not None and paragraph - bisect.bisect_right(paragraph_starts, previous.start) <= 2:
-                attribution.speaker, attribution.mention = previous.speaker, previous.mention
+            if paragraph - bisect.bisect_right(paragraph_starts, previous.start) > FLOATING_REACH:
+                attribution.rule = "direct_floating_far"
+            attribution.speaker, attribution.mention = previous.speaker, previous.mention
             continue
         head = attribution.cue.speaker_head
         via_report = attribution.cue.verb is not None and attribution.cue.verb.lemma_ == "report"
