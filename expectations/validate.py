@@ -43,20 +43,73 @@ class ValidationOutcome:
 
 
 @functools.cache
-def _validator(table_name: str):
-    """A GX validation definition for one suite, in an ephemeral context (no gx/ tree on disk)."""
+def _context():
+    """One ephemeral GX context (no gx/ tree on disk) for every suite, so one data docs site shows a batch."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
-    # GX announces every ephemeral context at INFO; the run report says what matters.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX announces every ephemeral context at INFO on loggers of its own; the run report says what matters.
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
+    return context
+
+
+@functools.cache
+def _validator(table_name: str):
+    """A GX validation definition for one suite, in the shared ephemeral context."""
+    import great_expectations as gx
+
+    context = _context()
     asset = context.data_sources.add_pandas(f"{table_name}_frames").add_dataframe_asset(table_name)
     batch = asset.add_batch_definition_whole_dataframe(f"{table_name}_batch")
     suite = context.suites.add(gx.ExpectationSuite(**json.loads((SUITES_DIR / f"{table_name}.json").read_text())))
     return context.validation_definitions.add(gx.ValidationDefinition(name=f"{table_name}_validation", data=batch, suite=suite))
+
+
+def _forget_results() -> None:
+    """Drop the validation results GX kept in memory: data docs show the last batch only, and a long-lived
+    process (`wirehouse serve`) does not accumulate every batch's complete results."""
+    if _context.cache_info().currsize == 0:
+        return
+    store = _context().validation_results_store
+    for key in list(store.list_keys()):
+        store.remove_key(key)
+
+
+def build_data_docs(site_dir: Path) -> Path | None:
+    """GX data docs for the last validated batch, written to `site_dir` (replaced whole); its index.html.
+
+    Built beside `site_dir` and swapped in, so a reader never sees a half-built site. None when nothing was
+    validated in this process yet.
+    """
+    import shutil
+    import uuid
+
+    if _context.cache_info().currsize == 0:
+        return None
+    context = _context()
+    site_dir = Path(site_dir).resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = site_dir.parent / f".{site_dir.name}-{uuid.uuid4().hex[:8]}"
+    site_name = f"wirehouse_{uuid.uuid4().hex[:8]}"
+    context.add_data_docs_site(site_name, {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(staging)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    })
+    try:
+        context.build_data_docs(site_names=[site_name])
+    finally:
+        context.delete_data_docs_site(site_name)
+    retired = site_dir.parent / f".{site_dir.name}-old-{uuid.uuid4().hex[:8]}"
+    if site_dir.exists():
+        site_dir.rename(retired)
+    staging.rename(site_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+    return site_dir / "index.html"
 
 
 def suite_expectations(table_name: str) -> list[dict]:
@@ -96,7 +149,7 @@ def _span_matches(start: str, end: str, text: str) -> pl.Expr:
     return pl.col(start).is_null() | (inside & (sliced == pl.col(text))).fill_null(False)
 
 
-def _failed_rows(table_name: str, frame: pl.DataFrame) -> tuple[dict[int, list[str]], list[ExpectationResult]]:
+def _failed_rows(table_name: str, frame: pl.DataFrame, run_name: str | None = None) -> tuple[dict[int, list[str]], list[ExpectationResult]]:
     """Row index -> reasons of every row-level expectation it fails, and the per-expectation results."""
     reasons_by_row: dict[int, list[str]] = {}
     results = []
@@ -104,7 +157,12 @@ def _failed_rows(table_name: str, frame: pl.DataFrame) -> tuple[dict[int, list[s
         return reasons_by_row, results
     # GX checks scalar columns; list columns are dropped from its copy (none of the suites look at them).
     scalar = frame.select([c for c, t in frame.schema.items() if not isinstance(t, pl.List)])
-    outcome = _validator(table_name).run(batch_parameters={"dataframe": scalar.to_pandas()}, result_format="COMPLETE")
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    outcome = _validator(table_name).run(
+        batch_parameters={"dataframe": scalar.to_pandas()}, result_format="COMPLETE",
+        run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)) if run_name else None,
+    )
     for result in outcome.results:
         config = result.expectation_config
         rows = list(result.result.get("unexpected_index_list") or [])
@@ -128,6 +186,7 @@ def _repeats_after_first(frame: pl.DataFrame, column: str, rows: list[int]) -> l
 
 def validate_batch(tables: dict[str, pl.DataFrame], run_id: str, run_started: datetime) -> ValidationOutcome:
     """Validated frames (same schemas as given) and the quarantined rows with their reasons."""
+    _forget_results()
     valid: dict[str, pl.DataFrame] = {}
     quarantined: list[dict] = []
     results: list[ExpectationResult] = []
@@ -136,7 +195,7 @@ def validate_batch(tables: dict[str, pl.DataFrame], run_id: str, run_started: da
     for table in ARTICLE_TABLES:
         frame = tables[table.name]
         checked = _with_checks(table, frame, valid, run_started)
-        reasons_by_row, table_results = _failed_rows(table.name, checked)
+        reasons_by_row, table_results = _failed_rows(table.name, checked, run_id)
         results.extend(table_results)
         bad = sorted(reasons_by_row)
         for row_index in bad:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from datetime import date, datetime
@@ -19,8 +20,14 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
+# trafilatura warns for every page it judges not worth extracting; the skipped table records those reasons.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
 app = typer.Typer(help="wirehouse: news articles in, an auditable warehouse of sources, quotes and events out.", no_args_is_help=True)
-eval_app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
+eval_# trafilatura warns for every page it judges not worth extracting; the skipped table records those reasons.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 console = Console()
 
@@ -67,6 +74,39 @@ def run(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
     print_summary(summary)
+
+
+@app.command()
+def backfill(
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="Archives, dumps or folders (WARC, HTML, JSON, JSONL, txt, tar, zip).")],
+    home: HomeOption,
+    date_from: Annotated[str | None, typer.Option("--from", help="Keep articles published on or after YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Keep articles published on or before YYYY-MM-DD.")] = None,
+    chunk_records: Annotated[int, typer.Option("--chunk-records", min=1, help="Records per chunk (and checkpoint).")] = 500,
+    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+) -> None:
+    """Load archives into HOME, resumably: rerun the same command after a crash to continue."""
+    from flows.backfill import backfill as backfill_flow
+    from flows.lock import HomeLocked
+
+    try:
+        summary = backfill_flow(
+            paths=[str(p) for p in paths], home=str(home), date_from=_parse_day(date_from), date_to=_parse_day(date_to),
+            lake=lake, chunk_records=chunk_records,
+        )
+    except HomeLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    accounting = summary["accounting"]
+    table = Table(title=f"backfill {summary['run_id']}")
+    for column in ("files", "chunks loaded", "chunks already done", "records read", "loaded", "duplicates", "near duplicates", "skipped", "quarantined"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(summary["files"]), str(summary["chunks_loaded"]), str(summary["chunks_already_done"]),
+        *(str(accounting[k]) for k in ("records_read", "loaded", "duplicates")), str(summary["near_duplicates"]),
+        *(str(accounting[k]) for k in ("skipped", "quarantined")),
+    )
+    console.print(table)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger
 
-from flows import stages
+from flows import runners, stages
 from flows.lock import home_lock
 from transforms.schema import RUNS, conform
 
@@ -35,6 +35,10 @@ class RunSummary:
 
 class AccountingMismatch(RuntimeError):
     pass
+
+
+class RunFailed(RuntimeError):
+    """A run that stopped; its message says why (warehouse locked, lake unreachable, ...) and is in `runs`."""
 
 
 def default_lake(home: Path) -> str:
@@ -70,6 +74,7 @@ def process_files(files: list[stages.InboxFile], home: Path, lake: str, run_id: 
 def process_batch(
     batch: stages.Ingested, home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
     clock: StageClock, progress_tables: dict[str, pl.DataFrame], files_read: int,
+    window: tuple[date | None, date | None] = (None, None),
 ) -> RunSummary:
     """Normalise, extract, validate, write and load one batch of read records, in one load transaction.
 
@@ -77,11 +82,12 @@ def process_batch(
     crash never records progress without the rows or rows without the progress.
     """
     started_at = stages.now()
-    articles, duplicates, no_body, conflicts = stages.normalise(batch, run_id, started_at, home)
+    articles, duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
     clock.lap("normalise")
-    extracted = stages.extract(articles)
+    extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
     clock.lap("extract")
     outcome = stages.validate({"articles": articles, **extracted}, run_id, started_at)
+    data_docs = build_data_docs(home)
     clock.lap("validate")
 
     quarantine = pl.concat([stages.quarantine_rows(batch.rejected + conflicts, run_id, started_at), outcome.quarantine])
@@ -89,7 +95,7 @@ def process_batch(
         records_read=batch.items_read,
         loaded=outcome.valid["articles"].height,
         duplicates=duplicates.filter(pl.col("kind") == "exact").height,
-        skipped=len(batch.skipped) + len(no_body),
+        skipped=len(batch.skipped) + len(skipped_records),
         quarantined=len(batch.rejected) + len(conflicts) + (articles.height - outcome.valid["articles"].height),
     )
     if not accounting.balanced:
@@ -99,7 +105,7 @@ def process_batch(
     run_tables = {
         "quarantine": quarantine,
         "duplicates": duplicates,
-        "skipped": stages.skipped_rows(batch.skipped + no_body, run_id, started_at),
+        "skipped": stages.skipped_rows(batch.skipped + skipped_records, run_id, started_at),
         **progress_tables,
     }
     stages.write_lake(lake, outcome.valid, run_id, run_tables)
@@ -120,6 +126,30 @@ def process_batch(
     return summary
 
 
+def build_data_docs(home: Path) -> str:
+    """GX data docs of this batch's validation in HOME/reports/data_docs; '' when they could not be built."""
+    from expectations.validate import build_data_docs as build
+
+    try:
+        index = build(Path(home) / "reports" / "data_docs")
+    except Exception as exc:  # the docs are a report, never a reason to fail the load
+        get_run_logger().warning("GX data docs not built: %s", exc)
+        return ""
+    return str(index) if index else ""
+
+
+def top_reasons(quarantine: pl.DataFrame, limit: int = 10) -> list[dict]:
+    """The most frequent quarantine reasons (a row failing two expectations counts for both)."""
+    if quarantine.is_empty():
+        return []
+    reasons = (
+        quarantine.select("table_name", pl.col("reason").str.split("; ").alias("reason")).explode("reason")
+        .group_by("table_name", "reason").len("rows").sort(["rows", "table_name", "reason"], descending=[True, False, False])
+        .head(limit)
+    )
+    return reasons.to_dicts()
+
+
 def run_record(summary: RunSummary, flow_name: str, run_date: date | None, started_at) -> pl.DataFrame:
     a = summary.accounting
     row = {
@@ -135,19 +165,85 @@ def run_record(summary: RunSummary, flow_name: str, run_date: date | None, start
 
 
 @flow(name="nightly", log_prints=True)
-def nightly(inbox: Path, home: Path, run_date: date | None = None, lake: str | None = None) -> dict:
-    """Ingest every new file in INBOX into HOME's lake and warehouse."""
+def nightly(
+    inbox: Path, home: Path, run_date: date | None = None, lake: str | None = None,
+    runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None, chunk_size: int = runners.CHUNK_ARTICLES,
+) -> dict:
+    """Ingest every new file in INBOX into HOME's lake and warehouse.
+
+    `run_date` defaults to the scheduled day (prefect.yaml's cron); `runner` picks where extraction runs
+    (threads, processes, dask; `dask_address` for an existing cluster). A run that fails is recorded in `runs`
+    with status failed and the reason, and the flow run ends Failed with the same message.
+    """
+    from flows import report
+
     home, inbox = Path(home), Path(inbox)
     run_date = run_date or scheduled_date()
-    lake = lake or default_lake(home)
+    lake = str(lake or default_lake(home))
     logger = get_run_logger()
     with home_lock(home, purpose=f"nightly run {inbox}"):
         run_id = new_run_id("nightly")
-        files = stages.find_new_files(inbox, home)
-        logger.info("%d new file(s) in %s", len(files), inbox)
-        summary = process_files(files, home, lake, run_id, "nightly", run_date)
+        started_at = stages.now()
+        clock = StageClock()
+        files: list[stages.InboxFile] = []
+        try:
+            files = stages.find_new_files(inbox, home)
+            logger.info("%d new file(s) in %s; extraction on %s", len(files), inbox, runners.describe(runner, dask_address))
+            summary = process_files(files, home, lake, run_id, "nightly", run_date, runner=runner,
+                                    dask_address=dask_address, chunk_size=chunk_size, clock=clock)
+        except Exception as exc:
+            failure = record_failure(exc, home=home, lake=lake, run_id=run_id, flow_name="nightly", run_date=run_date,
+                                     started_at=started_at, stage_seconds=clock.seconds, files_read=len(files))
+            report.publish_failure_report(failure, home)
+            raise RunFailed(failure.message) from exc
+    report.publish_run_report(summary, home)
     logger.info("run %s: %s", run_id, summary.accounting)
     return summary.as_dict()
+
+
+def failure_message(exc: BaseException) -> str:
+    """One line saying what stopped the run, naming the storage that failed."""
+    from warehouse.load import WarehouseBusy
+
+    if isinstance(exc, WarehouseBusy):
+        return f"warehouse locked: {exc}"
+    if isinstance(exc, stages.LakeUnreachable):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def record_failure(
+    exc: BaseException, *, home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
+    started_at, stage_seconds: dict[str, float] | None = None, files_read: int = 0,
+) -> RunSummary:
+    """Record a failed run in `runs` (warehouse and lake, whichever can be written) and return its summary.
+
+    Best effort by nature: when the warehouse is locked the row goes to the lake only (a later
+    `wirehouse rebuild` brings it back), when the lake is unreachable to the warehouse only.
+    """
+    from warehouse.load import apply_schema, connect, load_batch
+
+    logger = get_run_logger()
+    summary = RunSummary(
+        run_id=run_id, status="failed", accounting=stages.Accounting(), table_rows={}, quarantined_rows={},
+        stage_seconds=dict(stage_seconds or {}), files_read=files_read, message=failure_message(exc), lake=lake,
+    )
+    row = run_record(summary, flow_name, run_date, started_at)
+    recorded = []
+    try:
+        with connect(home, wait_seconds=1.0) as con:
+            apply_schema(con)
+            load_batch(con, {"runs": row})
+        recorded.append("warehouse")
+    except Exception as warehouse_exc:
+        logger.warning("failed run %s not recorded in the warehouse: %s", run_id, warehouse_exc)
+    try:
+        stages.record_run_in_lake.fn(lake, run_id, row)
+        recorded.append("lake")
+    except Exception as lake_exc:
+        logger.warning("failed run %s not recorded in the lake: %s", run_id, lake_exc)
+    logger.error("run %s failed: %s (recorded in: %s)", run_id, summary.message, ", ".join(recorded) or "nowhere")
+    return summary
 
 
 def scheduled_date() -> date:

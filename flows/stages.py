@@ -9,24 +9,58 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 
 from expectations.validate import ExpectationResult, validate_batch
 from transforms.extract import extract_articles
 from transforms.ids import stable_id
 from transforms.neardup import NearDuplicateIndex
-from transforms.normalize import mark_near_duplicates, normalise_records, split_duplicates
-from transforms.readers import RawRecord, Rejected, Skipped, read_path, reader_for, sidecar_for
+from transforms.normalize import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
+from transforms.readers import Item, RawRecord, Rejected, Skipped, read_path, sidecar_for
 from transforms.schema import EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, SKIPPED, SOURCES, conform, empty
 from warehouse import lake as lake_io
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
 HASH_CHUNK_BYTES = 1 << 20
+
+# Tasks that touch storage (the lake, the warehouse file) retry with exponential backoff and jitter:
+# waits of about 2, 4, 8 s by default (WIREHOUSE_STORAGE_RETRIES, WIREHOUSE_STORAGE_BACKOFF_SECONDS).
+STORAGE_RETRIES = int(os.environ.get("WIREHOUSE_STORAGE_RETRIES", "3"))
+STORAGE_BACKOFF_SECONDS = float(os.environ.get("WIREHOUSE_STORAGE_BACKOFF_SECONDS", "2"))
+STORAGE_RETRY = {
+    "retries": STORAGE_RETRIES,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=STORAGE_BACKOFF_SECONDS)(STORAGE_RETRIES) if STORAGE_RETRIES else 0,
+    "retry_jitter_factor": 0.5,
+}
+
+
+class LakeUnreachable(RuntimeError):
+    """The lake's storage (local folder, S3, GCS...) could not be listed or written."""
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError, TimeoutError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError]
+    except ImportError:  # pragma: no cover - s3fs is a dependency, botocore comes with it
+        pass
+    return tuple(errors)
+
+
+def _lake_failure(lake: str, action: str, exc: BaseException) -> LakeUnreachable:
+    return LakeUnreachable(f"lake storage {lake} is unreachable ({action} failed): {type(exc).__name__}: {exc}")
 NEAR_DUPLICATE_INDEX_FILE = Path("state") / "near-duplicates.pickle"
 
 
@@ -47,6 +81,11 @@ class Ingested:
     @property
     def items_read(self) -> int:
         return len(self.records) + len(self.rejected) + len(self.skipped)
+
+    def add(self, items: Iterable[Item]) -> None:
+        for item in items:
+            target = self.records if isinstance(item, RawRecord) else self.rejected if isinstance(item, Rejected) else self.skipped
+            target.append(item)
 
 
 @dataclass
@@ -77,7 +116,7 @@ def list_inbox(inbox: Path) -> list[Path]:
     return [p for p in paths if p not in sidecars]
 
 
-@task(name="find-new-files")
+@task(name="find-new-files", **STORAGE_RETRY)
 def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
     """Inbox files whose content has not been ingested before (a renamed or touched file is not new)."""
     known: set[str] = set()
@@ -98,35 +137,27 @@ def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
 def ingest(files: list[InboxFile]) -> Ingested:
     batch = Ingested()
     for f in files:
-        count = 0
-        items = read_path(f.path) if reader_for(f.path.name)[0] else [Skipped(str(f.path), f"unsupported file type: {f.path.name}")]
-        for item in items:
-            count += 1
-            if isinstance(item, RawRecord):
-                batch.records.append(item)
-            elif isinstance(item, Rejected):
-                batch.rejected.append(item)
-            else:
-                batch.skipped.append(item)
-        if count == 0:
-            batch.rejected.append(Rejected(str(f.path), "file holds no records"))
-            count = 1
-        batch.records_per_file[str(f.path)] = count
+        before = batch.items_read
+        batch.add(read_path(f.path))
+        batch.records_per_file[str(f.path)] = batch.items_read - before
     return batch
 
 
 @task(name="normalise")
-def normalise(batch: Ingested, run_id: str, started_at: datetime, home: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
-    """Articles to extract, duplicates (exact ones are not loaded, near ones are), records without a body,
-    id conflicts."""
+def normalise(
+    batch: Ingested, run_id: str, started_at: datetime, home: Path, window: tuple[date | None, date | None] = (None, None)
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
+    """Articles to extract, duplicates (exact ones are not loaded, near ones are), records skipped (no body,
+    outside the date window), id conflicts."""
     articles, no_body = normalise_records(batch.records, run_id, started_at)
+    articles, outside_window = split_by_window(articles, *window)
     known: dict[str, str] = {}
     if warehouse_path(home).exists() and not articles.is_empty():
         with connect(home, read_only=True) as con:
             known = known_content_hashes(con, articles["content_hash"].to_list())
     articles, exact, conflicts = split_duplicates(articles, known, run_id, started_at)
     articles, near = mark_near_duplicates(articles, near_duplicate_index(home), run_id, started_at)
-    return articles, pl.concat([exact, near]), no_body, conflicts
+    return articles, pl.concat([exact, near]), no_body + outside_window, conflicts
 
 
 _near_duplicate_indexes: dict[Path, NearDuplicateIndex] = {}
@@ -146,7 +177,7 @@ def save_near_duplicate_index(home: Path) -> None:
     near_duplicate_index(home).save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
 
 
-@task(name="extract")
+@task(name="extract", cache_policy=NO_CACHE)
 def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     if articles.is_empty():
         return {"sources": empty(SOURCES), "quotes": empty(QUOTES), "events": empty(EVENTS)}
@@ -192,19 +223,38 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, started_at: datetime)
     return validate_batch(tables, run_id, started_at)
 
 
-@task(name="write-lake", retries=2, retry_delay_seconds=[1, 5])
+@task(name="check-lake", **STORAGE_RETRY)
+def check_lake(lake: str) -> None:
+    """Fail early (before extraction) when the lake cannot be written: write and delete a small probe object."""
+    try:
+        fs, root = lake_io.filesystem(lake)
+        probe = f"{root}/_probe/{uuid.uuid4().hex}"
+        fs.makedirs(f"{root}/_probe", exist_ok=True)
+        fs.pipe_file(probe, b"wirehouse")
+        fs.rm_file(probe)
+    except _storage_errors() as exc:
+        raise _lake_failure(lake, "probe write", exc) from exc
+
+
+@task(name="write-lake", **STORAGE_RETRY)
 def write_lake(lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]) -> int:
-    written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
-    lake_io.write_run_tables(lake, run_id, run_tables)
+    try:
+        written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
+        lake_io.write_run_tables(lake, run_id, run_tables)
+    except _storage_errors() as exc:
+        raise _lake_failure(lake, "write", exc) from exc
     return written
 
 
-@task(name="record-run", retries=2, retry_delay_seconds=[1, 5])
+@task(name="record-run", **STORAGE_RETRY)
 def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
-    lake_io.write_run_tables(lake, run_id, {"runs": run_row})
+    try:
+        lake_io.write_run_tables(lake, run_id, {"runs": run_row})
+    except _storage_errors() as exc:
+        raise _lake_failure(lake, "write runs row", exc) from exc
 
 
-@task(name="load-warehouse", retries=2, retry_delay_seconds=[2, 10])
+@task(name="load-warehouse", **STORAGE_RETRY)
 def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
     with connect(home) as con:
         apply_schema(con)

@@ -9,7 +9,7 @@ import hashlib
 import html
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import dateparser
@@ -173,6 +173,28 @@ def normalise_records(
         ], dtype=pl.String),
     )
     return with_language(conform(frame, ARTICLES)), skipped
+
+
+def split_by_window(
+    articles: pl.DataFrame, date_from: date | None, date_to: date | None
+) -> tuple[pl.DataFrame, list[Skipped]]:
+    """Articles published within [date_from, date_to] (inclusive); the others, undated ones included when a
+    window is set, are skipped with the reason."""
+    if date_from is None and date_to is None:
+        return articles, []
+    published = pl.col("published_date")
+    inside = published.is_not_null()
+    if date_from is not None:
+        inside &= published >= date_from
+    if date_to is not None:
+        inside &= published <= date_to
+    outside = articles.filter(~inside)
+    window = f"{date_from or '…'} to {date_to or '…'}"
+    skipped = [
+        Skipped(uri, f"published {day or 'date unknown'}: outside the backfill window {window}")
+        for uri, day in outside.select("source_uri", "published_date").iter_rows()
+    ]
+    return articles.filter(inside), skipped
 
 
 def with_language(articles: pl.DataFrame) -> pl.DataFrame:

@@ -85,7 +85,7 @@ def read_txt(stream: BinaryIO, uri: str, sidecar: dict | None = None) -> Iterato
     """A plain-text article; metadata from a sidecar `<name>.json`; a short first line is the title."""
     data = stream.read()
     try:
-        text, repairs = decode_text(data)
+        text, repairs = decode_text(data, (sidecar or {}).get("charset"))
     except UnreadableText as exc:
         yield Rejected(uri, str(exc), _snippet(data))
         return
@@ -112,11 +112,11 @@ def read_json(stream: BinaryIO, uri: str) -> Iterator[Item]:
     else:
         data = stream.read()
         try:
-            obj = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            obj, repairs = _parse_json(data)
+        except (json.JSONDecodeError, UnreadableText) as exc:
             yield Rejected(uri, f"invalid JSON: {exc}", _snippet(data))
             return
-        yield _object_record(obj, uri)
+        yield _object_record(obj, uri, repairs)
 
 
 def _read_json_array(stream: BinaryIO, uri: str) -> Iterator[Item]:
@@ -135,17 +135,29 @@ def read_jsonl(stream: BinaryIO, uri: str) -> Iterator[Item]:
             continue
         line_uri = f"{uri}#line={number}"
         try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            obj, repairs = _parse_json(line)
+        except (json.JSONDecodeError, UnreadableText) as exc:
             yield Rejected(line_uri, f"invalid JSON line: {exc}", _snippet(line))
             continue
-        yield _object_record(obj, line_uri)
+        yield _object_record(obj, line_uri, repairs)
 
 
-def _object_record(obj: object, uri: str) -> Item:
+def _parse_json(data: bytes) -> tuple[object, tuple[str, ...]]:
+    """JSON in UTF-8 (or UTF-16/32, which json detects); other bytes are decoded like text files, with repairs."""
+    try:
+        return json.loads(data), ()
+    except UnicodeDecodeError:
+        text, repairs = decode_text(data)
+        return json.loads(text), repairs
+
+
+def _object_record(obj: object, uri: str, repairs: tuple[str, ...] = ()) -> Item:
+    """A record of the object's fields, mojibake in its string values repaired (and each repair noted)."""
     if not isinstance(obj, dict):
         return Rejected(uri, f"expected a JSON object, got {type(obj).__name__}", _snippet(json.dumps(obj, default=str)))
-    return RawRecord(uri, obj)
+    fixed = {name: ftfy.fix_encoding(value) if isinstance(value, str) else value for name, value in obj.items()}
+    repairs += tuple(f"fixed mojibake in {name}" for name, value in obj.items() if fixed[name] != value)
+    return RawRecord(uri, fixed, repairs)
 
 
 def _peek_first_byte(stream: BinaryIO) -> bytes | None:
@@ -199,10 +211,15 @@ def sidecar_for(path: Path) -> Path | None:
 
 
 def read_path(path: Path) -> Iterator[Item]:
+    """Every item of one file; a file that yields nothing at all is one Rejected item, so it is accounted for."""
     sidecar, note = _load_sidecar(path)
+    empty = True
     with path.open("rb") as stream:
         for item in read_stream(path.name, stream, str(path), sidecar):
+            empty = False
             yield replace(item, repairs=item.repairs + (note,)) if note and isinstance(item, RawRecord) else item
+    if empty:
+        yield Rejected(str(path), "file holds no records")
 
 
 def _load_sidecar(path: Path) -> tuple[dict | None, str | None]:

@@ -222,6 +222,24 @@ INGESTED_FILES = Table(
     partition=None,
 )
 
+BACKFILL_CHUNKS = Table(
+    "backfill_chunks",
+    pl.Schema(
+        {
+            # Stable over reruns of the same file with the same chunk size: a resumed backfill skips it.
+            "chunk_id": pl.String,
+            "path": pl.String,
+            "file_sha256": pl.String,
+            "chunk_index": pl.Int64,
+            "records": pl.Int64,
+            "run_id": pl.String,
+            "loaded_at": UTC_TS,
+        }
+    ),
+    key="chunk_id",
+    partition=None,
+)
+
 RUNS = Table(
     "runs",
     pl.Schema(
@@ -252,7 +270,7 @@ RUNS = Table(
 
 # Extracted from article bodies; a reload of an article replaces all of its rows in these.
 ARTICLE_TABLES = (ARTICLES, SOURCES, QUOTES, EVENTS)
-BOOKKEEPING_TABLES = (QUARANTINE, DUPLICATES, SKIPPED, INGESTED_FILES, RUNS)
+BOOKKEEPING_TABLES = (QUARANTINE, DUPLICATES, SKIPPED, INGESTED_FILES, BACKFILL_CHUNKS, RUNS)
 TABLES = {t.name: t for t in ARTICLE_TABLES + BOOKKEEPING_TABLES}
 
 # Offsets that must satisfy body[start:end] == text, per table: (start column, end column, text column).

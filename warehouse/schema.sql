@@ -130,6 +130,16 @@ CREATE TABLE IF NOT EXISTS ingested_files (
     ingested_at TIMESTAMPTZ
 );
 
+CREATE TABLE IF NOT EXISTS backfill_chunks (
+    chunk_id VARCHAR NOT NULL PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    chunk_index BIGINT NOT NULL,
+    records BIGINT,
+    run_id VARCHAR NOT NULL,
+    loaded_at TIMESTAMPTZ
+);
+
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR NOT NULL PRIMARY KEY,
     flow VARCHAR NOT NULL,
