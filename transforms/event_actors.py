@@ -33,7 +33,7 @@ RECIPIENT_PREPS = ("against", "with", "on", "to", "from", "at", "toward", "towar
 # Prepositions that name a participant inside an event noun ("the proposal from Afghanistan", "calls by Belarus").
 NOUN_PARTICIPANT_PREPS = ("by", "from", "of")
 CLIMB_FOR_SUBJECT = ("xcomp", "conj", "acomp", "advcl", "pcomp", "prep", "ccomp")
-MAX_PHRASE_TOKENS = 8
+MAX_PHRASE_TOKENS = 10
 
 
 @dataclass
@@ -70,9 +70,11 @@ def subject_of(verb: Token) -> Token | None:
         subject = nearest_child(token, SUBJECTS if token is verb else SUBJECTS + ("nsubjpass",))
         if subject is not None:
             return subject
-        # "forces, which attacked" and "rebels fighting": the modified noun acts; "an attempt to kill" or "a
-        # declaration demanding" do not, and their own verb's subject does.
-        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN") \
+        # "forces, which attacked" and "rebels fighting": the modified noun acts; in "his inability to get" its
+        # possessor does; "an attempt to kill" or "a declaration demanding" do not, and their own verb's subject does.
+        if token.dep_ == "acl" and is_infinitive(token) and (owner := first_child(token.head, ("poss",))):
+            return owner
+        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN") and not is_infinitive(token) \
                 and token.head.lemma_.lower() not in thing_nouns():
             return token.head
         if token.dep_ == "acl":
@@ -104,7 +106,11 @@ def verb_objects(verb: Token, request_clause: Token | None) -> list[Token]:
 
 def is_purpose_clause(token: Token) -> bool:
     """'opened fire to disperse the demonstrators'."""
-    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    return token.dep_ == "advcl" and is_infinitive(token)
+
+
+def is_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 @functools.cache
@@ -221,6 +227,9 @@ class NameBook:
         self.person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
         self.person_words |= {w.lower() for s in self.sources if s.get("kind") == "person"
                               for w in str(s.get("name", "")).split()}
+        # A source is found by its own key or by the key its name gives here ("Ukraine’s foreign minister").
+        self.source_keys = {name_key(str(s.get("name", ""))): s["entity_key"] for s in self.sources}
+        self.source_keys.update({s["entity_key"]: s["entity_key"] for s in self.sources})
 
     def participant(self, head: Token) -> Participant:
         named = self.antecedent(head) if head.pos_ == "PRON" else head
@@ -228,9 +237,7 @@ class NameBook:
             return Participant(head.text, "", [head])
         span = phrase(named)
         name = name_span(named) or span
-        # entities.entity_key drops a curly apostrophe before it strips "'s", so straighten it first.
-        key = entity_key(name.text.replace("’", "'"))
-        return Participant(span.text, self.source_key(key), [named])
+        return Participant(span.text, self.source_key(name_key(name.text)), [named])
 
     def is_person(self, token: Token) -> bool:
         return token.ent_type_ == "PERSON" or token.lower_ in self.person_words or token.lemma_ in PERSON_NOUNS
@@ -266,18 +273,19 @@ class NameBook:
         return None
 
     def source_key(self, key: str) -> str:
-        """A surname or short form resolves to the source it names ("putin" -> "vladimir_putin")."""
-        if not key:
-            return key
-        for source in self.sources:
-            if source["entity_key"] == key:
-                return key
-        for source in self.sources:
-            source_key = source["entity_key"]
-            if source.get("kind") == "person" and source_key.split("_")[-1] == key.split("_")[-1] \
-                    and len(key.split("_")) == 1:
-                return source_key
+        """The article's source a key names; a lone surname resolves to the person ("putin" -> "vladimir_putin")."""
+        if key in self.source_keys:
+            return self.source_keys[key]
+        if "_" not in key:
+            for source in self.sources:
+                if source.get("kind") == "person" and source["entity_key"].split("_")[-1] == key:
+                    return source["entity_key"]
         return key
+
+
+def name_key(name: str) -> str:
+    # entities.entity_key drops a curly apostrophe before it strips "'s", so straighten it first.
+    return entity_key(name.replace("’", "'"))
 
 
 def entity_span(token: Token) -> Span | None:

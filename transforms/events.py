@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from spacy.tokens import Doc, Span, Token
 
@@ -24,11 +24,13 @@ from transforms.event_context import clause_chain, date_mentions, event_date, lo
 from transforms.plover import cameo_root, lexicon, quad_class
 
 # Arcs along which an event word is the content of a governing speech act ("agreed to a ceasefire").
-CONTENT_ARCS = ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "conj", "advcl", "nsubjpass", "attr")
+CONTENT_ARCS = ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "attr")
 CONTENT_DEPTH = 5
 # Predicative event nouns ("calling them a threat") describe, they do not report an event.
 PREDICATIVE = ("attr", "oprd")
 REQUEST_MODALS = ("must", "should")
+# Prepositions that make an event noun the setting of its verb, whose subject then takes part in it.
+SETTING_PREPOSITIONS = ("in", "during", "at", "into", "for")
 
 
 @dataclass
@@ -206,6 +208,8 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
                   if r.key not in {a.key for a in actors}]
     flags = modality(chain)
     date_text, resolved = event_date(chain, dates, published_at, flags.future)
+    # "talks next week" is future even without a modal.
+    future = flags.future or bool(resolved and resolved.start and resolved.start > publication_day(published_at))
     exclude = {t.i for p in actors + recipients for t in p.heads}
     sentence = trigger.head.sent
     return {
@@ -226,7 +230,7 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
         "event_end_date": resolved.end if resolved else None,
         "date_granularity": resolved.granularity if resolved else None,
         "negated": flags.negated,
-        "future": flags.future,
+        "future": future,
         "hypothetical": flags.hypothetical,
         "sentence_char_start": sentence.start_char,
         "sentence_char_end": sentence.start_char + len(sentence.text.rstrip()),
@@ -234,12 +238,20 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
     }
 
 
+def publication_day(published_at: datetime | date | None) -> date:
+    if published_at is None:
+        return date.max
+    return published_at.date() if isinstance(published_at, datetime) else published_at
+
+
 def governing_verb(chain: list[Token]) -> Token | None:
     """The verb an event noun is the object of ("hold talks", "said in an interview"), which lends it its actor."""
     noun = chain[0]
     if noun.dep_ == "dobj" and len(chain) > 1:
         return chain[1]
-    if noun.dep_ == "pobj" and len(chain) > 2 and chain[2].pos_ in ("VERB", "AUX"):
+    # "said in an interview", "came for talks"; not "got a halt to the fighting".
+    if noun.dep_ == "pobj" and len(chain) > 2 and chain[1].lower_ in SETTING_PREPOSITIONS \
+            and chain[2].pos_ in ("VERB", "AUX"):
         return chain[2]
     return None
 
