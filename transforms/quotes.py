@@ -251,6 +251,8 @@ def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
             if _paragraph_break_between(subject, verb):
                 return _nearest_noun_before(verb)
             return _through_speech_noun(subject)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
+            return verb.head  # "Trump, Huckabee and Christie all calling for ..."
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "by citing a poll", "in asking to depose"
             verb = verb.head
         elif verb.dep_ not in ("advcl", "conj", "xcomp", "acomp") or verb.head == verb:
@@ -315,16 +317,12 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
     doc = article.doc
     verb = cue.verb
     lemma = verb.lemma_.lower()
-    complement = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i > verb.i), None)
-    if complement is None:
-        complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if complement is None and lemma in XCOMP_CONTENT_VERBS:
-        complement = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-    if complement is not None:
-        span = _trimmed(doc, complement.left_edge.i, complement.right_edge.i + 1)
+    clauses = _reported_clauses(verb, lemma)
+    if clauses:
+        span = _trimmed(doc, min(c.left_edge.i for c in clauses), max(c.right_edge.i for c in clauses) + 1)
         return _clause_attribution(article, cue, span, "indirect_clause")
     if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and _set_off_by_comma(verb):
-        return _parenthetical(article, cue)
+        return _parenthetical(article, cue, "indirect_parenthetical")
     partial = _partial(article, cue)
     if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
         return partial
@@ -336,6 +334,19 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
     return _clause_attribution(article, cue, span, "indirect_object")
 
 
+def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
+    """The complements that carry the message: clauses after the verb ("told me he had ... and that ..."),
+    with the object of a naming verb ("calls Santilli a "fascist""); else a clause before it ("..., he said")."""
+    after = [c for c in verb.rights if c.dep_ in ("ccomp", "parataxis")]
+    if not after and lemma in XCOMP_CONTENT_VERBS:
+        after = [c for c in verb.rights if c.dep_ == "xcomp"]
+    if after and lemma in OBJECT_CONTENT_VERBS:
+        after += [c for c in verb.rights if c.dep_ in ("dobj", "oprd") and c.i < after[0].i]
+    if after:
+        return after
+    return [c for c in verb.lefts if c.dep_ == "ccomp"][-1:]
+
+
 def _set_off_by_comma(verb: Token) -> bool:
     """"The plan, he said, ..." / "..., he added.": the cue clause is fenced off by a comma before it."""
     left = verb.left_edge
@@ -343,7 +354,7 @@ def _set_off_by_comma(verb: Token) -> bool:
     return comma is not None and comma.text in (",", "—") and verb.head.pos_ in ("VERB", "AUX")
 
 
-def _parenthetical(article: Article, cue: Cue) -> Attribution | None:
+def _parenthetical(article: Article, cue: Cue, rule: str) -> Attribution | None:
     """"The plan, he said, is dead" / "The plan is dead, he added": the governing clause minus the cue clause."""
     doc = article.doc
     verb = cue.verb
@@ -354,7 +365,7 @@ def _parenthetical(article: Article, cue: Cue) -> Attribution | None:
     if not spans:
         return None
     span = (spans[0][0], spans[-1][1])
-    return _clause_attribution(article, cue, span, "indirect_parenthetical")
+    return _clause_attribution(article, cue, span, rule)
 
 
 def _clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attribution | None:
@@ -363,7 +374,7 @@ def _clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attribut
         return None
     start, end = span
     for quotation in _quotations_near(article, start, end):  # a quotation the clause cuts through joins it whole
-        if quotation.start < end and start < quotation.end and not quotation.continues:
+        if quotation.start < end and start < quotation.end:
             start, end = min(start, quotation.start), max(end, quotation.end)
     if _crosses_paragraph(article.text, start, end):
         return None
