@@ -99,6 +99,25 @@ def test_non_english_page_is_kept_with_its_language(corpus):
     assert item.fields["language"] == "zh"
 
 
+def test_unreadable_and_empty_pages_are_accounted_for(tmp_path):
+    binary, empty = tmp_path / "photo.html", tmp_path / "empty.htm"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 50)
+    empty.write_bytes(b"")
+    (rejected,) = read_path(binary)
+    (skipped,) = read_path(empty)
+    assert isinstance(rejected, Rejected) and "binary" in rejected.reason
+    assert isinstance(skipped, Skipped) and "no article body" in skipped.reason
+
+
+def test_unknown_declared_charset_falls_back_to_utf8_with_a_note(tmp_path, corpus):
+    page = (corpus / "html" / "pages" / NEWS_PAGE).read_bytes()
+    target = tmp_path / "odd.html"
+    target.write_bytes(b'<meta charset="x-no-such-charset">\n' + page)
+    (item,) = read_path(target)
+    assert isinstance(item, RawRecord)
+    assert "ignored unknown charset 'x-no-such-charset'" in item.repairs
+
+
 # WARC
 
 
