@@ -24,10 +24,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 app = typer.Typer(help="wirehouse: news articles in, an auditable warehouse of sources, quotes and events out.", no_args_is_help=True)
-eval_# trafilatura warns for every page it judges not worth extracting; the skipped table records those reasons.
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
-
-app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
+eval_app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 console = Console()
 
@@ -63,16 +60,27 @@ def run(
     home: HomeOption,
     run_date: Annotated[str | None, typer.Option("--run-date", help="YYYY-MM-DD; defaults to today.")] = None,
     lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    runner: Annotated[str, typer.Option("--runner", help="Where extraction runs: threads, processes or dask.")] = "threads",
+    dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask).")] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Articles per extraction task.")] = 64,
 ) -> None:
     """Run the nightly flow over every file in INBOX not yet ingested."""
     from flows.lock import HomeLocked
-    from flows.nightly import nightly
+    from flows.nightly import RunFailed, nightly
+    from flows.runners import RUNNERS
 
+    if runner not in RUNNERS:
+        console.print(f"[red]--runner must be one of {', '.join(RUNNERS)}[/red]")
+        raise typer.Exit(code=2)
     try:
-        summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake)
+        summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake, runner=runner,
+                          dask_address=dask_address, chunk_size=chunk_size)
     except HomeLocked as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
+    except RunFailed as exc:
+        console.print(f"[red]run failed: {exc}[/red]")
+        raise typer.Exit(code=4) from None
     print_summary(summary)
 
 
@@ -175,6 +183,86 @@ def eval_html(
     from bench.eval_html import evaluate_html, format_report
 
     console.print(format_report(evaluate_html(pages, expected)))
+
+
+# --- operations: serve, rebuild, status (issue 6) ---------------------------------------------------------
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Option("--inbox", file_okay=False, help="Folder the scheduled runs read.")],
+    home: HomeOption,
+    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    cron: Annotated[str, typer.Option("--cron", help="When the nightly run starts.")] = "0 2 * * *",
+    timezone: Annotated[str | None, typer.Option("--timezone", help="Time zone of --cron (default $WIREHOUSE_TZ or UTC).")] = None,
+    runner: Annotated[str, typer.Option("--runner", help="threads, processes or dask.")] = "threads",
+    dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster.")] = None,
+) -> None:
+    """Serve the nightly schedule (and the backfill deployment) against a Prefect server (PREFECT_API_URL)."""
+    from flows.serve import NoPrefectServer
+    from flows.serve import serve as serve_deployments
+
+    try:
+        serve_deployments(inbox=inbox, home=home, lake=lake, runner=runner, dask_address=dask_address, cron=cron, timezone=timezone)
+    except NoPrefectServer as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+
+
+@app.command()
+def rebuild(
+    home: HomeOption,
+    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+) -> None:
+    """Recreate HOME's DuckDB warehouse from the lake (built beside, then renamed over the old file)."""
+    from flows.lock import HomeLocked, home_lock
+    from warehouse.rebuild import rebuild_warehouse
+
+    try:
+        with home_lock(Path(home), purpose="rebuild from the lake"):
+            result = rebuild_warehouse(Path(home), lake)
+    except HomeLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    table = Table(title=f"rebuilt {result.path} from {result.lake} in {result.seconds:.1f}s")
+    table.add_column("table")
+    table.add_column("lake files", justify="right")
+    table.add_column("rows", justify="right")
+    for name, rows in result.rows.items():
+        table.add_row(name, str(result.files[name]), str(rows))
+    console.print(table)
+
+
+@app.command()
+def status(
+    home: HomeOption,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 10,
+) -> None:
+    """The last runs (counts, state, message), rows per table and the warehouse's size."""
+    from flows.report import STATUS_COLUMNS, human_bytes, read_status
+    from warehouse.load import WarehouseBusy
+
+    try:
+        state = read_status(Path(home), limit)
+    except (WarehouseBusy, FileNotFoundError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    runs = Table(title=f"last {len(state.runs)} run(s)")
+    for column in STATUS_COLUMNS:
+        runs.add_column(column, overflow="fold", justify="right" if column not in ("run_id", "flow", "status", "message") else "left")
+    for row in state.runs:
+        cells = []
+        for column in STATUS_COLUMNS:
+            value = row.get(column)
+            if column == "started_at" and value is not None:
+                value = value.strftime("%Y-%m-%d %H:%M:%S")
+            if column == "status" and value == "failed":
+                value = "[red]failed[/red]"
+            cells.append("" if value is None else str(value))
+        runs.add_row(*cells)
+    console.print(runs)
+    sizes = "  ".join(f"{name} {count}" for name, count in state.table_rows.items())
+    console.print(f"warehouse {Path(home) / 'warehouse.duckdb'}: {human_bytes(state.warehouse_bytes)}; rows: {sizes}")
 
 
 if __name__ == "__main__":

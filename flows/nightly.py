@@ -28,6 +28,11 @@ class RunSummary:
     files_read: int = 0
     near_duplicates: int = 0
     message: str = ""
+    # For the run report: the most frequent quarantine reasons, where the tables went, how extraction ran.
+    quarantine_reasons: list[dict] = field(default_factory=list)
+    lake: str = ""
+    runner: str = ""
+    data_docs: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -62,21 +67,35 @@ class StageClock:
         self._last = current
 
 
-def process_files(files: list[stages.InboxFile], home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None) -> RunSummary:
-    """Run whole inbox files through every stage and load them; returns the run's accounting."""
-    clock = StageClock()
+def process_files(
+    files: list[stages.InboxFile], home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
+    *, runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None,
+    chunk_size: int = runners.CHUNK_ARTICLES, clock: StageClock | None = None,
+) -> RunSummary:
+    """Run whole inbox files through every stage and load them; returns the run's accounting.
+
+    The lake is probed first (a write that fails costs no extraction time).
+    """
+    clock = clock or StageClock()
+    stages.check_lake(lake)
+    clock.lap("check-lake")
     batch = stages.ingest(files)
     clock.lap("ingest")
     ingested_files = stages.ingested_file_rows(files, batch, run_id, stages.now())
-    return process_batch(batch, home, lake, run_id, flow_name, run_date, clock, {"ingested_files": ingested_files}, len(files))
+    return process_batch(batch, home, lake, run_id, flow_name, run_date, clock, {"ingested_files": ingested_files}, len(files),
+                         runner=runner, dask_address=dask_address, chunk_size=chunk_size)
 
 
 def process_batch(
     batch: stages.Ingested, home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
     clock: StageClock, progress_tables: dict[str, pl.DataFrame], files_read: int,
     window: tuple[date | None, date | None] = (None, None),
+    *, runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None, chunk_size: int = runners.CHUNK_ARTICLES,
 ) -> RunSummary:
     """Normalise, extract, validate, write and load one batch of read records, in one load transaction.
+
+    Extraction runs in chunks of `chunk_size` articles on `runner` (threads, processes or dask; see
+    flows/runners.py); everything else, the lake write and the warehouse load included, runs in this process.
 
     `progress_tables` (ingested files, backfill checkpoints) load in the same transaction as the rows, so a
     crash never records progress without the rows or rows without the progress.
@@ -115,6 +134,8 @@ def process_batch(
         quarantined_rows=quarantined_rows, stage_seconds=clock.seconds,
         expectations=stages.expectation_summary(outcome.results), files_read=files_read,
         near_duplicates=duplicates.filter(pl.col("kind") == "near").height,
+        quarantine_reasons=top_reasons(quarantine), lake=lake, runner=runners.describe(runner, dask_address),
+        data_docs=data_docs,
     )
     # The runs row holds the timings up to the lake write; the printed summary adds the load.
     run_row = run_record(summary, flow_name, run_date, started_at)

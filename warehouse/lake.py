@@ -3,11 +3,17 @@
 Layout: `<lake>/<table>/published_date=YYYY-MM-DD/data.parquet` for article tables (`published_date=undated` when
 the article has none) and `<lake>/<table>/run_id=<run>/data.parquet` for bookkeeping tables. Each partition is one
 file, replaced atomically (written beside, then renamed over), so readers and crashes never see half a partition.
-The lake may be any fsspec URL (local path, s3://, gs://).
+The lake may be any fsspec URL (local path, s3://, gs://). Credentials and endpoints come from the usual places
+(AWS_* variables such as AWS_ENDPOINT_URL for an S3-compatible store, GOOGLE_APPLICATION_CREDENTIALS), or as
+fsspec storage options in WIREHOUSE_LAKE_OPTIONS (JSON, e.g. `{"endpoint_url": "http://minio:9000"}`).
+On object stores a partition is written to a temporary key and moved over the final one; the final key is
+replaced in one PUT, so a reader sees the old object or the new one, never half of one.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -18,11 +24,35 @@ from fsspec.core import url_to_fs
 from transforms.schema import ARTICLE_TABLES, PARTITION_COLUMN, TABLES, UNDATED_PARTITION, Table, conform
 
 DATA_FILE = "data.parquet"
+OPTIONS_ENV = "WIREHOUSE_LAKE_OPTIONS"
+
+
+def storage_options() -> dict:
+    """Extra fsspec options for the lake's filesystem, from WIREHOUSE_LAKE_OPTIONS (a JSON object)."""
+    raw = os.environ.get(OPTIONS_ENV)
+    return json.loads(raw) if raw else {}
 
 
 def filesystem(lake: str) -> tuple[fsspec.AbstractFileSystem, str]:
-    fs, root = url_to_fs(lake)
+    fs, root = url_to_fs(str(lake), **storage_options())
     return fs, root.rstrip("/")
+
+
+def is_local(lake: str) -> bool:
+    fs, _ = filesystem(lake)
+    return _protocol(fs) in ("file", "local")
+
+
+def _protocol(fs: fsspec.AbstractFileSystem) -> str:
+    return fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
+
+
+def register_with_duckdb(con, lake: str) -> None:
+    """Let DuckDB read the lake's URLs through fsspec (DuckDB's own httpfs extension is not needed)."""
+    fs, _ = filesystem(lake)
+    if _protocol(fs) not in ("file", "local"):
+        fs.invalidate_cache()
+        con.register_filesystem(fs)
 
 
 def partition_value(value) -> str:
@@ -85,6 +115,7 @@ def write_run_tables(lake: str, run_id: str, tables: dict[str, pl.DataFrame]) ->
 def partition_files(lake: str, table: Table) -> Iterator[str]:
     """Every data file of a table, as URLs DuckDB (with the fsspec filesystem registered) can read."""
     fs, root = filesystem(lake)
-    protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
+    fs.invalidate_cache()
+    protocol = _protocol(fs)
     for path in sorted(fs.glob(f"{root}/{table.name}/*/{DATA_FILE}")):
-        yield path if protocol == "file" else f"{protocol}://{path}"
+        yield path if protocol in ("file", "local") else f"{protocol}://{path}"

@@ -7,8 +7,9 @@ instead of failing at once or waiting forever.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,8 +20,13 @@ from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES
 
 WAREHOUSE_DIR = Path(__file__).parent
 WAREHOUSE_FILE = "warehouse.duckdb"
-# How long a reader or the loader waits for another process to release the file.
+# How long a reader or the loader waits for another process to release the file (WIREHOUSE_LOCK_WAIT_SECONDS).
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
+LOCK_WAIT_ENV = "WIREHOUSE_LOCK_WAIT_SECONDS"
+
+
+def lock_wait_seconds() -> float:
+    return float(os.environ.get(LOCK_WAIT_ENV) or DEFAULT_LOCK_WAIT_SECONDS)
 
 
 class WarehouseBusy(RuntimeError):
@@ -40,8 +46,9 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
 
 
 @contextmanager
-def connect(home: Path, read_only: bool = False, wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(home: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to HOME/warehouse.duckdb, waiting up to `wait_seconds` for another process's lock."""
+    wait_seconds = lock_wait_seconds() if wait_seconds is None else wait_seconds
     path = warehouse_path(home)
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `wirehouse run` first")
@@ -54,7 +61,8 @@ def connect(home: Path, read_only: bool = False, wait_seconds: float = DEFAULT_L
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or time.monotonic() >= deadline:
                 raise WarehouseBusy(
-                    f"the warehouse {path} is held by another process (a load in progress?): {exc}"
+                    f"the warehouse {path} is locked by another process (a load or a reader holding it?) "
+                    f"and was not released within {wait_seconds:g} s: {exc}"
                 ) from exc
             time.sleep(0.25)
     try:
@@ -84,8 +92,10 @@ def ingested_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT sha256 FROM ingested_files").fetchall()}
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
-    """One transaction: the batch's articles replace their previous rows, bookkeeping rows are upserted."""
+def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], before_commit: Callable[[], None] | None = None) -> None:
+    """One transaction: the batch's articles replace their previous rows, bookkeeping rows are upserted.
+
+    `before_commit` runs inside the transaction, after every statement (the crash tests pause there)."""
     con.execute("BEGIN TRANSACTION")
     try:
         for name, frame in tables.items():
@@ -96,6 +106,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) 
         for table in BOOKKEEPING_TABLES:
             if table.name in tables:
                 con.execute(_sql("load/upsert_run_rows.sql").format(table=table.name))
+        if before_commit:
+            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

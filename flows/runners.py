@@ -1,0 +1,100 @@
+"""Where the heavy stage runs: extraction over chunks of articles on a Prefect task runner.
+
+`--runner threads` (default) uses Prefect's ThreadPoolTaskRunner in the flow's own process; `processes` uses
+Prefect's ProcessPoolTaskRunner (new in Prefect 3.x: spawned worker processes, one spaCy pipeline each);
+`dask` uses prefect-dask's DaskTaskRunner, on a local cluster of worker processes or on an existing cluster
+(`--dask-address tcp://scheduler:8786`, or WIREHOUSE_DASK_ADDRESS).
+
+Only extraction is distributed. The articles are cut into chunks (64 by default), one `extract` task per chunk;
+the results come back to the flow in chunk order, so the tables are the same whatever ran them. Everything
+that touches the lake or the warehouse stays in the flow's process: DuckDB allows one writer per file.
+
+spaCy loads once per worker process (`transforms.nlp.load_pipeline` is cached per process), not per chunk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+RUNNERS = ("threads", "processes", "dask")
+DEFAULT_RUNNER = "threads"
+CHUNK_ARTICLES = 64
+DASK_ADDRESS_ENV = "WIREHOUSE_DASK_ADDRESS"
+WORKERS_ENV = "WIREHOUSE_WORKERS"
+EXTRACTED_TABLES = ("sources", "quotes", "events")
+
+
+class UnknownRunner(ValueError):
+    pass
+
+
+def worker_count(workers: int | None = None) -> int:
+    return workers or int(os.environ.get(WORKERS_ENV) or 0) or os.cpu_count() or 1
+
+
+def make_task_runner(runner: str = DEFAULT_RUNNER, dask_address: str | None = None, workers: int | None = None) -> TaskRunner:
+    """A fresh, not yet started Prefect task runner for `runner` (threads, processes or dask)."""
+    runner = (runner or DEFAULT_RUNNER).lower()
+    if runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=worker_count(workers))
+    if runner == "processes":
+        return ProcessPoolTaskRunner(max_workers=worker_count(workers))
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
+        if address:
+            return DaskTaskRunner(address=address)
+        # One single-threaded worker process per core: spaCy holds the GIL, so threads within a worker would only
+        # take turns.
+        return DaskTaskRunner(cluster_kwargs={
+            "n_workers": worker_count(workers), "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+        })
+    raise UnknownRunner(f"unknown runner {runner!r}: use one of {', '.join(RUNNERS)}")
+
+
+def describe(runner: str, dask_address: str | None = None, workers: int | None = None) -> str:
+    if runner == "dask":
+        address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
+        return f"dask ({address})" if address else f"dask (local cluster, {worker_count(workers)} worker processes)"
+    return f"{runner} ({worker_count(workers)} workers)"
+
+
+def chunks(frame: pl.DataFrame, size: int = CHUNK_ARTICLES) -> list[pl.DataFrame]:
+    """The frame cut into consecutive slices of at most `size` rows, in order."""
+    size = max(1, int(size))
+    return [frame.slice(offset, size) for offset in range(0, frame.height, size)]
+
+
+@contextmanager
+def started(runner: str, dask_address: str | None = None, workers: int | None = None) -> Iterator[TaskRunner]:
+    with make_task_runner(runner, dask_address, workers) as task_runner:
+        yield task_runner
+
+
+def extract_parallel(
+    articles: pl.DataFrame,
+    runner: str = DEFAULT_RUNNER,
+    dask_address: str | None = None,
+    chunk_size: int = CHUNK_ARTICLES,
+    workers: int | None = None,
+) -> dict[str, pl.DataFrame]:
+    """sources, quotes and events for `articles`, extracted chunk by chunk on the chosen task runner.
+
+    Must be called inside a flow run (the chunks become task runs of it). Results are concatenated in chunk
+    order, so the output is identical to one `extract` over the whole frame.
+    """
+    from flows import stages
+
+    if articles.is_empty():
+        return stages.extract.fn(articles)
+    parts = chunks(articles, chunk_size)
+    with started(runner, dask_address, min(worker_count(workers), len(parts))) as task_runner:
+        futures = [task_runner.submit(stages.extract, {"articles": part}) for part in parts]
+        results = [future.result() for future in futures]
+    return {name: pl.concat([r[name] for r in results], how="vertical") for name in EXTRACTED_TABLES}

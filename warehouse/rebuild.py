@@ -1,0 +1,93 @@
+"""Recreate the DuckDB warehouse from the Parquet lake, the source of truth.
+
+Every table of transforms/schema.py is read back from `<lake>/<table>/*/data.parquet` (article tables by
+published date, bookkeeping tables one file per run: `runs`, `quarantine`, `duplicates`, `skipped`,
+`ingested_files`, ...) into a new DuckDB file beside the warehouse, which is then renamed over the old one: a
+reader sees the old warehouse or the new one, never a half-built one. The lake may be any fsspec URL; DuckDB
+reads it through the fsspec filesystem registered on the connection (no httpfs extension needed).
+
+Rows keep their keys, so a rebuild after runs gives the same rows the loads gave (the loader replaces an
+article's rows; the lake's partition writer replaces them the same way).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES, Table
+from warehouse import lake as lake_io
+from warehouse.load import WAREHOUSE_FILE, apply_schema, warehouse_path
+
+
+@dataclass
+class RebuildResult:
+    path: Path
+    lake: str
+    rows: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) -> int:
+    if not files:
+        return 0
+    con.execute("DROP TABLE IF EXISTS lake_rows")
+    # Files written before a column was added simply lack it: union_by_name fills NULL. Hive partitioning is off:
+    # partition values (published_date, run_id) are real columns inside every file.
+    con.execute(
+        "CREATE TEMP TABLE lake_rows AS SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)",
+        [files],
+    )
+    columns = [r[0] for r in con.execute(f"DESCRIBE {table.name}").fetchall()]
+    present = {r[0] for r in con.execute("DESCRIBE lake_rows").fetchall()}
+    select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in columns)
+    # A key seen twice (the same article re-dated into another partition) keeps its most recent run's row.
+    order = "run_id DESC" if "run_id" in present else "1"
+    con.execute(
+        f"INSERT INTO {table.name} BY NAME SELECT {select} FROM lake_rows "
+        f"QUALIFY row_number() OVER (PARTITION BY \"{table.key}\" ORDER BY {order}) = 1"
+    )
+    con.execute("DROP TABLE lake_rows")
+    return con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+
+
+def rebuild_warehouse(home: Path, lake: str | None = None) -> RebuildResult:
+    """Build HOME/warehouse.duckdb anew from the lake and swap it in atomically. Caller holds the home lock."""
+    home = Path(home)
+    lake = str(lake or home / "lake")
+    started = time.perf_counter()
+    home.mkdir(parents=True, exist_ok=True)
+    target = warehouse_path(home)
+    staging = home / f".{WAREHOUSE_FILE}.rebuild-{uuid.uuid4().hex[:8]}"
+    result = RebuildResult(path=target, lake=lake)
+    try:
+        con = duckdb.connect(str(staging), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        try:
+            lake_io.register_with_duckdb(con, lake)
+            apply_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            for table in ARTICLE_TABLES + BOOKKEEPING_TABLES:
+                files = list(lake_io.partition_files(lake, table))
+                result.files[table.name] = len(files)
+                result.rows[table.name] = _load_table(con, table, files)
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        # A WAL left by the old file must not be replayed onto the new one (the new file is checkpointed whole).
+        stale_wal = target.with_name(target.name + ".wal")
+        if stale_wal.exists():
+            stale_wal.unlink()
+        os.replace(staging, target)
+    finally:
+        for leftover in (staging, staging.with_name(staging.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+    result.seconds = time.perf_counter() - started
+    return result
