@@ -32,7 +32,7 @@ OBJECT_CONTENT_VERBS = frozenset(
 # Nouns that head a reporting phrase ("in a statement", "in an interview with CBS") and extend a verb's cue span.
 SPEECH_NOUNS = frozenset(
     "statement interview remarks comments speech tweet post email letter op-ed conference briefing release "
-    "announcement testimony message".split()
+    "announcement testimony message ad memo column video".split()
 )
 
 # Multiword cues matched on lowercased token text; the speaker is the object of the last word.

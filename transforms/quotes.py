@@ -245,14 +245,18 @@ def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
             return None  # "he was told": the subject heard it
         if subject is not None:
             if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                subject = verb.head
+                return subject  # the mention as annotated ("who"); speakers.resolve follows it to its antecedent
             if subject.lower_ in EXPLETIVES or inside[subject.i] >= 0:
                 return None
             if _paragraph_break_between(subject, verb):
                 return _nearest_noun_before(verb)
             return _through_speech_noun(subject)
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
-            return verb.head  # "Trump, Huckabee and Christie all calling for ..."
+            noun = verb.head  # "Trump, Huckabee and Christie all calling for ..."
+            if noun.lemma_.lower() in SPEECH_NOUNS and noun.dep_ == "dobj":
+                verb = noun.head  # "she released a statement saying ...": the one who released it
+                continue
+            return noun
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "by citing a poll", "in asking to depose"
             verb = verb.head
         elif verb.dep_ not in ("advcl", "conj", "xcomp", "acomp") or verb.head == verb:

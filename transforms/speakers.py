@@ -19,7 +19,7 @@ from transforms.entities import HONORIFICS, entity_key
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset("they them we it".split())
-FIRST_PERSON = frozenset("i we".split())
+RELATIVE_PRONOUNS = frozenset("who that which".split())
 MALE_MARKERS = frozenset("mr mr. sir lord king prince spokesman congressman chairman businessman father son "
                          "husband brother".split())
 FEMALE_MARKERS = frozenset("mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
@@ -206,6 +206,8 @@ def speaker_span(head: Token, index: DocumentIndex) -> Span:
 
 def resolve(head: Token, index: DocumentIndex, previous: Speaker | None, via_report: bool = False) -> Speaker:
     """The source a subject token refers to, using the document index and the previous speaker."""
+    if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+        head = head.head.head  # "Zimmerman, who said ..." -> Zimmerman
     if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS:
         return _resolve_pronoun(head, index, previous)
     if is_name(head, index):
