@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from collections.abc import Iterator
 from copy import copy
 from typing import BinaryIO
@@ -14,12 +15,16 @@ from urllib.parse import urlsplit
 
 import ftfy
 import trafilatura
+from dateutil.parser import UnknownTimezoneWarning
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import detect_encoding, load_html
 
 from transforms.language import detect_language
 from transforms.readers import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet
+
+# htmldate reads zone names like "EST" through dateutil, which warns on every page; the date is still found.
+warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
 
 # Shorter bodies are teasers, index pages or error pages, not articles.
 MIN_BODY_CHARS = 100
