@@ -35,6 +35,7 @@ STRAIGHT_MARK = '"'
 TWO_APOSTROPHES = "''"
 QUOTE_CHARS = "\"“”„«»'‘’"
 SENTENCE_END = frozenset(".?!")
+INLINE_SPACE = " \t\xa0\u2009\u202f"
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Verbs that report with an infinitive ("urged Congress to act", "promised to build").
 XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
@@ -56,6 +57,7 @@ RULE_PRECISION = {
     "direct_multi_paragraph": 0.9,
     "direct_floating": 0.85,
     "direct_floating_far": 0.6,
+    "direct_floating_inline": 0.6,
     "direct_colon": 0.9,
     "partial": 0.9,
     "partial_governed": 0.8,
@@ -484,16 +486,18 @@ def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
         cue, rule = _cue_for_quote(article, quotation, cue_at)
         standalone = _standalone(text, quotation)
         words = len(text[quotation.start : quotation.end].split())
-        if cue is not None and (standalone or rule == "direct_cue_after" and _ends_sentence(text, quotation)):
+        if cue is not None and standalone:
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
         elif not standalone and (fragment := _governed_fragment(article, quotation)) is not None:
             found.append(fragment)
+        elif cue is not None and rule == "direct_cue_after" and _ends_sentence(text, quotation):
+            found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
         elif quotation.continued and found and found[-1].chain == chain:
             found.append(Attribution(quotation.start, quotation.end, "direct", "direct_multi_paragraph", None,
                                      inherits=True, chain=chain))
-        elif standalone and words >= MIN_FLOATING_WORDS and _opens_sentence(text, quotation):
-            found.append(Attribution(quotation.start, quotation.end, "direct", "direct_floating", None,
-                                     inherits=True, chain=chain))
+        elif standalone and words >= MIN_FLOATING_WORDS:
+            rule = "direct_floating" if _opens_sentence(text, quotation) else "direct_floating_inline"
+            found.append(Attribution(quotation.start, quotation.end, "direct", rule, None, inherits=True, chain=chain))
     _share_chain_cues(found)
     return found
 
@@ -590,7 +594,7 @@ def _scan(doc: Doc, position: int, step: int, inside: list[int], cue_at: dict[in
 
 def _standalone(text: str, quotation: QuotationSpan) -> bool:
     """A quotation that is a sentence of its own, not a phrase in the author's sentence."""
-    before = _char_before(text, quotation.start, " \t")
+    before = _char_before(text, quotation.start, INLINE_SPACE)
     inner = _inner(text, quotation)
     return before in ("", "\n", ":", ",", ".", "?", "!", "—", "(") or inner[:1].isupper() and len(inner.split()) > 3
 
@@ -603,10 +607,10 @@ def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
 
 def _opens_sentence(text: str, quotation: QuotationSpan) -> bool:
     """At a paragraph start or after a finished sentence, also one that ended inside a quotation (."  “...)."""
-    return _char_before(text, quotation.start, " \t" + QUOTE_CHARS) in ("", "\n", ".", "?", "!")
+    return _char_before(text, quotation.start, INLINE_SPACE + QUOTE_CHARS) in ("", "\n", ".", "?", "!")
 
 
-def _char_before(text: str, position: int, skipped: str = " \t\n\xa0") -> str:
+def _char_before(text: str, position: int, skipped: str = INLINE_SPACE + "\n") -> str:
     """The last character before position that is not in skipped ("" at the start of the text)."""
     position -= 1
     while position >= 0 and text[position] in skipped:
