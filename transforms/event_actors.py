@@ -117,8 +117,7 @@ def is_infinitive(verb: Token) -> bool:
 def thing_nouns() -> frozenset[str]:
     """Nouns that name what is done or given ("aid", "sanctions", "curfew"), never whom it is done to."""
     words = lexicon()
-    objects = {noun for rules in words["object_rules"].values() for noun in rules}
-    return frozenset(set(words["nouns"]) | objects | set(words["thing_nouns"]))
+    return frozenset(set(words["nouns"]) | set(words["thing_nouns"]))
 
 
 def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
