@@ -72,8 +72,9 @@ def connect(home: Path, read_only: bool = False, wait_seconds: float | None = No
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(_sql("schema.sql"))
-    con.execute(_sql("views.sql"))
+    # Comments last: recreating a view drops the comments on its columns.
+    for name in ("schema.sql", "views.sql", "macros.sql", "comments.sql"):
+        con.execute(_sql(name))
 
 
 def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, str]:
