@@ -89,8 +89,10 @@ def test_non_article_pages_are_skipped_with_a_reason(corpus):
     pages = corpus / "html" / "pages"
     (no_body,) = read_path(pages / "google_meta_refresh.html")
     (front_page,) = read_path(pages / "yahoo_main_site.html")
+    (not_found,) = read_path(pages / "details.com1.html")  # the site's 404 page: a few short lines
     assert isinstance(no_body, Skipped) and "no article body" in no_body.reason
     assert isinstance(front_page, Skipped) and "home page" in front_page.reason
+    assert isinstance(not_found, Skipped) and "no paragraph of running text" in not_found.reason
 
 
 def test_non_english_page_is_kept_with_its_language(corpus):
@@ -154,6 +156,8 @@ def test_commoncrawl_excerpt_counts_responses_only_and_keeps_languages(corpus):
     assert {"zh", "ru", "de", "nl"} <= languages
     (root,) = [item for item in items if item.source_uri.endswith("#offset=38503")]
     assert isinstance(root, Skipped) and "home page" in root.reason
+    (job_list,) = [item for item in items if item.source_uri.endswith("#offset=110823")]
+    assert isinstance(job_list, Skipped) and "no paragraph of running text" in job_list.reason
 
 
 def test_http_charset_is_respected(corpus):
