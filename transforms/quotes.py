@@ -64,6 +64,9 @@ RULE_PRECISION = {
     "mixed": 0.93,
     "indirect_clause": 0.9,
     "indirect_parenthetical": 0.85,
+    "indirect_as": 0.8,
+    "indirect_passive": 0.8,
+    "indirect_topic": 0.8,
     "indirect_object": 0.75,
     "according_to": 0.9,
 }
@@ -253,7 +256,7 @@ def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
             if _paragraph_break_between(subject, verb):
                 return _nearest_noun_before(verb)
             return _through_speech_noun(subject)
-        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
+        if verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBD") and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
             noun = verb.head  # "Trump, Huckabee and Christie all calling for ..."
             if noun.lemma_.lower() in SPEECH_NOUNS and noun.dep_ == "dobj":
                 verb = noun.head  # "she released a statement saying ...": the one who released it
@@ -329,6 +332,15 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         return _clause_attribution(article, cue, span, "indirect_clause")
     if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and _set_off_by_comma(verb):
         return _parenthetical(article, cue, "indirect_parenthetical")
+    if verb.dep_ == "advcl" and verb.i < verb.head.i and any(c.lower_ == "as" for c in verb.lefts):
+        return _parenthetical(article, cue, "indirect_as")  # "As reported by Western Journalism, ..."
+    if _passive(verb) and verb.dep_ in ("ROOT", "conj"):
+        subject = next(c for c in verb.children if c.dep_ == "nsubjpass")
+        return _clause_attribution(article, cue, _trimmed(doc, subject.left_edge.i, subject.right_edge.i + 1),
+                                   "indirect_passive")  # "The meeting was first reported by Politico"
+    topic = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "about"), None)
+    if topic is not None and not any(c.dep_ == "dobj" and c.lower_ not in ("little", "nothing", "much") for c in verb.rights):
+        return _clause_attribution(article, cue, _trimmed(doc, topic.i + 1, topic.right_edge.i + 1), "indirect_topic")
     partial = _partial(article, cue)
     if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
         return partial
@@ -351,6 +363,10 @@ def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
     if after:
         return after
     return [c for c in verb.lefts if c.dep_ == "ccomp"][-1:]
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ == "nsubjpass" for c in verb.children) and any(c.dep_ == "agent" for c in verb.children)
 
 
 def _set_off_by_comma(verb: Token) -> bool:
