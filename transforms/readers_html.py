@@ -1,5 +1,8 @@
 """HTML pages: the article body without boilerplate, plus its metadata, by trafilatura (dates by htmldate).
 
+One page, one item: a RawRecord (text, title, url, canonical_url, date_publish, outlet, source_domain, authors,
+language, and fetched_at for crawled pages), Skipped when it is not an article (no body, no paragraph of running
+text, a site's home page), Rejected when it is not text at all.
 Works on strings only, so nothing is ever fetched: trafilatura downloads only when asked to with a URL.
 """
 
