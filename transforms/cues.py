@@ -10,7 +10,7 @@ from __future__ import annotations
 # tables hold what people said, not what they are reported to believe.
 SPEECH_VERBS = frozenset(
     """
-    say tell add write note report announce argue describe tweet post explain declare claim state insist warn
+    say tell ask add write note report announce argue describe tweet post explain declare claim state insist warn
     promise pledge vow reply respond answer acknowledge admit concede deny confirm reveal recall predict suggest
     urge call accuse criticize criticise praise complain boast joke quip mention comment remark repeat emphasize
     emphasise stress assert contend allege testify continue counter caution lament muse observe proclaim
@@ -40,3 +40,6 @@ SOURCE_PHRASES = (("according", "to"),)
 
 # Adverb-particles that belong to the cue ("pointed out", "went on").
 CUE_PARTICLES = frozenset("out on".split())
+
+# Verbs that report only with their particle: "pointed out", "went on" ("went on to say").
+PARTICLE_VERBS = {"point": "out", "go": "on"}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from transforms import speakers
-from transforms.cues import CUE_PARTICLES, OBJECT_CONTENT_VERBS, SPEECH_NOUNS, SPEECH_VERBS
+from transforms.cues import CUE_PARTICLES, OBJECT_CONTENT_VERBS, PARTICLE_VERBS, SPEECH_NOUNS, SPEECH_VERBS
 from transforms.entities import entity_key
 
 OPENING_MARKS = frozenset("“„«")
@@ -221,9 +221,18 @@ def _find_cues(article: Article) -> list[Cue]:
             to = doc[token.i + 1]
             objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
             cues.append(Cue(token.idx, to.idx + len(to), None, objects[0] if objects else None))
-        elif token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX") and token.dep_ != "amod":
+        elif _is_cue_verb(token):
             cues.append(Cue(*_cue_span(token), token, _speaker_head(token, inside)))
     return cues
+
+
+def _is_cue_verb(token: Token) -> bool:
+    if token.pos_ not in ("VERB", "AUX") or token.dep_ == "amod":
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in PARTICLE_VERBS:
+        return any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in token.children)
+    return lemma in SPEECH_VERBS
 
 
 def _cue_span(verb: Token) -> tuple[int, int]:
