@@ -239,7 +239,7 @@ def status(
     limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 10,
 ) -> None:
     """The last runs (counts, state, message), rows per table and the warehouse's size."""
-    from flows.report import STATUS_COLUMNS, human_bytes, read_status
+    from flows.report import human_bytes, read_status
     from warehouse.load import WarehouseBusy
 
     try:
@@ -247,20 +247,30 @@ def status(
     except (WarehouseBusy, FileNotFoundError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
-    runs = Table(title=f"last {len(state.runs)} run(s)")
-    for column in STATUS_COLUMNS:
-        runs.add_column(column, overflow="fold", justify="right" if column not in ("run_id", "flow", "status", "message") else "left")
+    runs = Table(title=f"last {len(state.runs)} run(s), newest first")
+    headers = {"run_id": "run", "run_date": "date", "started_at": "started (UTC)", "status": "state",
+               "records_read": "read", "loaded": "loaded", "duplicates": "dup", "skipped": "skip",
+               "quarantined": "quar", "quotes_rows": "quotes", "events_rows": "events", "seconds": "s"}
+    for column, header in headers.items():
+        runs.add_column(header, no_wrap=True, justify="left" if column in ("run_id", "status") else "right")
+    messages = []
     for row in state.runs:
         cells = []
-        for column in STATUS_COLUMNS:
+        for column in headers:
             value = row.get(column)
             if column == "started_at" and value is not None:
-                value = value.strftime("%Y-%m-%d %H:%M:%S")
+                value = value.strftime("%m-%d %H:%M")
             if column == "status" and value == "failed":
                 value = "[red]failed[/red]"
+            if column == "seconds" and value is not None:
+                value = f"{float(value):.0f}"
             cells.append("" if value is None else str(value))
         runs.add_row(*cells)
-    console.print(runs)
+        if row.get("message"):
+            messages.append(f"{row['run_id']}: {row['message']}")
+    Console(width=max(console.width, 150)).print(runs)
+    for message in messages:
+        console.print(f"[red]{message}[/red]")
     sizes = "  ".join(f"{name} {count}" for name, count in state.table_rows.items())
     console.print(f"warehouse {Path(home) / 'warehouse.duckdb'}: {human_bytes(state.warehouse_bytes)}; rows: {sizes}")
 
