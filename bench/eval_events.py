@@ -54,7 +54,7 @@ def evaluate_events(gold_path: Path) -> dict:
         "no_event": sum(1 for s in scored if s["predicted_type"] is None),
         "confusion": confusion(scored),
         "per_type": per_type(scored),
-        "misses": [s for s in scored if not s["type_correct"]][:WORST_MISSES],
+        "misses": worst_misses(scored),
     }
 
 
@@ -83,6 +83,12 @@ def score_record(record: dict, doc) -> dict:
         "actor_match": bool(event) and matches(event["actor"], gold_actors),
         "recipient_match": bool(event) and matches(event["recipient"], gold_recipients),
     }
+
+
+def worst_misses(scored: list[dict]) -> list[dict]:
+    """Wrong types, worst first: no event at all, then the wrong quad class, then the wrong type within it."""
+    misses = [s for s in scored if not s["type_correct"]]
+    return sorted(misses, key=lambda s: (s["predicted_type"] is not None, s["quad_correct"]))[:WORST_MISSES]
 
 
 def gold_convention_type(event: dict) -> str:

@@ -9,6 +9,10 @@ by the verb's object ("lift the curfew" is CONCEDE, "impose a curfew" COERCE) an
 is a refusal). Actors and recipients come from the dependency parse (event_actors.py), the date, place and
 modality from the trigger's clause (event_context.py). An event word that is only the content of a speech act
 ("demanded the withdrawal", "rejected an offer of talks") is not an event of its own.
+
+Dates: `date_text` is the expression attached to the trigger's clause; `event_date`/`event_end_date` its period
+read from `published_at` (towards the future for future events), granularity "unresolved" when it cannot be read
+(or there is no published date), and all four null when the clause names no date.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) ->
     dates = date_mentions(doc)
     triggers = find_triggers(doc)
     by_head = {t.head.i: t for t in triggers}
-    return [event_row(t, names, dates, published_at) for t in triggers if not is_content(t, by_head)]
+    requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
+    return [event_row(t, names, dates, published_at) for t in triggers
+            if t.head.i not in requested and not is_content(t, by_head)]
 
 
 # --- triggers -----------------------------------------------------------------------------------------------------
@@ -100,9 +106,13 @@ def intends_conflict(verb: Token) -> bool:
 
 
 def particle_phrase(verb: Token, lemma: str) -> list[str] | None:
-    """Phrasal verbs whose particle is split off ("forced the agency out", "called the strike off")."""
-    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
-    return lexicon()["phrases"].get(f"{lemma} {particle.lower_}") if particle is not None else None
+    """Phrasal verbs whose particle is split off ("forced the agency out", "called Thursday on Arabs to")."""
+    phrases = lexicon()["phrases"]
+    for child in verb.children:
+        if child.dep_ in ("prt", "prep", "advmod") and f"{lemma} {child.lower_}" in phrases \
+                and not any(c.ent_type_ in ("DATE", "TIME") for c in child.children):
+            return phrases[f"{lemma} {child.lower_}"]
+    return None
 
 
 def object_rule(verb: Token, lemma: str) -> list[str] | None:
@@ -165,7 +175,15 @@ def noun_trigger(noun: Token) -> Trigger | None:
     found = lexicon()["nouns"].get(noun.lemma_.lower()) or lexicon()["nouns"].get(noun.lower_)
     if found is None or (noun.dep_ == "compound" and noun.head.lemma_.lower() in lexicon()["nouns"]):
         return None
-    return Trigger(noun, noun.doc[noun.i: noun.i + 1], found[0], found[1], False)
+    return Trigger(noun, noun.doc[noun.i: noun.i + 1], found[0], found[1], False,
+                   request_clause=sibling_clause(noun) if found[0] == "REQUEST" else None)
+
+
+def sibling_clause(noun: Token) -> Token | None:
+    """'reiterated its demand that Israel ease ...': the parser hangs the demand's clause on the verb."""
+    if noun.dep_ != "dobj":
+        return None
+    return next((c for c in noun.head.children if c.dep_ == "ccomp" and c.i > noun.i), None)
 
 
 @functools.cache
@@ -187,12 +205,18 @@ def phrase_matches(doc: Doc) -> list[Trigger]:
             continue
         for lemmas, (event_type, mode) in index.get(token.lemma_.lower(), ()):
             end = token.i + len(lemmas)
-            if end <= len(doc) and [t.lemma_.lower() for t in doc[token.i:end]] == lemmas:
+            if end <= len(doc) and [t.lemma_.lower() for t in doc[token.i:end]] == lemmas \
+                    and not followed_by_date(doc, end):
                 span = doc[token.i:end]
                 matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
                 next_free = end
                 break
     return matches
+
+
+def followed_by_date(doc: Doc, end: int) -> bool:
+    """'called on Monday' is a call, not 'called on' someone."""
+    return end < len(doc) and doc[end].ent_type_ in ("DATE", "TIME")
 
 
 def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
@@ -218,6 +242,8 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
         places = []
     else:
         actor_heads, recipient_heads, places = noun_participants(trigger.head, governing_verb(chain))
+        if trigger.request_clause is not None:
+            recipient_heads = [c for c in trigger.request_clause.children if c.dep_ == "nsubj"] or recipient_heads
     inside_trigger = range(trigger.span.start, trigger.span.end)
     actors = unique(names.participant(h) for h in actor_heads if h.i not in inside_trigger)
     recipients = [r for r in unique(names.participant(h) for h in recipient_heads if h.i not in inside_trigger)
