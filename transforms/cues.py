@@ -20,9 +20,10 @@ SPEECH_VERBS = frozenset(
 )
 
 # Verbs whose object, not only a clause, is what was said ("criticised Kiev's push", "denied the report",
-# "cited legal risks"); say, tell, ask and write are absent: their objects are rarely the message ("told reporters").
+# "cited legal risks", "say the same"); tell and ask are absent: their objects are the hearers ("told reporters").
 OBJECT_CONTENT_VERBS = frozenset(
     """
+    say write tweet post mention assert share
     criticize criticise accuse praise deny confirm announce reveal describe dismiss predict promise pledge vow call
     cite declare stress emphasize emphasise explain recall report urge note mention blast slam attack question
     propose demand highlight acknowledge admit concede claim allege reject condemn denounce decry blame
@@ -34,6 +35,10 @@ SPEECH_NOUNS = frozenset(
     "statement interview remarks comments speech tweet post email letter op-ed conference briefing release "
     "announcement testimony message ad memo column video".split()
 )
+
+# Prepositions that introduce the topic of speech ("commented on the request", "responded to his attacks").
+TOPIC_PREPOSITIONS = {"about": None, "on": frozenset({"comment", "remark", "report", "testify"}),
+                      "to": frozenset({"respond", "reply", "react"})}
 
 # Multiword cues matched on lowercased token text; the speaker is the object of the last word.
 SOURCE_PHRASES = (("according", "to"),)

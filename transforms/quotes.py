@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from transforms import speakers
-from transforms.cues import CUE_PARTICLES, OBJECT_CONTENT_VERBS, PARTICLE_VERBS, SPEECH_NOUNS, SPEECH_VERBS
+from transforms.cues import (
+    CUE_PARTICLES, OBJECT_CONTENT_VERBS, PARTICLE_VERBS, SPEECH_NOUNS, SPEECH_VERBS, TOPIC_PREPOSITIONS,
+)
 from transforms.entities import entity_key
 
 OPENING_MARKS = frozenset("“„«")
@@ -347,7 +349,7 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         subject = next(c for c in verb.children if c.dep_ == "nsubjpass")
         return _clause_attribution(article, cue, _trimmed(doc, subject.left_edge.i, subject.right_edge.i + 1),
                                    "indirect_passive")  # "The meeting was first reported by Politico"
-    topic = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "about"), None)
+    topic = _topic_preposition(verb, lemma)
     if topic is not None and not any(c.dep_ == "dobj" and c.lower_ not in ("little", "nothing", "much") for c in verb.rights):
         return _clause_attribution(article, cue, _trimmed(doc, topic.i + 1, topic.right_edge.i + 1), "indirect_topic")
     partial = _partial(article, cue)
@@ -372,6 +374,16 @@ def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
     if after:
         return after
     return [c for c in verb.lefts if c.dep_ == "ccomp"][-1:]
+
+
+def _topic_preposition(verb: Token, lemma: str) -> Token | None:
+    """"said little about the plan", "declined to comment on the request", "responded to his attacks"."""
+    for child in verb.rights:
+        if child.dep_ == "prep" and child.lower_ in TOPIC_PREPOSITIONS:
+            verbs = TOPIC_PREPOSITIONS[child.lower_]
+            if verbs is None or lemma in verbs:
+                return child
+    return None
 
 
 def _passive(verb: Token) -> bool:
