@@ -68,7 +68,9 @@ def modality(chain: list[Token]) -> Modality:
     reported = chain[-1].dep_ == "ccomp"
     would = "would" in modals and not reported
     hypothetical = conditional or bool(modals & set(words["hypothetical_modals"])) or would
-    future = (bool(modals & set(words["future_modals"])) or "would" in modals and reported
+    going_to = any(t.lemma_ == "go" and t.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in t.children)
+                   for t in chain[1:])
+    future = (bool(modals & set(words["future_modals"])) or "would" in modals and reported or going_to
               or bool(governors & set(words["future_governors"])) or bool(modifiers & set(words["future_modifiers"])))
     return Modality(negated=negated, future=future, hypothetical=hypothetical)
 

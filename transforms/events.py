@@ -82,8 +82,8 @@ def verb_trigger(verb: Token) -> Trigger | None:
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
         return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
     found = lexicon_type(verb)
-    if found is None:
-        return None
+    if found is None or (lemma in words["intransitive_verbs"] and any(c.dep_ == "dobj" for c in verb.children)):
+        return None  # "has demonstrated an ambition" is not a demonstration
     event_type, mode = found
     if lemma in words["intent_verbs"] and intends_conflict(verb):
         event_type, mode = "THREATEN", ""
