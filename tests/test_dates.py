@@ -87,6 +87,14 @@ TABLE = [
     ("from Monday to Wednesday", REUTERS, PAST, D(1987, 2, 23), D(1987, 2, 25), "day"),
     ("March 3-5", REUTERS_MARCH, FUTURE, D(1987, 3, 3), D(1987, 3, 5), "day"),
     ("from 1998 to 2001", D(2003, 1, 1), PAST, D(1998, 1, 1), D(2001, 12, 31), "year"),
+    # polnear nyt_2016-09-08_obama-on-climate-change-the-tren: "And this past weekend in Hangzhou, China"
+    ("this past weekend", D(2016, 9, 8), PAST, D(2016, 9, 3), D(2016, 9, 4), "day"),
+    # polnear politico_2016-09-15_trump-s-favorite-tv-doctor-has-a: "stumbling to a van this past weekend"
+    ("this past weekend", D(2016, 9, 15), PAST, D(2016, 9, 10), D(2016, 9, 11), "day"),
+    # polnear nyt_2016-10-02_a-curious-plan-to-fight-climate-: "when Patriot signaled last summer"
+    ("last summer", D(2016, 10, 2), PAST, D(2016, 6, 1), D(2016, 8, 31), "month"),
+    # polnear wash-post_2016-09-10_outrage-but-few-options-on-the-t: "will finish his term by the end of the year"
+    ("by the end of the year", D(2016, 9, 10), FUTURE, D(2016, 10, 1), D(2016, 12, 31), "year"),
     # newsplease and PolNeAR: "two days ago", "this year", "next Tuesday", "tomorrow"
     ("two days ago", POLNEAR, PAST, D(2016, 9, 18), None, "day"),
     ("this year", POLNEAR, PAST, D(2016, 1, 1), None, "year"),

@@ -33,7 +33,7 @@ MONTH_PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY_RE = "|".join(WEEKDAYS)
 PART_RE = "|".join(sorted(MONTH_PARTS, key=len, reverse=True))
-LEADING_WORDS = re.compile(r"^(?:on|in|at|during|since|from|by|of|over|until|the|this past|past)\s+")
+LEADING_WORDS = re.compile(r"^(?:on|in|at|during|since|from|by|of|over|until|the)\s+")
 # "Wednesday's meeting" names Wednesday; "the day's talks" is not a date.
 POSSESSIVE_TAIL = re.compile(r"['’]s\b.*$")
 # "two years", "18-month", "several weeks" are durations, which dateparser would read as "... ago".
@@ -79,15 +79,11 @@ def looks_like_date(text: str) -> bool:
 
 def normalise(text: str) -> str:
     phrase = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,.;")
-    phrase = POSSESSIVE_TAIL.sub("", phrase)
+    phrase = POSSESSIVE_TAIL.sub("", phrase).replace("this past ", "last ")
     previous = None
     while previous != phrase:
         previous, phrase = phrase, LEADING_WORDS.sub("", phrase)
     return DAY_PARTS.sub("", phrase)
-
-
-def prefer_from(tense: str | None) -> str:
-    return FUTURE if tense == FUTURE else PAST
 
 
 # --- rules: each takes (phrase, reference, prefer) and returns a ResolvedDate or None ---------------------------
@@ -207,6 +203,44 @@ def month_day_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     return None
 
 
+def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'the end of the month', 'the beginning of next year': the first or last stretch of a period."""
+    match = re.fullmatch(r"(end|beginning|start|middle)\s+of\s+(?:the\s+)?(this|last|next)?\s*(month|year)", phrase)
+    if not match:
+        return None
+    part, which, unit = match.groups()
+    whole = period(unit, reference, {"last": -1, "next": 1}.get(which, 0))
+    start, end = whole.start, period_end(whole)
+    if unit == "month":
+        first, last = {"end": (21, end.day), "middle": (11, 20)}.get(part, (1, 10))
+        return ResolvedDate(start.replace(day=first), start.replace(day=last), "month")
+    first, last = {"end": (10, 12), "middle": (5, 8)}.get(part, (1, 3))
+    return ResolvedDate(date(start.year, first, 1), period_end(ResolvedDate(date(start.year, last, 1), None, "month")),
+                        "year")
+
+
+def season(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'last summer', 'this spring' (northern-hemisphere seasons), as the months they cover."""
+    match = re.fullmatch(r"(last|this|next|coming)?\s*(spring|summer|fall|autumn|winter)", phrase)
+    if not match:
+        return None
+    which, name = match.groups()
+    first_month = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}[name]
+    seasons = [season_of(year, first_month) for year in (reference.year - 1, reference.year, reference.year + 1)]
+    if which == "this":
+        return seasons[1]
+    if which == "last" or (which is None and prefer == PAST):
+        ended = [s for s in seasons if (s.end < reference if which == "last" else s.start <= reference)]
+        return ended[-1]
+    return next(s for s in seasons if (s.start > reference if which else s.end >= reference))
+
+
+def season_of(year: int, first_month: int) -> ResolvedDate:
+    start = date(year, first_month, 1)
+    last_month_start = date(year + (first_month + 2 > 12), (first_month + 1) % 12 + 1, 1)
+    return ResolvedDate(start, period_end(ResolvedDate(last_month_start, None, "month")), "month")
+
+
 def modified_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'last August' is the latest August before this month; 'next March' the first after; 'this May' this year's."""
     match = re.fullmatch(rf"(last|next|this|coming)\s+({MONTH_RE})\.?", phrase)
@@ -238,8 +272,8 @@ def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None
     return ResolvedDate(start.start, end.end or period_end(end), start.granularity)
 
 
-RULES = (relative_day, weekday, weekend, decade, relative_period, coming_or_recent, ago, part_of_month, modified_month, month_day_year,
-         date_range)
+RULES = (relative_day, weekday, weekend, decade, relative_period, coming_or_recent, ago, part_of_month, part_of_period,
+         season, modified_month, month_day_year, date_range)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
