@@ -9,6 +9,7 @@ Works on strings only, so nothing is ever fetched: trafilatura downloads only wh
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 import unicodedata
 import warnings
@@ -27,6 +28,8 @@ from trafilatura.utils import detect_encoding, load_html
 from transforms.language import detect_language
 from transforms.readers import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet
 
+# trafilatura logs an ERROR for each page it cannot parse; the reader records that page as Skipped with the reason.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 # htmldate reads zone names like "EST" through dateutil, which warns on every page; the date is still found.
 warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
 
