@@ -169,9 +169,11 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
             elif child.lower_ in ("against", "with", "on", "to", "from", "of") and not recipients \
                     and pobj.ent_type_ not in NOT_PARTICIPANTS:
                 recipients.append(participant_in_noun(pobj))
-    if not actors and governor is not None:
-        governed_actors, _ = verb_participants(governor)
-        actors = governed_actors
+    if governor is not None and not actors:
+        actors, _ = verb_participants(governor)
+    if governor is not None and not recipients:
+        # "staged rallies in Gaza against Abbas", "held talks on Monday with Putin": the verb carries the target.
+        recipients = [participant_in_noun(p) for p in prepositional_objects(governor, ("against", "with"))][:1]
     if len(recipients) > 1 and not actors:
         actors, recipients = recipients, []
     return [a for head in actors for a in conjuncts(head)], [r for head in recipients for r in conjuncts(head)], places
