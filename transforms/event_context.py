@@ -67,7 +67,9 @@ def modality(chain: list[Token]) -> Modality:
                       for _, children in tokens_and_children for c in children)
     reported = chain[-1].dep_ == "ccomp"
     would = "would" in modals and not reported
-    hypothetical = conditional or bool(modals & set(words["hypothetical_modals"])) or would
+    # "the prospect of talks", "possible sanctions": an event considered, not one that happened.
+    considered = bool((governors | modifiers) & set(words["hypothetical_governors"]))
+    hypothetical = conditional or bool(modals & set(words["hypothetical_modals"])) or would or considered
     going_to = any(t.lemma_ == "go" and t.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in t.children)
                    for t in chain[1:])
     future = (bool(modals & set(words["future_modals"])) or "would" in modals and reported or going_to
