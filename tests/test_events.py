@@ -153,6 +153,34 @@ def test_possessive_actor_and_against_recipient(nlp):
     assert (event["event_date"], event["date_granularity"]) == (date(2022, 2, 1), "month")
 
 
+def test_talks_between_two_leaders_have_both_as_actors_and_a_prospect_is_hypothetical(nlp):
+    # seed article, first sentence
+    text = ("US President Donald Trump said that he remains committed to pursuing a peace agreement between Russia "
+            "and Ukraine despite mounting uncertainty over the prospect of face-to-face talks between Russian President "
+            "Vladimir Putin and Ukrainian President Volodymyr Zelenskyy, CBS News reported on Thursday.")
+    event = by_trigger(events_of(nlp, text, SEED_PUBLISHED, SEED_SOURCES)[1], "talks")
+    assert event["actor_entity_keys"] == ["vladimir_putin", "volodymyr_zelenskyy"]
+    assert event["hypothetical"]
+
+
+def test_reported_must_is_a_demand_on_its_subject(nlp):
+    # PLOVER-GSR01 DEMAND record
+    text = ("The Bush administration declared Tuesday that China must drop barriers to U.S. exports or face tariff "
+            "penalties for maintaining unfair trade practices.")
+    event = main_event(events_of(nlp, text)[1])
+    assert event["event_type"] == "REQUEST"
+    assert "bush" in words(event["actor"]) and "china" in words(event["recipient"])
+
+
+def test_a_demand_noun_takes_its_that_clause(nlp):
+    # PLOVER-GSR01 DEMAND record: the clause is the demand's content, not a concession of its own
+    text = ("The International Labor Office (ILO) reiterated its demand today that Israel ease restrictions on the "
+            "movement of Palestinian workers.")
+    events = events_of(nlp, text)[1]
+    assert [e["event_type"] for e in events] == ["REQUEST"]
+    assert events[0]["recipient_entity_keys"] == ["israel"]
+
+
 # --- modality -----------------------------------------------------------------------------------------------------
 
 def test_negated_refusal(nlp):
