@@ -149,7 +149,8 @@ def format_report(result: dict) -> str:
         f"  type accuracy        {result['type_accuracy']:.3f}  (literal types: {result['literal_type_accuracy']:.3f};"
         f" quad class: {result['quad_class_accuracy']:.3f}; no event: {result['no_event']})",
         f"  actor match          {result['actor_match']:.3f}",
-        f"  recipient match      {result['recipient_match']:.3f}  (on {result['recipient_records']} with a gold target)",
+        f"  recipient match      {result['recipient_match']:.3f}"
+        f"  (on {result['recipient_records']} with a gold target)",
         "",
         "per type (gold): " + ", ".join(f"{t} {v['accuracy']:.2f}/{v['n']}" for t, v in result["per_type"].items()),
         "",

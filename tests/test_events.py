@@ -156,8 +156,8 @@ def test_possessive_actor_and_against_recipient(nlp):
 def test_talks_between_two_leaders_have_both_as_actors_and_a_prospect_is_hypothetical(nlp):
     # seed article, first sentence
     text = ("US President Donald Trump said that he remains committed to pursuing a peace agreement between Russia "
-            "and Ukraine despite mounting uncertainty over the prospect of face-to-face talks between Russian President "
-            "Vladimir Putin and Ukrainian President Volodymyr Zelenskyy, CBS News reported on Thursday.")
+            "and Ukraine despite mounting uncertainty over the prospect of face-to-face talks between Russian "
+            "President Vladimir Putin and Ukrainian President Volodymyr Zelenskyy, CBS News reported on Thursday.")
     event = by_trigger(events_of(nlp, text, SEED_PUBLISHED, SEED_SOURCES)[1], "talks")
     assert event["actor_entity_keys"] == ["vladimir_putin", "volodymyr_zelenskyy"]
     assert event["hypothetical"]
