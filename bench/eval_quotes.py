@@ -273,7 +273,8 @@ def format_report(result: dict) -> str:
         lines.append(f"  {quote_type:9} predicted {predicted:5}  precision {precision:.3f}  found {tc.get('found', 0)}")
     lines.append(
         f"throughput: spaCy alone {t['spacy_articles_per_s']:.1f} articles/s, attribute() alone "
-        f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} of spaCy speed"
+        f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} "
+        "of spaCy's speed"
     )
     lines.append("worst misses (longest gold contents not found):")
     for miss in result["worst_misses"]:

@@ -40,9 +40,6 @@ SPEECH_NOUNS = frozenset(
 TOPIC_PREPOSITIONS = {"about": None, "on": frozenset({"comment", "remark", "report", "testify"}),
                       "to": frozenset({"respond", "reply", "react"})}
 
-# Multiword cues matched on lowercased token text; the speaker is the object of the last word.
-SOURCE_PHRASES = (("according", "to"),)
-
 # Adverb-particles that belong to the cue ("pointed out", "went on").
 CUE_PARTICLES = frozenset("out on".split())
 

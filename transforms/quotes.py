@@ -21,9 +21,10 @@ How it works (every step is linear in the tokens; spaCy's parse does the heavy l
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from transforms import speakers
 from transforms.cues import (
@@ -33,17 +34,20 @@ from transforms.entities import entity_key
 
 OPENING_MARKS = frozenset("“„«")
 CLOSING_MARKS = frozenset("”»")
-STRAIGHT_MARK = '"'
-TWO_APOSTROPHES = "''"
 QUOTE_CHARS = "\"“”„«»'‘’"
+# Double marks; two apostrophes are the NYT archive's straight double mark.
+QUOTE_MARK_PATTERN = re.compile("''|[\"“”„«»]")
 SENTENCE_END = frozenset(".?!")
 INLINE_SPACE = " \t\xa0\u2009\u202f"
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Verbs that report with an infinitive ("urged Congress to act", "promised to build").
 XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
 # Verbs that report in a parenthetical ("The plan, he said, is dead"); others mislead the parser there.
-PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict report".split())
+PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict report"
+                                .split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
+# Objects that leave the topic as the content ("said little about the plan").
+QUANTITY_OBJECTS = frozenset("little nothing much something".split())
 # Subjects that are never the speaker ("there", "this says a lot"); "it" is, for companies and reports, unless passive.
 EXPLETIVES = frozenset("there this that what which".split())
 MIN_FLOATING_WORDS = 4
@@ -118,15 +122,15 @@ class Attribution:
 
 
 def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
-    attributions, index = find_attributions(doc)
     text = doc.text
+    attributions, index = find_attributions(doc, text)
     quotes = [_quote_row(text, a) for a in attributions if a.speaker is not None]
     return quotes, _source_rows(attributions, index)
 
 
-def find_attributions(doc: Doc) -> tuple[list[Attribution], speakers.DocumentIndex]:
+def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], speakers.DocumentIndex]:
     """All attributions in reading order with resolved speakers (each keeps its rule, for evaluation)."""
-    text = doc.text
+    text = doc.text if text is None else text
     paragraph_starts = _paragraph_starts(text)
     quotations = find_quotation_spans(text, paragraph_starts)
     inside = _tokens_inside_quotes(doc, quotations)
@@ -180,19 +184,10 @@ def find_quotation_spans(text: str, paragraph_starts: list[int]) -> list[Quotati
 
 def _marks(text: str, start: int, end: int):
     """(position, width, kind) of the double quotation marks in text[start:end]; kind is open, close or either."""
-    position = start
-    while position < end:
-        char = text[position]
-        if char in OPENING_MARKS:
-            yield position, 1, "open"
-        elif char in CLOSING_MARKS:
-            yield position, 1, "close"
-        elif char == STRAIGHT_MARK:
-            yield position, 1, "either"
-        elif text.startswith(TWO_APOSTROPHES, position):  # the NYT archive's double mark
-            yield position, 2, "either"
-            position += 1
-        position += 1
+    for match in QUOTE_MARK_PATTERN.finditer(text, start, end):
+        mark = match.group()
+        kind = "open" if mark in OPENING_MARKS else "close" if mark in CLOSING_MARKS else "either"
+        yield match.start(), len(mark), kind
 
 
 def _inner(text: str, quotation: QuotationSpan) -> str:
@@ -350,7 +345,7 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         return _clause_attribution(article, cue, _trimmed(doc, subject.left_edge.i, subject.right_edge.i + 1),
                                    "indirect_passive")  # "The meeting was first reported by Politico"
     topic = _topic_preposition(verb, lemma)
-    if topic is not None and not any(c.dep_ == "dobj" and c.lower_ not in ("little", "nothing", "much") for c in verb.rights):
+    if topic is not None and not any(c.dep_ == "dobj" and c.lower_ not in QUANTITY_OBJECTS for c in verb.rights):
         return _clause_attribution(article, cue, _trimmed(doc, topic.i + 1, topic.right_edge.i + 1), "indirect_topic")
     partial = _partial(article, cue)
     if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
@@ -483,8 +478,7 @@ def _embedded(text: str, quotation: QuotationSpan) -> bool:
 
 
 def _content_type(text: str, start: int, end: int) -> str:
-    text = text[start:end]
-    return "mixed" if any(c in OPENING_MARKS or c == STRAIGHT_MARK for c in text) or TWO_APOSTROPHES in text else "indirect"
+    return "mixed" if QUOTE_MARK_PATTERN.search(text, start, end) else "indirect"
 
 
 def _trimmed(doc: Doc, start_token: int, end_token: int) -> tuple[int, int] | None:
@@ -577,7 +571,8 @@ def _cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int,
     if before == ":":
         colon_cue = _colon_cue(doc, first.start, inside, cue_at)
         if colon_cue is not None:
-            return colon_cue, "direct_cue_before" if colon_cue.verb is not None and colon_cue.verb.lemma_ in SPEECH_VERBS else "direct_colon"
+            reporting = colon_cue.verb is not None and colon_cue.verb.lemma_ in SPEECH_VERBS
+            return colon_cue, "direct_cue_before" if reporting else "direct_colon"
     after_cue = _scan(doc, first.end, +1, inside, cue_at)
     before_cue = _scan(doc, first.start - 1, -1, inside, cue_at)
     if before_cue is not None and before == ",":
