@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.nlp import load_pipeline
-from transforms.quotes import attribute
+from transforms.quotes import attribute_with_rules
 
 THRESHOLD = 0.5
 QUOTE_MARKS = frozenset('"“”„«»')
@@ -115,6 +115,7 @@ class ArticleResult:
     text: str
     gold: list[GoldAttribution]
     predictions: list[dict] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # the rule behind each prediction
 
 
 def is_speech_cue(cue: str) -> bool:
@@ -189,14 +190,17 @@ def _speaker_right(prediction: dict, gold: GoldAttribution) -> bool:
 def score(articles: list[ArticleResult]) -> dict:
     counts = Counter()
     by_type: dict[str, Counter] = defaultdict(Counter)
+    by_rule: dict[str, Counter] = defaultdict(Counter)
     misses = []
     for article in articles:
         gold = [g for g in article.gold if g.quote_like]
         all_content = [_chars(g.content) for g in article.gold]
         predicted_chars = _chars((p["char_start"], p["char_end"]) for p in article.predictions)
-        for p in article.predictions:
+        for p, rule in zip(article.predictions, article.rules or [None] * len(article.predictions)):
             pchars = range(p["char_start"], p["char_end"])
             right = any(sum(1 for i in pchars if i in c) >= THRESHOLD * len(pchars) for c in all_content)
+            by_rule[rule]["predicted"] += 1
+            by_rule[rule]["correct"] += right
             counts["predicted"] += 1
             counts["correct"] += right
             by_type[p["quote_type"]]["predicted"] += 1
@@ -224,6 +228,8 @@ def score(articles: list[ArticleResult]) -> dict:
         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         "speaker_accuracy": counts["speaker_right"] / counts["speaker_total"] if counts["speaker_total"] else 0.0,
         "by_type": {t: dict(c) for t, c in sorted(by_type.items())},
+        "rule_precision": {r: round(c["correct"] / c["predicted"], 3) for r, c in sorted(by_rule.items(), key=str)},
+        "rule_counts": {r: c["predicted"] for r, c in sorted(by_rule.items(), key=str)},
         "worst_misses": [
             {"article": article.name, "cue": g.cue, "source": g.source_text, "coverage": round(cov, 2),
              "content": " … ".join(article.text[s:e] for s, e in g.content).replace("\n", " ")[:160]}
@@ -246,8 +252,8 @@ def evaluate_quotes(gold_dir: Path, limit: int | None = None) -> dict:
     results = []
     start = time.perf_counter()
     for (name, text, gold), doc in zip(loaded, docs):
-        quotes, _ = attribute(doc)
-        results.append(ArticleResult(name, text, gold, quotes))
+        quotes, _, rules = attribute_with_rules(doc)
+        results.append(ArticleResult(name, text, gold, quotes, rules))
     attribute_seconds = time.perf_counter() - start
     result = score(results)
     n = len(loaded)
@@ -276,6 +282,9 @@ def format_report(result: dict) -> str:
         f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} "
         "of spaCy's speed"
     )
+    lines.append("precision per rule (what transforms/quotes.py RULE_PRECISION is calibrated from, on train):")
+    for rule, precision in result["rule_precision"].items():
+        lines.append(f"  {rule!s:24} predicted {result['rule_counts'][rule]:5}  precision {precision:.3f}")
     lines.append("worst misses (longest gold contents not found):")
     for miss in result["worst_misses"]:
         lines.append(f"  [{miss['article'][:40]}] cue={miss['cue']!r} source={miss['source']!r} "

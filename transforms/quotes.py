@@ -122,10 +122,17 @@ class Attribution:
 
 
 def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
+    quotes, sources, _ = attribute_with_rules(doc)
+    return quotes, sources
+
+
+def attribute_with_rules(doc: Doc) -> tuple[list[dict], list[dict], list[str]]:
+    """attribute(), plus the name of the rule behind each quote (for evaluation and calibration)."""
     text = doc.text
-    attributions, index = find_attributions(doc, text)
-    quotes = [_quote_row(text, a) for a in attributions if a.speaker is not None]
-    return quotes, _source_rows(attributions, index)
+    attributions = find_attributions(doc, text)
+    attributed = [a for a in attributions[0] if a.speaker is not None]
+    quotes = [_quote_row(text, a) for a in attributed]
+    return quotes, _source_rows(*attributions), [a.rule for a in attributed]
 
 
 def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], speakers.DocumentIndex]:
@@ -719,7 +726,8 @@ def _source_rows(attributions: list[Attribution], index: speakers.DocumentIndex)
         if speaker.kind != "person":
             row["mention_count"] += 1
     for full in index.mention_counts:
-        rows.setdefault(entity_key(full), _source_row(speakers.person(full, index), index, None))
+        if " " in full:  # a lone word the model called a person ("Kiev's") is not a source unless it speaks
+            rows.setdefault(entity_key(full), _source_row(speakers.person(full, index), index, None))
     return list(rows.values())
 
 

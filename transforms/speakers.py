@@ -41,6 +41,14 @@ ANONYMOUS_HEADS = frozenset(
 )
 
 
+# Common nouns that name one person by office ("Ukraine's foreign minister"): a person source without a name.
+PERSON_ROLES = frozenset(
+    "minister president secretary senator governor mayor chairman chairwoman chair ceo director leader candidate "
+    "nominee ambassador chancellor king queen judge attorney prosecutor lawyer professor economist commissioner "
+    "general commander premier congressman congresswoman representative sheriff chief founder manager".split()
+)
+
+
 @dataclass
 class Speaker:
     name: str
@@ -60,6 +68,7 @@ class DocumentIndex:
     roles: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # full name -> (role, affiliation)
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "m" / "f"
     person_mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, full name), in order
+    mention_starts: dict[int, int] = field(default_factory=dict)  # a mention's last token -> its first token
     mention_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
     first_mentions: dict[str, tuple[int, int]] = field(default_factory=dict)  # full name -> first (start, end) chars
     role_holders: dict[str, str] = field(default_factory=dict)  # role head noun -> person introduced with it
@@ -119,32 +128,31 @@ def _index_names(doc: Doc, index: DocumentIndex) -> None:
         if full is None or index.labels.get(full.split()[-1].lower()) != "PERSON":
             continue
         index.person_mentions.append((ent.end - 1, full))
+        index.mention_starts[ent.end - 1] = ent.start
         index.mention_counts[full] = index.mention_counts.get(full, 0) + 1
         index.first_mentions.setdefault(full, (ent.start_char, ent.end_char))
 
 
 def _index_roles(doc: Doc, index: DocumentIndex) -> None:
-    """Roles from "ministry spokeswoman Maria Zakharova" and "Maria Zakharova, the ministry's spokeswoman"."""
+    """Roles from "ministry spokeswoman Maria Zakharova", "US President Donald Trump" and appositives
+    ("Maria Zakharova, the ministry's spokeswoman"); the affiliation is a place, nationality or body in the role."""
     for token_index, full in index.person_mentions:
+        if full in index.roles:
+            continue
         head = doc[token_index]
-        role_tokens = [t for t in head.lefts if t.dep_ in ("compound", "amod", "poss", "nmod") and t.pos_ != "PROPN"
-                       or (t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < name_tokens(head)[0].i)]
-        appositives = [t for t in head.rights if t.dep_ == "appos" and t.pos_ == "NOUN"]
-        if appositives:
-            role_span = doc[appositives[0].left_edge.i : appositives[0].i + 1]
-            role_head = appositives[0]
-        elif role_tokens:
-            role_span = doc[role_tokens[0].left_edge.i : name_tokens(head)[0].i]
-            role_head = role_span.root if len(role_span) else None
-        else:
+        start = index.mention_starts[token_index]
+        role_tokens = list(doc[head.left_edge.i : start]) + [
+            t for t in doc[start:token_index] if t.lower_.rstrip(".") in HONORIFICS
+        ]
+        appositive = next((t for t in head.rights if t.dep_ == "appos" and t.pos_ == "NOUN"), None)
+        if appositive is not None:
+            role_tokens = list(doc[appositive.left_edge.i : appositive.i + 1])
+        role_tokens = [t for t in role_tokens if t.pos_ not in ("DET", "PUNCT", "PART") and t.dep_ != "case"]
+        if not role_tokens or not any(t.pos_ in ("NOUN", "PROPN") for t in role_tokens):
             continue
-        role_text = " ".join(t.text for t in role_span if t.pos_ != "DET").strip(" ,")
-        if not role_text or full in index.roles:
-            continue
-        affiliation = next((t.text for t in role_span if t.ent_type_ in ("GPE", "NORP", "ORG")), None)
-        index.roles[full] = (role_text, affiliation)
-        if role_head is not None and role_head.pos_ == "NOUN":
-            index.role_holders.setdefault(role_head.lemma_.lower(), full)
+        affiliation = next((t.text for t in role_tokens if t.ent_type_ in ("GPE", "NORP", "ORG")), None)
+        index.roles[full] = (" ".join(t.text for t in role_tokens), affiliation)
+        index.role_holders.setdefault(role_tokens[-1].lemma_.lower(), full)
 
 
 def _index_genders(doc: Doc, index: DocumentIndex) -> None:
@@ -281,14 +289,25 @@ def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | 
         return person(holder, index)
     span = speaker_span(head, index)
     text = span.text
-    affiliation = next((t.text for t in span if t.pos_ == "PROPN" or t.ent_type_ in ORG_LABELS), None)
+    affiliation = _affiliation(span)
+    role = " ".join(t.text for t in span if t.i <= head.i and t.pos_ in ("NOUN", "ADJ") and t.dep_ != "poss") or None
     if head.lower_ in ANONYMOUS_HEADS or head.lemma_.lower() in ANONYMOUS_HEADS:
-        kind = "anonymous"
-        key_words = [t.lemma_.lower() for t in span if t.dep_ not in ("det",) and not t.is_punct]
-        return Speaker(text, kind, "anon:" + "_".join(key_words), head.lemma_.lower(), affiliation)
+        key_words = [t.lemma_.lower() for t in span if t.dep_ != "det" and not t.is_punct]
+        return Speaker(text, "anonymous", "anon:" + "_".join(key_words), role, affiliation)
+    if head.lemma_.lower() in PERSON_ROLES:
+        return Speaker(text, "person", entity_key(text), role, affiliation)  # named by role only
     if head.ent_type_ in ORG_LABELS or any(t.ent_type_ == "ORG" for t in span):
         return Speaker(text, "organization", entity_key(text), None, affiliation)
-    return Speaker(text, "other", entity_key(text), head.lemma_.lower(), affiliation)
+    return Speaker(text, "other", entity_key(text), role, affiliation)
+
+
+def _affiliation(span: Span) -> str | None:
+    """The body or place a role belongs to: "a White House official" -> White House, "Ukraine's" -> Ukraine."""
+    for ent in span.ents:
+        if ent.label_ in ORG_LABELS:
+            return re.sub(r"['’]s$", "", ent.text)
+    names = [t.text for t in span if t.pos_ == "PROPN"]
+    return " ".join(names) or None
 
 
 def _unresolved(head: Token) -> Speaker:
