@@ -1,0 +1,260 @@
+"""Operations on real flow runs: Dask extraction equals threads, run report artifacts, rebuild from the lake,
+failed runs (warehouse locked, lake unreachable) recorded with their reason, and `wirehouse status`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import DEMO_INBOX
+from warehouse.load import warehouse_path
+
+RUN_DATE = date(2025, 9, 4)
+EXTRACTED = ("sources", "quotes", "events")
+# Columns that name the run, not the data: they differ between two runs over the same input.
+RUN_COLUMNS = {"run_id", "ingested_at"}
+
+
+@pytest.fixture(scope="module")
+def small_inbox(tmp_path_factory) -> Path:
+    inbox = tmp_path_factory.mktemp("ops") / "inbox"
+    shutil.copytree(DEMO_INBOX / "seed", inbox / "seed")
+    for path in sorted((DEMO_INBOX / "newsplease").glob("*.json"))[:5]:
+        shutil.copy(path, inbox / path.name)
+    return inbox
+
+
+def rows_by_id(home: Path, table: str, key: str) -> dict[str, dict]:
+    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
+    try:
+        frame = pl.from_arrow(con.execute(f"SELECT * FROM {table}").to_arrow_table())
+    finally:
+        con.close()
+    frame = frame.drop([c for c in frame.columns if c in RUN_COLUMNS])
+    return {row[key]: row for row in frame.iter_rows(named=True)}
+
+
+def snapshot(home: Path) -> dict[str, list]:
+    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def threads_run(prefect_server, small_inbox, tmp_path_factory):
+    """One nightly run on the threads runner, in small chunks so several extract tasks run."""
+    from flows.nightly import nightly
+
+    home = tmp_path_factory.mktemp("threads") / "home"
+    state = nightly(inbox=small_inbox, home=home, run_date=RUN_DATE, runner="threads", chunk_size=2, return_state=True)
+    assert state.is_completed(), state.message
+    return home, state
+
+
+def task_runs_named(flow_run_id, name: str) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        return client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
+        )
+
+
+def test_dask_runner_on_a_local_two_worker_cluster_equals_threads(threads_run, small_inbox, tmp_path, monkeypatch):
+    from flows.nightly import nightly
+
+    threads_home, _ = threads_run
+    monkeypatch.setenv("WIREHOUSE_WORKERS", "2")
+    monkeypatch.delenv("WIREHOUSE_DASK_ADDRESS", raising=False)
+    dask_home = tmp_path / "dask-home"
+    state = nightly(inbox=small_inbox, home=dask_home, run_date=RUN_DATE, runner="dask", chunk_size=2, return_state=True)
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["runner"] == "dask (local cluster, 2 worker processes)"
+    articles = summary["table_rows"]["articles"]
+    assert articles == 6
+    # One extract task run per chunk of 2 articles, run by the Dask workers.
+    extract_runs = task_runs_named(state.state_details.flow_run_id, "extract")
+    assert len(extract_runs) == 3 and all(r.state.is_completed() for r in extract_runs)
+
+    for table, key in (("articles", "article_id"), ("sources", "source_id"), ("quotes", "quote_id"), ("events", "event_id")):
+        on_threads, on_dask = rows_by_id(threads_home, table, key), rows_by_id(dask_home, table, key)
+        assert on_threads, table
+        assert set(on_dask) == set(on_threads), table
+        assert on_dask == on_threads, table
+
+
+def test_run_report_artifact_has_the_numbers(threads_run):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.report import REPORT_KEY, TABLE_KEY
+
+    home, state = threads_run
+    summary = state.result()
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]))
+        )
+    by_key = {a.key: a for a in artifacts}
+    assert {REPORT_KEY, TABLE_KEY} <= set(by_key)
+    markdown = by_key[REPORT_KEY].data
+    assert by_key[REPORT_KEY].type == "markdown"
+    for heading in ("## Rows per table", "## Validation (Great Expectations)", "## Top quarantine reasons", "## Time per stage"):
+        assert heading in markdown
+    a = summary["accounting"]
+    assert f"| records | {a['records_read']} | {a['loaded']} | {a['duplicates']} | {a['skipped']} | {a['quarantined']} |" in markdown
+    quotes = summary["table_rows"]["quotes"]
+    quarantined_quotes = summary["quarantined_rows"].get("quotes", 0)
+    assert f"| quotes | {quotes + quarantined_quotes} | {quotes} | 0 | 0 | {quarantined_quotes} |" in markdown
+    # One line per expectation of every suite, with its result.
+    from expectations.validate import suite_expectations
+
+    expected_lines = sum(len(suite_expectations(t)) for t in ("articles", "sources", "quotes", "events"))
+    assert len(summary["expectations"]) == expected_lines
+    assert markdown.count("| pass |") + markdown.count("| FAIL |") == expected_lines
+    for stage in ("ingest", "normalise", "extract", "validate", "write", "load"):
+        assert f"| {stage} |" in markdown
+    assert "articles/s" in markdown
+
+    table = by_key[TABLE_KEY]
+    assert table.type == "table"
+    rows = json.loads(table.data) if isinstance(table.data, str) else table.data
+    assert {r["table"]: r["loaded"] for r in rows} == {"records": a["loaded"], **summary["table_rows"]}
+
+    # GX data docs of the validation, in HOME/reports and linked from the report.
+    index = home / "reports" / "data_docs" / "index.html"
+    assert index.exists() and summary["data_docs"] == str(index.resolve())
+    assert index.resolve().as_uri() in markdown
+    assert any((home / "reports" / "data_docs" / "validations").rglob("*.html"))
+    assert (home / "reports" / "runs" / f"{summary['run_id']}.md").read_text() == markdown
+
+
+def test_rebuild_reproduces_the_warehouse_from_the_lake(threads_run, tmp_path):
+    from flows.cli import app
+
+    home, _ = threads_run
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    before = snapshot(copy)
+    assert before["articles"] and before["runs"] and before["ingested_files"]
+
+    # From nothing: only the lake is left.
+    warehouse_path(copy).unlink()
+    result = CliRunner().invoke(app, ["rebuild", "--home", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert snapshot(copy) == before
+
+    # Over an existing warehouse: swapped in whole, nothing left beside it.
+    con = duckdb.connect(str(warehouse_path(copy)))
+    con.execute("DELETE FROM quotes")
+    con.close()
+    result = CliRunner().invoke(app, ["rebuild", "--home", str(copy), "--lake", str(copy / "lake")])
+    assert result.exit_code == 0, result.output
+    assert snapshot(copy) == before
+    assert not [p.name for p in copy.iterdir() if ".rebuild-" in p.name]
+
+
+def test_status_prints_runs_counts_state_and_size(threads_run):
+    from flows.cli import app
+
+    home, state = threads_run
+    result = CliRunner().invoke(app, ["status", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    summary = state.result()
+    assert summary["run_id"] in result.output and "completed" in result.output
+    assert "warehouse" in result.output and ("MiB" in result.output or "KiB" in result.output)
+
+
+def fast_retries(monkeypatch, *names: str) -> None:
+    """Storage tasks retry once without waiting (the real backoff is 2, 4, 8 s)."""
+    from flows import stages
+
+    for name in names:
+        monkeypatch.setattr(stages, name, getattr(stages, name).with_options(retries=1, retry_delay_seconds=0))
+
+
+def lake_runs(lake: Path) -> pl.DataFrame:
+    return pl.concat([pl.read_parquet(p) for p in sorted((lake / "runs").glob("run_id=*/data.parquet"))])
+
+
+def test_locked_warehouse_fails_the_run_clearly_and_records_it(prefect_server, threads_run, tmp_path, monkeypatch):
+    from flows.cli import app
+    from flows.nightly import nightly
+
+    home = tmp_path / "home"
+    shutil.copytree(threads_run[0], home)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sorted((DEMO_INBOX / "newsplease").glob("*.json"))[7], inbox / "new.json")
+    monkeypatch.setenv("WIREHOUSE_LOCK_WAIT_SECONDS", "0.5")
+    fast_retries(monkeypatch, "find_new_files", "load_warehouse")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
+         str(warehouse_path(home))],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        state = nightly(inbox=inbox, home=home, run_date=RUN_DATE, return_state=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert state.is_failed()
+    assert "warehouse locked" in state.message and "locked by another process" in state.message
+    # The warehouse could not take the row; the lake did, and a rebuild brings it into `runs`.
+    failed = lake_runs(home / "lake").filter(pl.col("status") == "failed")
+    assert failed.height == 1 and failed["message"][0].startswith("warehouse locked")
+    result = CliRunner().invoke(app, ["rebuild", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
+    assert con.execute("SELECT status, message LIKE 'warehouse locked%' FROM runs WHERE status = 'failed'").fetchall() == [("failed", True)]
+    con.close()
+    status = CliRunner().invoke(app, ["status", "--home", str(home)])
+    assert "failed" in status.output and "warehouse locked" in status.output
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_lake_fails_before_extraction_and_is_recorded(prefect_server, threads_run, tmp_path, monkeypatch):
+    from flows.nightly import nightly
+
+    home = tmp_path / "home"
+    shutil.copytree(threads_run[0], home)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sorted((DEMO_INBOX / "newsplease").glob("*.json"))[8], inbox / "new.json")
+    # An S3 endpoint on loopback where nothing listens.
+    monkeypatch.setenv("WIREHOUSE_LAKE_OPTIONS", json.dumps({
+        "endpoint_url": f"http://127.0.0.1:{closed_port()}", "key": "testing", "secret": "testing",
+        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2},
+    }))
+    fast_retries(monkeypatch, "check_lake")
+    lake = "s3://wirehouse-nowhere/lake"
+    state = nightly(inbox=inbox, home=home, run_date=RUN_DATE, lake=lake, return_state=True)
+    assert state.is_failed()
+    assert f"lake storage {lake} is unreachable" in state.message
+    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
+    rows = con.execute("SELECT status, message, stage_seconds FROM runs WHERE status = 'failed'").fetchall()
+    con.close()
+    assert len(rows) == 1 and f"lake storage {lake} is unreachable" in rows[0][1]
+    assert "extract" not in json.loads(rows[0][2])  # it stopped before spending time on extraction
