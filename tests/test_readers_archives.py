@@ -353,3 +353,14 @@ def test_every_record_kind_is_accounted_for(tmp_path, corpus):
     assert plain.fields["url"] == "http://example.org/story"
     offsets = [sum(len(record) for record in records[:n]) for n in (2, 3, 4, 5, 6, 7)]
     assert [item.source_uri for item in items] == [f"{archive}#offset={n}" for n in offsets]
+
+
+def test_warc_gz_cut_in_the_first_bytes_of_a_record_is_rejected(tmp_path, corpus):
+    # A cut before any header of the next record decompresses: fastwarc alone ends there in silence.
+    archive = corpus / "warc" / "news-pages.warc.gz"
+    first, second = response_offsets(archive)[:2]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(archive.read_bytes()[: second + 12])
+    items = list(read_path(cut))
+    assert [type(item) for item in items] == [RawRecord, Rejected]
+    assert items[1].source_uri == f"{cut}#offset={second}"

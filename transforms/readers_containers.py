@@ -71,7 +71,7 @@ def _zip_member_items(archive: zipfile.ZipFile, member: zipfile.ZipInfo, member_
 
 
 def _seekable(stream: BinaryIO):
-    if _can_seek(stream):
+    if can_seek(stream):
         return nullcontext(stream)  # the caller's stream: left open
     spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
     shutil.copyfileobj(stream, spool)
@@ -80,10 +80,11 @@ def _seekable(stream: BinaryIO):
 
 
 
-def _can_seek(stream: BinaryIO) -> bool:
+def can_seek(stream: BinaryIO) -> bool:
+    """Whether the stream can go back; a tar member read in one pass cannot (and raises when asked)."""
     try:
         return stream.seekable()
-    except AttributeError:  # a member of a tar read as a stream asks its non-seekable source, which cannot say
+    except AttributeError:  # the member asks its one-pass source, which has no seekable()
         return False
 
 

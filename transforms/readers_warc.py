@@ -13,6 +13,7 @@ the offset Common Crawl indexes use), so `.warc.gz` files reach this reader unde
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -20,13 +21,15 @@ from fastwarc.stream_io import ChunkedReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 from trafilatura.utils import handle_compressed_file
 
-from transforms import readers_html  # as a module: either of the two may be imported first
+# As modules: the reader modules import one another while transforms.readers registers them, in any order.
+from transforms import readers_containers, readers_html
 from transforms.readers import READERS, Item, Rejected, Skipped, _snippet
 
 # A bit mask (record types are flags).
 PROTOCOL_RECORDS = WarcRecordType.warcinfo | WarcRecordType.request | WarcRecordType.metadata
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 DRAIN_CHUNK_BYTES = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
@@ -41,6 +44,28 @@ def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
     except OSError as exc:
         where = "at the start" if offset is None else f"after the record at offset {offset}"
         yield Rejected(f"{uri}#after-offset={offset or 0}", f"unreadable WARC data {where}: {exc}")
+        return
+    if (cut := _partial_gzip_member_after(stream, offset)) is not None:
+        yield Rejected(f"{uri}#offset={cut}", "archive cut off inside the record: only the first bytes of its gzip member")
+
+
+def _partial_gzip_member_after(stream: BinaryIO, offset: int | None) -> int | None:
+    """Where a cut gzip member starts after the last record's: fastwarc passes over one cut in its first few
+    bytes (before any header decompresses) in silence. None when the archive ends cleanly, or cannot be re-read."""
+    if offset is None or not readers_containers.can_seek(stream):
+        return None
+    stream.seek(offset)
+    if stream.read(2) != GZIP_MAGIC:
+        return None
+    decompressor, position = zlib.decompressobj(zlib.MAX_WBITS | 16), offset
+    stream.seek(offset)
+    while not decompressor.eof and (chunk := stream.read(DRAIN_CHUNK_BYTES)):
+        decompressor.decompress(chunk)
+        position += len(chunk)
+    if not decompressor.eof:
+        return None  # the last record is itself cut, and reported
+    after_member = position - len(decompressor.unused_data)
+    return after_member if decompressor.unused_data or stream.read(1) else None
 
 
 def record_item(record: WarcRecord, record_uri: str) -> Item | None:
