@@ -364,3 +364,10 @@ def test_warc_gz_cut_in_the_first_bytes_of_a_record_is_rejected(tmp_path, corpus
     items = list(read_path(cut))
     assert [type(item) for item in items] == [RawRecord, Rejected]
     assert items[1].source_uri == f"{cut}#offset={second}"
+
+
+def test_warc_gz_cut_inside_its_first_record_header_is_rejected(tmp_path, corpus):
+    cut = tmp_path / "stub.warc.gz"
+    cut.write_bytes((corpus / "warc" / "news-pages.warc.gz").read_bytes()[:30])
+    (item,) = read_path(cut)
+    assert isinstance(item, Rejected) and item.source_uri == f"{cut}#offset=0"

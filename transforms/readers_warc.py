@@ -45,20 +45,22 @@ def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
         where = "at the start" if offset is None else f"after the record at offset {offset}"
         yield Rejected(f"{uri}#after-offset={offset or 0}", f"unreadable WARC data {where}: {exc}")
         return
-    if (cut := _partial_gzip_member_after(stream, offset)) is not None:
-        yield Rejected(f"{uri}#offset={cut}", "archive cut off inside the record: only the first bytes of its gzip member")
+    if (cut := _silently_cut_record(stream, offset)) is not None:
+        yield Rejected(f"{uri}#offset={cut}", "archive cut off inside the record: only its first bytes are there")
 
 
-def _partial_gzip_member_after(stream: BinaryIO, offset: int | None) -> int | None:
-    """Where a cut gzip member starts after the last record's: fastwarc passes over one cut in its first few
-    bytes (before any header decompresses) in silence. None when the archive ends cleanly, or cannot be re-read."""
-    if offset is None or not readers_containers.can_seek(stream):
+def _silently_cut_record(stream: BinaryIO, last_offset: int | None) -> int | None:
+    """Where a record starts that fastwarc passed over in silence: a gzip member cut in its first bytes, before
+    any header decompresses. None when the archive ends cleanly or cannot be re-read."""
+    if not readers_containers.can_seek(stream):
         return None
-    stream.seek(offset)
+    stream.seek(last_offset or 0)
+    if last_offset is None:
+        return 0 if stream.read(1) else None  # bytes, yet not one record
     if stream.read(2) != GZIP_MAGIC:
         return None
-    decompressor, position = zlib.decompressobj(zlib.MAX_WBITS | 16), offset
-    stream.seek(offset)
+    stream.seek(last_offset)
+    decompressor, position = zlib.decompressobj(zlib.MAX_WBITS | 16), last_offset
     while not decompressor.eof and (chunk := stream.read(DRAIN_CHUNK_BYTES)):
         decompressor.decompress(chunk)
         position += len(chunk)
