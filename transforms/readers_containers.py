@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from transforms.readers import READERS, Item, Rejected, Skipped, read_stream
 
-# A zip's directory is at its end: a zip inside a non-seekable stream (a tar member, a gzip) is spooled,
+# A zip's directory is at its end: a zip inside a one-pass stream (a member of a compressed tar) is spooled,
 # in memory up to this size, beyond it in an anonymous temporary file.
 ZIP_SPOOL_BYTES = 64 * 1024 * 1024
 
@@ -77,7 +77,6 @@ def _seekable(stream: BinaryIO):
     shutil.copyfileobj(stream, spool)
     spool.seek(0)
     return spool
-
 
 
 def can_seek(stream: BinaryIO) -> bool:
