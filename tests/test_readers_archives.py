@@ -235,15 +235,15 @@ def _zip_bytes(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _expected_by_member(corpus: Path) -> dict[str, type]:
-    return {
-        "news/article.json": RawRecord,
-        "news/article.json.gz": RawRecord,
-        "pages/page.html": RawRecord,
-        "crawl/clipped.warc.gz#offset=0": Rejected,
-        "bbc/001.txt": RawRecord,
-        "README.md": Skipped,
-    }
+# What each member of `_members` reads as.
+EXPECTED_BY_MEMBER = {
+    "news/article.json": RawRecord,
+    "news/article.json.gz": RawRecord,
+    "pages/page.html": RawRecord,
+    "crawl/clipped.warc.gz#offset=0": Rejected,
+    "bbc/001.txt": RawRecord,
+    "README.md": Skipped,
+}
 
 
 @pytest.mark.parametrize("suffix", [".tar", ".tar.gz", ".tgz", ".zip"])
@@ -253,7 +253,7 @@ def test_container_reads_every_member_with_its_reader(tmp_path, corpus, suffix):
     archive = tmp_path / f"bundle{suffix}"
     archive.write_bytes(data)
     items = list(read_path(archive))
-    assert {item.source_uri.removeprefix(f"{archive}!"): type(item) for item in items} == _expected_by_member(corpus)
+    assert {item.source_uri.removeprefix(f"{archive}!"): type(item) for item in items} == EXPECTED_BY_MEMBER
     article = next(item for item in items if item.source_uri.endswith("!news/article.json"))
     (direct,) = read_path(corpus / NEWSPLEASE_ARTICLE)
     assert article.fields == direct.fields
