@@ -155,12 +155,14 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
 
 
 def _paragraph_starts(text: str) -> list[int]:
-    starts = [0]
+    """Where each non-blank line starts (blank lines between paragraphs do not count as paragraphs)."""
+    starts = [0] if text[:1] not in ("\n", "") else []
     position = text.find("\n")
     while position != -1:
-        starts.append(position + 1)
+        if position + 1 < len(text) and text[position + 1] != "\n":
+            starts.append(position + 1)
         position = text.find("\n", position + 1)
-    return starts
+    return starts or [0]
 
 
 def find_quotation_spans(text: str, paragraph_starts: list[int]) -> list[QuotationSpan]:
@@ -367,15 +369,17 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
 
 def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
     """The complements that carry the message: clauses after the verb ("told me he had ... and that ..."),
-    with the object of a naming verb ("calls Santilli a "fascist""); else a clause before it ("..., he said")."""
-    after = [c for c in verb.rights if c.dep_ in ("ccomp", "parataxis")]
+    with the object of a naming verb ("calls Santilli a "fascist""); else the clauses before it ("..., he said").
+    A parenthetical cue after the clause ("..., CBS News reported") is an attribution of its own, not content."""
+    after = [c for c in verb.rights if c.dep_ in ("ccomp", "parataxis") and not (_is_cue_verb(c) and
+                                                                             _set_off_by_comma(c))]
     if not after and lemma in XCOMP_CONTENT_VERBS:
         after = [c for c in verb.rights if c.dep_ == "xcomp"]
     if after and lemma in OBJECT_CONTENT_VERBS:
         after += [c for c in verb.rights if c.dep_ in ("dobj", "oprd") and c.i < after[0].i]
     if after:
         return after
-    return [c for c in verb.lefts if c.dep_ == "ccomp"][-1:]
+    return [c for c in verb.lefts if c.dep_ == "ccomp"]
 
 
 def _topic_preposition(verb: Token, lemma: str) -> Token | None:
