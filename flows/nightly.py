@@ -104,18 +104,24 @@ def process_batch(
     articles, duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
     clock.lap("normalise")
     extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
+    articles, extraction_failed = stages.split_extraction_failures(articles, extracted.pop("extraction_failures"))
     clock.lap("extract")
     outcome = stages.validate({"articles": articles, **extracted}, run_id, started_at)
     data_docs = build_data_docs(home)
     clock.lap("validate")
 
-    quarantine = pl.concat([stages.quarantine_rows(batch.rejected + conflicts, run_id, started_at), outcome.quarantine])
+    quarantine = pl.concat([
+        stages.quarantine_rows(batch.rejected + conflicts, run_id, started_at),
+        stages.quarantine_rows(extraction_failed, run_id, started_at, table_name="articles"),
+        outcome.quarantine,
+    ])
     accounting = stages.Accounting(
         records_read=batch.items_read,
         loaded=outcome.valid["articles"].height,
         duplicates=duplicates.filter(pl.col("kind") == "exact").height,
         skipped=len(batch.skipped) + len(skipped_records),
-        quarantined=len(batch.rejected) + len(conflicts) + (articles.height - outcome.valid["articles"].height),
+        quarantined=len(batch.rejected) + len(conflicts) + len(extraction_failed)
+        + (articles.height - outcome.valid["articles"].height),
     )
     if not accounting.balanced:
         raise AccountingMismatch(f"records do not add up: {accounting}")
@@ -208,6 +214,8 @@ def nightly(
         clock = StageClock()
         files: list[stages.InboxFile] = []
         try:
+            if discarded := stages.discard_interrupted_runs(home, lake):
+                logger.warning("removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded))
             files = stages.find_new_files(inbox, home)
             logger.info("%d new file(s) in %s; extraction on %s", len(files), inbox, runners.describe(runner, dask_address))
             summary = process_files(files, home, lake, run_id, "nightly", run_date, runner=runner,

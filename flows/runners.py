@@ -26,7 +26,7 @@ DEFAULT_RUNNER = "threads"
 CHUNK_ARTICLES = 64
 DASK_ADDRESS_ENV = "WIREHOUSE_DASK_ADDRESS"
 WORKERS_ENV = "WIREHOUSE_WORKERS"
-EXTRACTED_TABLES = ("sources", "quotes", "events")
+EXTRACTED_TABLES = ("sources", "quotes", "events", "extraction_failures")
 
 
 class UnknownRunner(ValueError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,12 +23,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from expectations.validate import ExpectationResult, validate_batch
-from transforms.extract import extract_articles
+from transforms.extract import EXTRACTION_FAILURES, extract_articles
 from transforms.ids import stable_id
 from transforms.neardup import NearDuplicateIndex
 from transforms.normalize import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
 from transforms.readers import Item, RawRecord, Rejected, Skipped, read_path, sidecar_for
-from transforms.schema import EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, SKIPPED, SOURCES, conform, empty
+from transforms.schema import BOOKKEEPING_TABLES, EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, RUNS, SKIPPED, SOURCES, conform, empty
 from warehouse import lake as lake_io
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
@@ -180,16 +181,30 @@ def save_near_duplicate_index(home: Path) -> None:
 @task(name="extract", cache_policy=NO_CACHE)
 def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     if articles.is_empty():
-        return {"sources": empty(SOURCES), "quotes": empty(QUOTES), "events": empty(EVENTS)}
-    return extract_articles(articles)
+        return {"sources": empty(SOURCES), "quotes": empty(QUOTES), "events": empty(EVENTS),
+                "extraction_failures": pl.DataFrame(schema=EXTRACTION_FAILURES)}
+    extracted = extract_articles(articles)
+    pause_if_requested("extract")
+    return extracted
 
 
-def quarantine_rows(items: list[Rejected], run_id: str, at: datetime) -> pl.DataFrame:
+def split_extraction_failures(articles: pl.DataFrame, failures: pl.DataFrame) -> tuple[pl.DataFrame, list[Rejected]]:
+    """The articles extraction succeeded on (or skipped), and the ones it failed on as quarantine items."""
+    failed = articles.join(failures, on="article_id", how="semi")
+    reasons = dict(failures.iter_rows())
+    rejected = [
+        Rejected(row["source_uri"], reasons[row["article_id"]], json.dumps(row, default=str, ensure_ascii=False))
+        for row in failed.iter_rows(named=True)
+    ]
+    return articles.join(failures, on="article_id", how="anti"), rejected
+
+
+def quarantine_rows(items: list[Rejected], run_id: str, at: datetime, table_name: str = "records") -> pl.DataFrame:
     rows = [
         {
-            "quarantine_id": stable_id(run_id, "records", item.source_uri, item.reason),
+            "quarantine_id": stable_id(run_id, table_name, item.source_uri, item.reason),
             "run_id": run_id,
-            "table_name": "records",
+            "table_name": table_name,
             "record": item.raw or None,
             "reason": item.reason,
             "source_uri": item.source_uri,
@@ -236,10 +251,41 @@ def check_lake(lake: str) -> None:
         raise _lake_failure(lake, "probe write", exc) from exc
 
 
+@task(name="discard-interrupted-runs", **STORAGE_RETRY)
+def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
+    """Remove what runs that never loaded left in the lake; returns their run ids.
+
+    A run killed after its lake write and before its load committed leaves its bookkeeping partitions (quarantine,
+    skipped, ...) and maybe temporary files; a rebuild from the lake would count them. Its article rows stay: the
+    rerun replaces them. A run is loaded when the warehouse has it as completed (so a lake belongs to one home);
+    without a warehouse nothing is judged.
+    """
+    if not warehouse_path(home).exists():
+        return []
+    with connect(home, read_only=True) as con:
+        loaded = {row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()}
+    discarded = set()
+    try:
+        fs, root = lake_io.filesystem(lake)
+        for table in BOOKKEEPING_TABLES:
+            if table is RUNS:  # a failed run keeps its runs row: it says why it failed
+                continue
+            for partition in fs.glob(f"{root}/{table.name}/run_id=*"):
+                if (run_id := partition.rsplit("run_id=", 1)[1]) not in loaded:
+                    fs.rm(partition, recursive=True)
+                    discarded.add(run_id)
+        for temporary in fs.glob(f"{root}/*/*/.*.tmp"):
+            fs.rm_file(temporary)
+    except _storage_errors() as exc:
+        raise _lake_failure(lake, "removing interrupted runs' files", exc) from exc
+    return sorted(discarded)
+
+
 @task(name="write-lake", **STORAGE_RETRY)
 def write_lake(lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]) -> int:
     try:
         written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
+        pause_if_requested("write")
         lake_io.write_run_tables(lake, run_id, run_tables)
     except _storage_errors() as exc:
         raise _lake_failure(lake, "write", exc) from exc
@@ -258,7 +304,7 @@ def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
 def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
     with connect(home) as con:
         apply_schema(con)
-        load_batch(con, tables)
+        load_batch(con, tables, before_commit=lambda: pause_if_requested("load"))
 
 
 def expectation_summary(results: list[ExpectationResult]) -> list[dict]:
@@ -274,4 +320,23 @@ def stage_seconds_json(timings: dict[str, float]) -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+# Test hook for the crash tests (tests/test_crash.py): with WIREHOUSE_PAUSE_AT=extract|write|load a run stops in
+# that stage (after extraction; between the lake's article and run files; inside the load transaction before
+# COMMIT), creates the file WIREHOUSE_PAUSE_MARKER and waits while it exists: the test kills the process there,
+# or deletes the file to let the run go on.
+PAUSE_STAGE_ENV = "WIREHOUSE_PAUSE_AT"
+PAUSE_MARKER_ENV = "WIREHOUSE_PAUSE_MARKER"
+PAUSE_LIMIT_SECONDS = 600
+
+
+def pause_if_requested(stage: str) -> None:
+    if os.environ.get(PAUSE_STAGE_ENV) != stage:
+        return
+    marker = Path(os.environ[PAUSE_MARKER_ENV])
+    marker.write_text(str(os.getpid()))
+    deadline = time.monotonic() + PAUSE_LIMIT_SECONDS
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 

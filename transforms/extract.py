@@ -18,19 +18,31 @@ from transforms.schema import EVENTS, QUOTES, SOURCES, conform
 BATCH_SIZE = 32
 
 
+# Articles whose extraction raised: the flow quarantines them with the reason instead of losing the batch.
+EXTRACTION_FAILURES = pl.Schema({"article_id": pl.String, "reason": pl.String})
+
+
 def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dict[str, pl.DataFrame]:
-    """sources, quotes and events for every article whose extraction is not skipped."""
+    """sources, quotes and events for every article whose extraction is not skipped, and
+    `extraction_failures`: the articles a rule crashed on (none of their rows are kept)."""
     nlp = nlp or load_pipeline()
     todo = articles.filter(pl.col("extraction_skipped").is_null())
     texts = (row["body"][: row["extracted_chars"]] for row in todo.iter_rows(named=True))
     rows: dict[str, list[dict]] = {"sources": [], "quotes": [], "events": []}
+    failures: list[dict] = []
     for article, doc in zip(todo.iter_rows(named=True), nlp.pipe(texts, batch_size=BATCH_SIZE)):
-        for table, table_rows in extract_document(doc, article).items():
+        try:
+            extracted = extract_document(doc, article)
+        except Exception as exc:  # one document a rule trips on must not cost the batch (textacy loses them so)
+            failures.append({"article_id": article["article_id"], "reason": f"extraction failed: {type(exc).__name__}: {exc}"})
+            continue
+        for table, table_rows in extracted.items():
             rows[table].extend(table_rows)
     return {
         "sources": conform(rows["sources"], SOURCES),
         "quotes": conform(rows["quotes"], QUOTES),
         "events": conform(rows["events"], EVENTS),
+        "extraction_failures": pl.DataFrame(failures, schema=EXTRACTION_FAILURES),
     }
 
 

@@ -89,6 +89,8 @@ def _as_authors(value) -> list[str]:
         return []
     if isinstance(value, str):
         value = [part for part in value.replace(" and ", ",").split(",")]
+    elif not isinstance(value, list | tuple):  # a lone number or object where a list belongs
+        value = [_as_text(value)]
     return [str(a).strip() for a in value if str(a).strip()]
 
 

@@ -9,6 +9,7 @@ Readers take streams, not paths, so gzip files and archive members reuse them wi
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import zlib
@@ -58,6 +59,9 @@ def decode_text(data: bytes, declared_charset: str | None = None) -> tuple[str, 
     if b"\x00" in data[:8192]:
         raise UnreadableText("binary content (NUL bytes) in a text file")
     repairs: list[str] = []
+    # Text labelled latin-1 is in practice cp1252 (curly quotes in 0x80-0x9f), as browsers read it too.
+    if declared_charset and _codec_name(declared_charset) == "iso8859-1":
+        declared_charset = "cp1252"
     for charset in filter(None, (declared_charset, "utf-8-sig")):
         try:
             text = data.decode(charset)
@@ -76,13 +80,20 @@ def decode_text(data: bytes, declared_charset: str | None = None) -> tuple[str, 
     return fixed, tuple(repairs)
 
 
+def _codec_name(charset: str) -> str | None:
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
 def _snippet(data: bytes | str) -> str:
     text = data if isinstance(data, str) else data[:RAW_SNIPPET_CHARS * 4].decode("utf-8", errors="replace")
     return text[:RAW_SNIPPET_CHARS]
 
 
 def read_txt(stream: BinaryIO, uri: str, sidecar: dict | None = None) -> Iterator[Item]:
-    """A plain-text article; metadata from a sidecar `<name>.json`; a short first line is the title."""
+    """A plain-text article; metadata (and a `charset`) from a sidecar `<name>.json`; a short first line is the title."""
     data = stream.read()
     try:
         text, repairs = decode_text(data, (sidecar or {}).get("charset"))

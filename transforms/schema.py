@@ -63,6 +63,8 @@ ARTICLES = Table(
             # Characters of the body that extraction saw (bodies beyond the cap are truncated for spaCy only).
             "extracted_chars": pl.Int32,
             "extraction_skipped": pl.String,
+            # What reading the input had to repair ("decoded as cp1252", "fixed mojibake in text", ...).
+            "repairs": pl.List(pl.String),
         }
     ),
     key="article_id",

@@ -42,24 +42,34 @@ def _sql(name: str) -> str:
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
-    return "lock" in str(exc).lower()
+    # DuckDB: 'Could not set lock on file "...": Conflicting lock is held in ... (PID n)'; not just any "lock"
+    # (a path may contain the word).
+    return "could not set lock on file" in str(exc).lower()
 
 
 @contextmanager
 def connect(home: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to HOME/warehouse.duckdb, waiting up to `wait_seconds` for another process's lock."""
+    """A connection to HOME/warehouse.duckdb, waiting up to `wait_seconds` for another process's lock.
+
+    A read-only connection also has no file system or network access: read-only alone still lets a query
+    write files (COPY ... TO), read any file or fetch URLs (read_csv('http://...')); readers only need the tables.
+    """
     wait_seconds = lock_wait_seconds() if wait_seconds is None else wait_seconds
     path = warehouse_path(home)
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `wirehouse run` first")
     deadline = time.monotonic() + wait_seconds
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if read_only:
+        config["enable_external_access"] = False
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
         except duckdb.IOException as exc:
-            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
                 raise WarehouseBusy(
                     f"the warehouse {path} is locked by another process (a load or a reader holding it?) "
                     f"and was not released within {wait_seconds:g} s: {exc}"

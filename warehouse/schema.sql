@@ -20,8 +20,11 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicate_of VARCHAR,
     duplicate_similarity DOUBLE,
     extracted_chars INTEGER,
-    extraction_skipped VARCHAR
+    extraction_skipped VARCHAR,
+    repairs VARCHAR[]
 );
+-- Homes created before articles had a repairs column get it here.
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS repairs VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS sources (
     source_id VARCHAR NOT NULL PRIMARY KEY,
