@@ -1,0 +1,218 @@
+"""The benchmark (`python -m bench`, or `wirehouse bench`): end-to-end throughput per stage, the textacy peer,
+the no-op rerun, input growth (1x and 10x) and, with --full-reuters, the whole Reuters-21578 backfill.
+
+Every pipeline run is a `wirehouse` subprocess on a fresh home (a private Prefect home, warmed up first so its
+one-off database migration is not timed). Figures are medians of --repeats runs. Results go to
+bench/results/latest.json and latest.md, with the machine and its load when they were taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+from bench import peer, throughput
+from bench.throughput import PipelineRun, fresh_dir
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DEFAULT_CORPUS = throughput.REPO.parent / "shared" / "corpus"
+PEAK_MEMORY_LIMIT_MB = 2048
+
+
+@dataclass(frozen=True)
+class Sizes:
+    polnear: int | None  # PolNeAR dev + train files in the end-to-end inbox (None: all 924)
+    reuters_slice: int  # Reuters stories added to that inbox
+    scale_base: int  # Reuters stories at 1x; 10x is ten times as many distinct stories
+    peer_articles: int | None  # PolNeAR dev articles for the peer comparison (None: all 84)
+
+
+FULL_SIZES = Sizes(polnear=None, reuters_slice=200, scale_base=200, peer_articles=None)
+QUICK_SIZES = Sizes(polnear=4, reuters_slice=4, scale_base=3, peer_articles=3)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure; the median is reported")
+    parser.add_argument("--quick", action="store_true", help="a handful of articles, one run each: a smoke test")
+    parser.add_argument("--full-reuters", action="store_true",
+                        help="also backfill all of Reuters-21578 (~19k stories, long) for its peak memory")
+    parser.add_argument("--runner", default="processes", help="extraction runner of the pipeline runs")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared corpus folder")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where latest.json and latest.md go")
+    args = parser.parse_args(argv)
+    results = run_benchmark(args.corpus, args.out, repeats=1 if args.quick else args.repeats,
+                            sizes=QUICK_SIZES if args.quick else FULL_SIZES, runner=args.runner,
+                            full_reuters=args.full_reuters)
+    print(markdown(results))
+    return results
+
+
+def run_benchmark(corpus: Path, out: Path, repeats: int, sizes: Sizes, runner: str, full_reuters: bool) -> dict:
+    started = datetime.now(UTC)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="wirehouse-bench-") as scratch:
+        tmp = Path(scratch)
+        env = throughput.bench_env(tmp / "prefect")
+        throughput.run_pipeline(fresh_dir(tmp, "empty-inbox"), tmp / "warm-up-home", env, runner)
+
+        inbox = fresh_dir(tmp, "inbox")
+        throughput.polnear_inbox(inbox, corpus, sizes.polnear)
+        throughput.reuters_inbox(inbox, corpus, sizes.reuters_slice)
+        first_runs, reruns = [], []
+        for _ in range(repeats):
+            home = fresh_dir(tmp, "home")
+            first_runs.append(throughput.run_pipeline(inbox, home, env, runner))
+            reruns.append(throughput.run_pipeline(inbox, home, env, runner))
+
+        # The 10x stories follow the 1x ones, so both sizes are distinct stories (not exact duplicates).
+        base_inbox, ten_inbox = fresh_dir(tmp, "inbox-1x"), fresh_dir(tmp, "inbox-10x")
+        throughput.reuters_inbox(base_inbox, corpus, sizes.scale_base, offset=sizes.reuters_slice)
+        throughput.reuters_inbox(ten_inbox, corpus, 10 * sizes.scale_base, offset=sizes.reuters_slice)
+        base_runs, ten_runs = [], []
+        for _ in range(repeats):
+            base_runs.append(throughput.run_pipeline(base_inbox, fresh_dir(tmp, "home-1x"), env, runner))
+            ten_runs.append(throughput.run_pipeline(ten_inbox, fresh_dir(tmp, "home-10x"), env, runner))
+
+        full = None
+        if full_reuters:
+            full = throughput.run_backfill([corpus / "reuters21578"], fresh_dir(tmp, "home-reuters"), env)
+
+    comparison = peer.compare(corpus / "polnear" / "dev", repeats, sizes.peer_articles)
+    end_to_end, rerun = median_run(first_runs), median_run(reruns)
+    base, ten = median_run(base_runs), median_run(ten_runs)
+    results = {
+        "machine": machine(),
+        "taken": {"started": started.isoformat(timespec="seconds"), "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                  "load_average_before": [round(x, 2) for x in load_before],
+                  "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                  "repeats": repeats, "quick": sizes == QUICK_SIZES, "runner": runner, "commit": git_commit()},
+        "end_to_end": {**end_to_end, "inbox": {"polnear_files": sizes.polnear or "all", "reuters_stories": sizes.reuters_slice},
+                       "polnear_size_articles_per_s": polnear_size_rate(end_to_end)},
+        "rerun": {**rerun, "share_of_first_run": rerun["seconds"] / end_to_end["seconds"]},
+        "peer": comparison,
+        "scale": {"1x": base, "10x": ten, "growth_factor": ten["seconds"] / base["seconds"],
+                  "peak_rss_growth": ten["peak_tree_rss_mb"] / base["peak_tree_rss_mb"]},
+        "full_reuters": full.as_dict() if full else None,
+    }
+    results["targets"] = targets(results)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (out / "latest.md").write_text(markdown(results), encoding="utf-8")
+    return results
+
+
+POLNEAR_WORDS_PER_ARTICLE = 805  # PolNeAR's mean (67.6k words over 84 dev articles)
+
+
+def polnear_size_rate(run: dict) -> float:
+    """Articles/s at PolNeAR's article length, from words/s: the inbox mixes in short Reuters stories."""
+    return run["words_per_s"] / POLNEAR_WORDS_PER_ARTICLE
+
+
+def median_run(runs: list[PipelineRun]) -> dict:
+    """Each figure the median over the runs (stages each on their own)."""
+    rows = [run.as_dict() for run in runs]
+    merged = {key: statistics.median(row[key] for row in rows) for key in rows[0] if key != "stage_seconds"}
+    stages = list(dict.fromkeys(stage for row in rows for stage in row["stage_seconds"]))  # in run order
+    merged["stage_seconds"] = {stage: statistics.median(row["stage_seconds"].get(stage, 0.0) for row in rows)
+                               for stage in stages}
+    merged["stage_articles_per_s"] = {
+        stage: merged["articles"] / seconds if seconds else None for stage, seconds in merged["stage_seconds"].items()
+    }
+    return merged
+
+
+def targets(results: dict) -> dict:
+    """Issue 7's targets, each with the measured figure and whether it is met."""
+    p, e2e = results["peer"], results["end_to_end"]
+    full = results["full_reuters"]
+    checks = {
+        "throughput_per_core_vs_peer >= 2.0": p["throughput_ratio_per_core"],
+        "quote_recall_vs_peer >= 2.0": p["recall_ratio"],
+        "end_to_end_polnear_size_articles_per_s >= 20": e2e["polnear_size_articles_per_s"],
+        "noop_rerun_share <= 0.05": results["rerun"]["share_of_first_run"],
+        "ten_x_growth <= 11": results["scale"]["growth_factor"],
+        "full_reuters_peak_tree_rss_mb <= 2048": full["peak_tree_rss_mb"] if full else None,
+    }
+    limits = {"throughput_per_core_vs_peer >= 2.0": (2.0, ">="), "quote_recall_vs_peer >= 2.0": (2.0, ">="),
+              "end_to_end_polnear_size_articles_per_s >= 20": (20, ">="), "noop_rerun_share <= 0.05": (0.05, "<="),
+              "ten_x_growth <= 11": (11, "<="), "full_reuters_peak_tree_rss_mb <= 2048": (PEAK_MEMORY_LIMIT_MB, "<=")}
+    out = {}
+    for name, value in checks.items():
+        limit, sense = limits[name]
+        met = None if value is None else value >= limit if sense == ">=" else value <= limit
+        out[name] = {"value": value, "met": met}
+    return out
+
+
+def machine() -> dict:
+    cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), platform.processor())
+    return {"nproc": os.cpu_count(), "cpu_model": cpu_model, "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def git_commit() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=throughput.REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def markdown(results: dict) -> str:
+    m, t = results["machine"], results["taken"]
+    e2e, rerun, scale, p = results["end_to_end"], results["rerun"], results["scale"], results["peer"]
+    lines = [
+        f"Machine: {m['nproc']} cores, {m['cpu_model']}, {m['ram_gb']} GB RAM. Taken {t['started']} (commit "
+        f"{t['commit']}), load average {t['load_average_before'][0]} before / {t['load_average_after'][0]} after; "
+        f"medians of {t['repeats']} run(s); extraction runner `{t['runner']}`.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| end to end: {e2e['articles']} articles, {e2e['words']} words | {e2e['seconds']:.1f} s, "
+        f"{e2e['articles_per_s']:.1f} articles/s, {e2e['words_per_s']:.0f} words/s "
+        f"({e2e['polnear_size_articles_per_s']:.1f} PolNeAR-size articles/s) |",
+        "| per stage (s, articles/s) | " + ", ".join(
+            f"{stage} {seconds:.1f} s" + (f" ({e2e['stage_articles_per_s'][stage]:.0f}/s)" if seconds >= 0.05 else "")
+            for stage, seconds in e2e["stage_seconds"].items()) + " |",
+        f"| peak RSS, end to end | {e2e['peak_rss_mb']:.0f} MB largest process, {e2e['peak_tree_rss_mb']:.0f} MB whole tree |",
+        f"| no-op rerun | {rerun['seconds']:.1f} s ({rerun['share_of_first_run']:.1%} of the first run) |",
+        f"| extraction per core, PolNeAR dev ({p['articles']} articles) | ours {p['ours']['articles_per_cpu_s']:.1f} "
+        f"articles/CPU-s, textacy {p['peer']['articles_per_cpu_s']:.1f}: **{p['throughput_ratio_per_core']:.2f}x** |",
+        f"| quote recall, PolNeAR dev | ours {p['ours']['quote_recall']:.3f} (P {p['ours']['quote_precision']:.3f}, "
+        f"speaker {p['ours']['speaker_accuracy']:.3f}), textacy {p['peer']['quote_recall']:.3f} "
+        f"(P {p['peer']['quote_precision']:.3f}): **{_ratio(p['recall_ratio'])}** |",
+        f"| 1x / 10x Reuters ({scale['1x']['articles']} / {scale['10x']['articles']} stories) | "
+        f"{scale['1x']['seconds']:.1f} s / {scale['10x']['seconds']:.1f} s: growth **{scale['growth_factor']:.2f}x**; "
+        f"peak tree RSS {scale['1x']['peak_tree_rss_mb']:.0f} / {scale['10x']['peak_tree_rss_mb']:.0f} MB |",
+    ]
+    full = results["full_reuters"]
+    if full:
+        lines.append(f"| whole Reuters-21578 backfill ({full['articles']} articles) | {full['seconds']:.0f} s, "
+                     f"{full['articles_per_s']:.1f} articles/s; peak RSS {full['peak_rss_mb']:.0f} MB largest process, "
+                     f"{full['peak_tree_rss_mb']:.0f} MB whole tree |")
+    lines += ["", "| target | measured | met |", "|---|---|---|"]
+    for name, check in results["targets"].items():
+        value = "not run" if check["value"] is None else f"{check['value']:.3g}"
+        lines.append(f"| {name} | {value} | {'-' if check['met'] is None else 'yes' if check['met'] else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def _ratio(value: float | None) -> str:
+    return "peer found none" if value is None else f"{value:.2f}x"
+
+
+if __name__ == "__main__":
+    main()
