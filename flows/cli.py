@@ -10,8 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 # Quiet, offline defaults; users can still override them in their environment.
@@ -117,42 +119,153 @@ def backfill(
     console.print(table)
 
 
+SQL_FORMATS = ("table", "csv", "json", "parquet")
+SQL_HISTORY = Path.home() / ".wirehouse_sql_history"
+
+
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="A SQL query; the warehouse is opened read-only.")],
     home: HomeOption,
-    format: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    query: Annotated[str | None, typer.Argument(help="A SQL query; without one (and without --file) an interactive prompt starts.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", exists=True, dir_okay=False, help="Run the SQL in this file.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv, json or parquet (parquet needs --out).")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file instead of the terminal.")] = None,
 ) -> None:
-    """Run a read-only query against HOME's warehouse and print the result."""
+    """Query HOME's warehouse read-only: a query, a file of SQL, or an interactive prompt with history."""
+    if format not in SQL_FORMATS:
+        console.print(f"[red]--format must be one of {', '.join(SQL_FORMATS)}[/red]")
+        raise typer.Exit(code=2)
+    if query is not None and file is not None:
+        console.print("[red]give a query or --file, not both[/red]")
+        raise typer.Exit(code=2)
+    if format == "parquet" and out is None:
+        console.print("[red]--format parquet needs --out FILE[/red]")
+        raise typer.Exit(code=2)
+    if query is None and file is None:
+        sql_prompt(home, format)
+        return
+    try:
+        run_sql(home, query if file is None else file.read_text(encoding="utf-8"), format, out)
+    except duckdb.Error as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from None
+
+
+def run_sql(home: Path, query: str, format: str, out: Path | None) -> None:
+    """Run `query` (several statements: the last one's result) on a read-only connection and write its result."""
     from warehouse.load import WarehouseBusy, connect
 
     try:
         with connect(home, read_only=True) as con:
-            result = con.execute(query)
-            columns = [d[0] for d in result.description]
-            rows = result.fetchall()
+            result = con.sql(query)
+            if format == "parquet":
+                import pyarrow.parquet as pq
+
+                pq.write_table(result.to_arrow_table(), out)
+                return
+            columns, rows = result.columns, result.fetchall()
     except (WarehouseBusy, FileNotFoundError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
-    print_rows(columns, rows, format)
+    if out is None:
+        print_rows(columns, rows, format, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            print_rows(columns, rows, format, handle)
 
 
-def print_rows(columns: list[str], rows: list[tuple], format: str) -> None:
+def sql_prompt(home: Path, format: str) -> None:
+    """Read statements ending in ';' until end of input; a terminal gets prompts and a history file."""
+    import readline
+
+    interactive = sys.stdin.isatty()
+    if interactive:
+        readline.set_history_length(2000)
+        if SQL_HISTORY.exists():
+            readline.read_history_file(SQL_HISTORY)
+        console.print(f"[dim]wirehouse sql on {home} (read-only). End statements with ';'. "
+                      ".tables lists tables, views and macros; Ctrl-D quits.[/dim]")
+    lines: list[str] = []
+    while True:
+        try:
+            line = input(("wirehouse> " if not lines else "      ...> ") if interactive else "")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            lines = []
+            console.print()
+            continue
+        command = line.strip()
+        if not lines and command in (".quit", ".exit"):
+            break
+        if not lines and command == ".tables":
+            line = SQL_CATALOGUE + ";"
+        elif not lines and not command:
+            continue
+        lines.append(line)
+        if not line.rstrip().endswith(";"):
+            continue
+        statement = "\n".join(lines)
+        if interactive and len(lines) > 1:
+            # One history entry per statement, so the up arrow brings back the whole of it.
+            for _ in lines:
+                readline.remove_history_item(readline.get_current_history_length() - 1)
+            readline.add_history(" ".join(part.strip() for part in lines))
+        lines = []
+        try:
+            # A connection per statement: an idle prompt must not hold the file against the nightly load.
+            run_sql(home, statement, format, None)
+        except duckdb.Error as exc:
+            console.print(f"[red]{exc}[/red]")
+    if interactive:
+        SQL_HISTORY.parent.mkdir(parents=True, exist_ok=True)
+        readline.write_history_file(SQL_HISTORY)
+
+
+# What `.tables` shows at the prompt: every table, view and macro with its comment.
+SQL_CATALOGUE = """SELECT name, type, comment FROM (
+    SELECT table_name AS name, 'table' AS type, comment FROM duckdb_tables() WHERE NOT internal
+    UNION ALL SELECT view_name, 'view', comment FROM duckdb_views() WHERE NOT internal
+    UNION ALL SELECT DISTINCT function_name, replace(function_type, '_', ' '), comment FROM duckdb_functions()
+        WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database()
+) ORDER BY type, name"""
+
+
+def print_rows(columns: list[str], rows: list[tuple], format: str, stream) -> None:
     if format == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1) + "\n")
+        stream.write(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1) + "\n")
     elif format == "csv":
         import csv
 
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(stream)
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        table = Table()
+        table = Table(caption=f"{len(rows)} row{'' if len(rows) == 1 else 's'}")
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+            table.add_row(*("[dim]NULL[/dim]" if v is None else escape(str(v)) for v in row))
+        (console if stream is sys.stdout else Console(file=stream, width=160)).print(table)
+
+
+@app.command()
+def report(
+    home: HomeOption,
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="The HTML file to write.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="First publication date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last publication date, YYYY-MM-DD.")] = None,
+) -> None:
+    """Write a self-contained HTML report of HOME's warehouse (inline SVG charts: opens offline, no scripts)."""
+    from flows.report_html import write_report
+    from warehouse.load import WarehouseBusy
+
+    try:
+        path = write_report(home, out, _parse_day(date_from), _parse_day(date_to))
+    except (WarehouseBusy, FileNotFoundError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    console.print(f"wrote {path}")
 
 
 @eval_app.command("quotes")

@@ -41,3 +41,15 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_home(prefect_server, tmp_path_factory) -> Path:
+    """A home the nightly flow loaded from the whole demo inbox, shared (read-only) by the tests that query it."""
+    from datetime import date
+
+    from flows.nightly import nightly
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+    nightly(inbox=DEMO_INBOX, home=home, run_date=date(2025, 9, 4))
+    return home

@@ -1,0 +1,287 @@
+"""`wirehouse report`: one self-contained HTML page of charts over a warehouse.
+
+The charts are inline SVG drawn here, so the page needs no script, no CDN and no network: it opens offline and
+prints. Every bar or cell is an SVG element of class `mark` carrying its numbers in data-* attributes and a
+<title> (the hover text), so tests and scripts can read the numbers back and check them against SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from html import escape
+from pathlib import Path
+
+import duckdb
+
+NO_OUTLET = "(no outlet)"
+TOP_SPEAKERS = 15
+# Tableau 20, strong tones first: the outlets quoted most get the clearest colours; beyond twenty they repeat.
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#9c755f", "#d37295", "#499894", "#b6992d", "#79706e",
+           "#a0cbe8", "#ffbe7d", "#ff9d9a", "#8cd17d", "#d4a6c8", "#d7b5a6", "#fabfd2", "#86bcb6", "#f1ce63", "#bab0ac")
+FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
+
+# Every query takes $start and $end (inclusive published dates, NULL for an open end). With either bound set,
+# undated articles drop out, as they cannot be placed in the range.
+IN_RANGE = "($start IS NULL OR published_date >= $start) AND ($end IS NULL OR published_date <= $end)"
+QUERIES = {
+    "totals": f"""
+        SELECT count(*) AS articles, coalesce(sum(quotes), 0) AS quotes, coalesce(sum(sources), 0) AS sources,
+               coalesce(sum(events), 0) AS events, count(DISTINCT outlet) AS outlets,
+               min(published_date) AS first_day, max(published_date) AS last_day
+        FROM article_stats WHERE {IN_RANGE}""",
+    "quotes_per_day": f"""
+        SELECT published_date, coalesce(outlet, '{NO_OUTLET}') AS outlet, sum(quotes)::BIGINT AS quotes
+        FROM daily_counts WHERE published_date IS NOT NULL AND {IN_RANGE}
+        GROUP BY ALL HAVING sum(quotes) > 0 ORDER BY published_date, outlet""",
+    "top_speakers": f"SELECT entity_key, name, quotes FROM top_speakers($start, $end, {TOP_SPEAKERS})",
+    "event_types_per_week": f"""
+        SELECT date_trunc('week', published_date)::DATE AS week, event_type, count(*) AS events
+        FROM event_facts WHERE published_date IS NOT NULL AND {IN_RANGE}
+        GROUP BY ALL ORDER BY week, event_type""",
+    "anonymous_share": f"""
+        SELECT coalesce(outlet, '{NO_OUTLET}') AS outlet, sum(anonymous_sources)::BIGINT AS anonymous,
+               sum(sources)::BIGINT AS sources
+        FROM article_stats WHERE {IN_RANGE}
+        GROUP BY ALL HAVING sum(sources) > 0 ORDER BY sum(anonymous_sources) / sum(sources) DESC, outlet""",
+    "runs": """
+        SELECT run_id, flow, run_date, started_at, status, files_read, records_read, loaded, duplicates, skipped,
+               quarantined, quotes_rows, events_rows,
+               round(epoch(finished_at) - epoch(started_at), 1) AS seconds
+        FROM runs ORDER BY started_at DESC""",
+}
+
+
+@dataclass(frozen=True)
+class Rows:
+    columns: list[str]
+    rows: list[tuple]
+
+    def dicts(self) -> list[dict]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def collect(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None) -> dict[str, Rows]:
+    data = {}
+    for name, query in QUERIES.items():
+        params = {"start": start, "end": end} if "$start" in query else {}
+        result = con.execute(query, params)
+        data[name] = Rows([d[0] for d in result.description], result.fetchall())
+    return data
+
+
+def write_report(home: Path, out: Path, start: date | None = None, end: date | None = None) -> Path:
+    from warehouse.load import connect
+
+    with connect(home, read_only=True) as con:
+        data = collect(con, start, end)
+    out.write_text(render(data, home, start, end), encoding="utf-8")
+    return out
+
+
+# --- drawing ------------------------------------------------------------------------------------------------------
+
+def nice_max(value: float) -> tuple[float, float]:
+    """An axis maximum at or above value, and a tick step giving 4 to 5 ticks."""
+    if value <= 0:
+        return 1, 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        if value / (step * magnitude) <= 5:
+            step *= magnitude
+            return math.ceil(value / step) * step, step
+    return value, value
+
+
+def label(value: float) -> str:
+    return f"{value:g}"
+
+
+def svg(width: float, height: float, body: list[str], chart: str, caption: str) -> str:
+    return (f'<svg class="chart" data-chart="{chart}" role="img" aria-label="{escape(caption)}" width="{width:.0f}" '
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" '
+            f'style="{FONT};font-size:11px">' + "".join(body) + "</svg>")
+
+
+def mark(shape: str, chart: str, title: str, data: dict, **attributes) -> str:
+    attrs = " ".join(f'{k.replace("_", "-")}="{escape(str(v))}"' for k, v in attributes.items())
+    data_attrs = " ".join(f'data-{k.replace("_", "-")}="{escape(str(v))}"' for k, v in data.items())
+    return f'<{shape} class="mark" data-chart="{chart}" {data_attrs} {attrs}><title>{escape(title)}</title></{shape}>'
+
+
+def outlet_colours(rows: list[dict]) -> dict[str, str]:
+    """Outlet -> colour, most quoted outlet first (the legend's order)."""
+    quotes: dict[str, int] = {}
+    for r in rows:
+        quotes[r["outlet"]] = quotes.get(r["outlet"], 0) + r["quotes"]
+    ranked = sorted(quotes, key=lambda outlet: (-quotes[outlet], outlet))
+    return {outlet: PALETTE[i % len(PALETTE)] for i, outlet in enumerate(ranked)}
+
+
+def legend(colours: dict[str, str]) -> str:
+    items = "".join(f'<span class="key"><i style="background:{c}"></i>{escape(o)}</span>' for o, c in colours.items())
+    return f'<div class="legend">{items}</div>'
+
+
+def quotes_per_day_chart(rows: list[dict]) -> str:
+    if not rows:
+        return '<p class="empty">No dated quotes in this range.</p>'
+    days = sorted({r["published_date"] for r in rows})
+    colours = outlet_colours(rows)
+    totals = {day: sum(r["quotes"] for r in rows if r["published_date"] == day) for day in days}
+    top, step = nice_max(max(totals.values()))
+    left, plot_h, bottom, slot = 44, 240, 78, 30
+    width, height = max(left + slot * len(days) + 16, 480), 12 + plot_h + bottom
+    scale = plot_h / top
+    body = []
+    tick = 0.0
+    while tick <= top + 1e-9:
+        y = 12 + plot_h - tick * scale
+        body.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{label(tick)}</text>')
+        tick += step
+    for i, day in enumerate(days):
+        x = left + i * slot + 4
+        y = 12 + plot_h
+        for r in (r for r in rows if r["published_date"] == day):
+            h = r["quotes"] * scale
+            y -= h
+            body.append(mark("rect", "quotes-per-day", f"{day} · {r['outlet']}: {r['quotes']} quotes",
+                             {"day": day.isoformat(), "outlet": r["outlet"], "value": r["quotes"]},
+                             x=x, y=f"{y:.1f}", width=slot - 8, height=f"{h:.1f}", fill=colours[r["outlet"]]))
+        body.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" fill="#333">{totals[day]}</text>'
+                    f'<text transform="translate({x + slot / 2:.1f},{12 + plot_h + 8}) rotate(-55)" text-anchor="end" '
+                    f'fill="#333">{day.isoformat()}</text>')
+    return (f'<div class="scroll">{svg(width, height, body, "quotes-per-day", "Quotes per day by outlet")}</div>'
+            + legend(colours))
+
+
+def horizontal_bars(chart: str, bars: list[tuple[str, float, str, dict]], maximum: float, colour: str,
+                    track: bool = False) -> str:
+    """One bar per (label, length, value text, data); `track` draws the full length behind (for shares)."""
+    label_w, bar_w, row_h, value_w = 210, 420, 22, 150
+    width, height = label_w + bar_w + value_w, row_h * len(bars) + 8
+    body = []
+    for i, (name, length, value_text, data) in enumerate(bars):
+        y = 4 + i * row_h
+        body.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="#222">{escape(name[:34])}</text>')
+        if track:
+            body.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" fill="#eceff3"/>')
+        w = bar_w * length / maximum if maximum else 0
+        body.append(mark("rect", chart, f"{name}: {value_text}", data, x=label_w, y=y + 3, width=f"{w:.1f}",
+                         height=row_h - 6, fill=colour))
+        body.append(f'<text x="{label_w + (bar_w if track else w) + 6:.1f}" y="{y + 15}" fill="#333">{escape(value_text)}</text>')
+    return svg(width, height, body, chart, chart.replace("-", " "))
+
+
+def top_speakers_chart(rows: list[dict]) -> str:
+    if not rows:
+        return '<p class="empty">No named speaker quoted in this range.</p>'
+    bars = [(r["name"], r["quotes"], f"{r['quotes']} quotes", {"entity_key": r["entity_key"], "value": r["quotes"]})
+            for r in rows]
+    return horizontal_bars("top-speakers", bars, max(r["quotes"] for r in rows), PALETTE[0])
+
+
+def anonymous_share_chart(rows: list[dict]) -> str:
+    if not rows:
+        return '<p class="empty">No sources in this range.</p>'
+    bars = [(r["outlet"], r["anonymous"] / r["sources"],
+             f"{r['anonymous']} of {r['sources']} sources ({100 * r['anonymous'] / r['sources']:.1f}%)",
+             {"outlet": r["outlet"], "anonymous": r["anonymous"], "sources": r["sources"],
+              "value": round(r["anonymous"] / r["sources"], 4)})
+            for r in rows]
+    return horizontal_bars("anonymous-share", bars, 1.0, PALETTE[2], track=True)
+
+
+def event_types_chart(rows: list[dict]) -> str:
+    if not rows:
+        return '<p class="empty">No events in this range.</p>'
+    weeks = sorted({r["week"] for r in rows})
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["event_type"]] = totals.get(r["event_type"], 0) + r["events"]
+    types = sorted(totals, key=lambda t: (-totals[t], t))
+    peak = max(r["events"] for r in rows)
+    left, top, cell_w, cell_h = 96, 74, 30, 20
+    width, height = max(left + cell_w * len(weeks) + 60, 420), top + cell_h * len(types) + 8
+    body = []
+    for j, week in enumerate(weeks):
+        x = left + j * cell_w + cell_w / 2
+        body.append(f'<text transform="translate({x:.1f},{top - 6}) rotate(-55)" fill="#333">{week.isoformat()}</text>')
+    for i, event_type in enumerate(types):
+        y = top + i * cell_h
+        body.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" fill="#222">{event_type}</text>'
+                    f'<rect x="{left}" y="{y}" width="{cell_w * len(weeks)}" height="{cell_h - 2}" fill="#f4f5f7"/>'
+                    f'<text x="{left + cell_w * len(weeks) + 6}" y="{y + 14}" fill="#777">{totals[event_type]}</text>')
+    for r in rows:
+        x, y = left + weeks.index(r["week"]) * cell_w, top + types.index(r["event_type"]) * cell_h
+        strength = math.sqrt(r["events"] / peak)
+        body.append(mark("rect", "event-types-per-week", f"week of {r['week']} · {r['event_type']}: {r['events']} events",
+                         {"week": r["week"].isoformat(), "event_type": r["event_type"], "value": r["events"]},
+                         x=x + 1, y=y, width=cell_w - 2, height=cell_h - 2,
+                         fill=f"rgb({int(232 - 201 * strength)},{int(240 - 162 * strength)},{int(250 - 97 * strength)})"))
+        text_colour = "#fff" if strength > 0.55 else "#123"
+        body.append(f'<text x="{x + cell_w / 2:.1f}" y="{y + 14}" text-anchor="middle" fill="{text_colour}" '
+                    f'pointer-events="none">{r["events"]}</text>')
+    return f'<div class="scroll">{svg(width, height, body, "event-types-per-week", "Event types per week")}</div>'
+
+
+def runs_table(runs: Rows) -> str:
+    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in runs.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{'' if v is None else escape(str(v.strftime('%Y-%m-%d %H:%M') if isinstance(v, datetime) else v))}</td>"
+                         for v in row) + "</tr>"
+        for row in runs.rows)
+    return f'<div class="scroll"><table class="runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+STYLE = f"""
+body {{ {FONT}; margin: 24px auto; max-width: 1100px; padding: 0 16px; color: #1d232b; }}
+h1 {{ font-size: 24px; margin-bottom: 4px; }} h2 {{ font-size: 17px; margin: 32px 0 4px; }}
+p.note, p.empty {{ color: #5b6470; font-size: 13px; margin: 2px 0 10px; }}
+.cards {{ display: flex; gap: 12px; flex-wrap: wrap; margin: 16px 0; }}
+.card {{ background: #f4f6f9; border-radius: 8px; padding: 10px 16px; min-width: 110px; }}
+.card b {{ display: block; font-size: 22px; }} .card span {{ color: #5b6470; font-size: 12px; }}
+.scroll {{ overflow-x: auto; }}
+.legend {{ display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 12px; margin-top: 6px; }}
+.key i {{ display: inline-block; width: 11px; height: 11px; margin-right: 5px; vertical-align: -1px; border-radius: 2px; }}
+table.runs {{ border-collapse: collapse; font-size: 12px; width: 100%; }}
+table.runs th, table.runs td {{ border-bottom: 1px solid #e3e6ea; padding: 4px 6px; text-align: right; white-space: nowrap; }}
+table.runs th {{ white-space: normal; vertical-align: bottom; }}
+table.runs th:nth-child(-n+5), table.runs td:nth-child(-n+5) {{ text-align: left; }}
+svg .mark:hover {{ opacity: .75; }}
+"""
+
+
+def render(data: dict[str, Rows], home: Path, start: date | None, end: date | None) -> str:
+    totals = data["totals"].dicts()[0]
+    span = f"{start or 'the first article'} to {end or 'the last'}" if start or end else "all articles"
+    cards = "".join(f'<div class="card"><b>{totals[key]}</b><span>{key}</span></div>'
+                    for key in ("articles", "quotes", "sources", "events", "outlets"))
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>wirehouse report: {escape(span)}</title><style>{STYLE}</style></head>
+<body>
+<h1>wirehouse report</h1>
+<p class="note">{escape(str(home))} · published {escape(span)} (articles dated {totals['first_day'] or '–'} to
+{totals['last_day'] or '–'}) · generated {generated}. Hover a bar or cell for its numbers.</p>
+<div class="cards">{cards}</div>
+<h2>Quotes per day, by outlet</h2>
+<p class="note">Days with at least one quote, by publication date; the number above a bar is the day's total.</p>
+{quotes_per_day_chart(data["quotes_per_day"].dicts())}
+<h2>Top {TOP_SPEAKERS} speakers</h2>
+<p class="note">Quotes attributed to each named source (anonymous sources are left out: one key stands for many people).</p>
+{top_speakers_chart(data["top_speakers"].dicts())}
+<h2>Event types per week</h2>
+<p class="note">PLOVER event mentions by week of publication (weeks start on Monday); the right column is the type's total.</p>
+{event_types_chart(data["event_types_per_week"].dicts())}
+<h2>Share of anonymous sources, by outlet</h2>
+<p class="note">Sources of kind anonymous among all sources the outlet's articles cite.</p>
+{anonymous_share_chart(data["anonymous_share"].dicts())}
+<h2>Run history</h2>
+<p class="note">Every run of this home, newest first (not limited to the dates above).</p>
+{runs_table(data["runs"])}
+</body></html>
+"""
