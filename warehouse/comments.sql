@@ -23,6 +23,7 @@ COMMENT ON COLUMN articles.duplicate_of IS 'For a near-duplicate (syndicated cop
 COMMENT ON COLUMN articles.duplicate_similarity IS 'Estimated Jaccard similarity to duplicate_of (MinHash of word shingles).';
 COMMENT ON COLUMN articles.extracted_chars IS 'Characters of body the extractors read (long bodies are cut for spaCy only).';
 COMMENT ON COLUMN articles.extraction_skipped IS 'Why no sources/quotes/events were extracted (non_english, empty_after_truncation); NULL when they were.';
+COMMENT ON COLUMN articles.repairs IS 'What the reader repaired to read the record (decoded as cp1252, fixed mojibake...).';
 
 -- sources ----------------------------------------------------------------------------------------------------------
 COMMENT ON TABLE sources IS 'One row per distinct source (person, organisation, outlet, anonymous...) cited in an article.';
