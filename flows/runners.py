@@ -14,6 +14,7 @@ spaCy loads once per worker process (`transforms.nlp.load_pipeline` is cached pe
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,7 +52,8 @@ def make_task_runner(runner: str = DEFAULT_RUNNER, dask_address: str | None = No
         if address:
             return DaskTaskRunner(address=address)
         # One single-threaded worker process per core: spaCy holds the GIL, so threads within a worker would only
-        # take turns.
+        # take turns. The local scheduler's INFO chatter (workers joining and leaving) is not the run's news.
+        logging.getLogger("distributed").setLevel(max(logging.getLogger("distributed").getEffectiveLevel(), logging.WARNING))
         return DaskTaskRunner(cluster_kwargs={
             "n_workers": worker_count(workers), "threads_per_worker": 1, "processes": True, "dashboard_address": None,
         })
