@@ -152,7 +152,7 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     attributions = _reported_content(article, cues)
     attributions += _direct_quotes(article, cues)
     attributions.sort(key=lambda a: (a.start, -a.end))
-    index = speakers.build_index(doc)
+    index = speakers.build_index(doc, article.inside)
     _resolve_speakers(attributions, index, paragraph_starts)
     return attributions, index
 

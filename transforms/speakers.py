@@ -68,6 +68,8 @@ class DocumentIndex:
     roles: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # full name -> (role, affiliation)
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "m" / "f"
     person_mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, full name), in order
+    # The same, without names inside quotations: a pronoun outside a quote never refers to a name quoted in it.
+    antecedents: list[tuple[int, str]] = field(default_factory=list)
     mention_starts: dict[int, int] = field(default_factory=dict)  # a mention's last token -> its first token
     mention_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
     first_mentions: dict[str, tuple[int, int]] = field(default_factory=dict)  # full name -> first (start, end) chars
@@ -95,9 +97,11 @@ def name_tokens(head: Token) -> list[Token]:
     return tokens
 
 
-def build_index(doc: Doc) -> DocumentIndex:
+def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
+    """The index of a document; quoted[i] >= 0 marks token i as inside a quotation."""
     index = DocumentIndex()
     _index_names(doc, index)
+    index.antecedents = [(i, name) for i, name in index.person_mentions if quoted is None or quoted[i] < 0]
     _index_roles(doc, index)
     _index_genders(doc, index)
     return index
@@ -237,7 +241,7 @@ def _resolve_pronoun(head: Token, index: DocumentIndex, previous: Speaker | None
     if previous is not None and previous.kind == "person" and previous.gender in (gender, None):
         if _mentioned_recently(previous.name, head, index):
             return previous
-    for token_index, full in reversed(index.person_mentions):
+    for token_index, full in reversed(index.antecedents):
         if token_index < head.i and index.genders.get(full) in (gender, None):
             return person(full, index)
     if previous is not None and previous.kind == "person":
@@ -248,7 +252,7 @@ def _resolve_pronoun(head: Token, index: DocumentIndex, previous: Speaker | None
 def _mentioned_recently(full: str, head: Token, index: DocumentIndex) -> bool:
     """Whether another compatible person was named after `full` was last named (if so, salience yields)."""
     gender = PERSON_PRONOUNS.get(head.lower_)
-    for token_index, name in reversed(index.person_mentions):
+    for token_index, name in reversed(index.antecedents):
         if token_index >= head.i:
             continue
         if name == full:
