@@ -33,7 +33,7 @@ OBJECT_CONTENT_VERBS = frozenset(
 # Nouns that head a reporting phrase ("in a statement", "in an interview with CBS") and extend a verb's cue span.
 SPEECH_NOUNS = frozenset(
     "statement interview remarks comments speech tweet post email letter op-ed conference briefing release "
-    "announcement testimony message ad memo column video".split()
+    "announcement testimony message ad memo column video article editorial report op-ed blog".split()
 )
 
 # Prepositions that introduce the topic of speech ("commented on the request", "responded to his attacks").

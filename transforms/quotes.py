@@ -279,10 +279,11 @@ def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
             return _through_speech_noun(subject)
         if verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBD") and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
             noun = verb.head  # "Trump, Huckabee and Christie all calling for ..."
-            if noun.lemma_.lower() in SPEECH_NOUNS and noun.dep_ == "dobj":
-                verb = noun.head  # "she released a statement saying ...": the one who released it
+            if noun.lemma_.lower() in SPEECH_NOUNS and noun.dep_ in ("dobj", "pobj"):
+                # "she released a statement saying ...", "Forbes shot back in an article stating ...": the author
+                verb = noun.head if noun.dep_ == "dobj" else noun.head.head
                 continue
-            return noun
+            return _through_speech_noun(noun)
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "by citing a poll", "in asking to depose"
             verb = verb.head
         elif verb.dep_ not in ("advcl", "conj", "xcomp", "acomp") or verb.head == verb:
@@ -308,9 +309,12 @@ def _nearest_noun_before(verb: Token) -> Token | None:
 
 
 def _through_speech_noun(subject: Token) -> Token:
-    """"A statement from the White House said" -> the White House."""
+    """"A statement from the White House said" -> the White House; "his speech ..." -> his."""
     if subject.lemma_.lower() not in SPEECH_NOUNS:
         return subject
+    possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
+    if possessor is not None:
+        return possessor
     for prep in subject.children:
         if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
             return next((t for t in prep.children if t.dep_ == "pobj"), subject)
