@@ -27,6 +27,7 @@ from transforms.nlp import load_pipeline
 from transforms.quotes import attribute_with_rules
 
 THRESHOLD = 0.5
+ANNOTATOR_SUFFIX = re.compile(r"_[0-9a-f]+\.ann")  # "<article>_4e07.ann": one file per annotator
 QUOTE_MARKS = frozenset('"“”„«»')
 
 # Communication verbs (every inflection is listed so that the gold filter needs no model) and phrases.
@@ -160,7 +161,8 @@ def gold_articles(gold_dir: Path, limit: int | None = None) -> list[tuple[str, s
     """(name, raw text, attributions) per article, one annotator each (the first .ann in sorted order)."""
     articles = []
     for text_path in sorted((gold_dir / "text").glob("*.txt")):
-        anns = sorted((gold_dir / "attributions").glob(text_path.stem + "_*.ann"))
+        anns = sorted(p for p in (gold_dir / "attributions").glob(text_path.stem + "_*.ann")
+                      if ANNOTATOR_SUFFIX.fullmatch(p.name[len(text_path.stem):]))
         if not anns:
             continue
         text = text_path.read_text(encoding="utf-8")
