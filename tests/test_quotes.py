@@ -133,7 +133,7 @@ def test_floating_quote_continues_previous_speaker(seed):
     _, quotes, _ = seed
     floating = quote_holding(quotes, "Something is going to happen")
     assert floating["cue"] is None and floating["speaker"] == "Donald Trump"
-    assert floating["confidence"] < quote_holding(quotes, "I’ve been watching it")["confidence"]
+    assert floating["speaker_mention"] == "Trump"  # the mention at the attribution it continues
 
 
 # --- partial, mixed and indirect quotes ---------------------------------------------------------------------------
