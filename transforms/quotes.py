@@ -730,7 +730,9 @@ def _quote_row(text: str, attribution: Attribution) -> dict:
 
 
 def _source_rows(attributions: list[Attribution], index: speakers.DocumentIndex) -> list[dict]:
-    """One row per distinct speaker, plus every person the article names (quote_count 0 if never quoted)."""
+    """One row per distinct speaker, plus every person the article names (quote_count 0 if never quoted).
+    mention_count: the person's named mentions, plus each cue that names the source another way ("he",
+    "the spokeswoman", "a White House official")."""
     rows: dict[str, dict] = {}
     for attribution in attributions:
         speaker = attribution.speaker
@@ -738,7 +740,9 @@ def _source_rows(attributions: list[Attribution], index: speakers.DocumentIndex)
             continue
         row = rows.setdefault(speaker.key, _source_row(speaker, index, attribution.mention))
         row["quote_count"] += 1
-        if speaker.kind != "person":
+        if attribution.cue is None or attribution.inherits:
+            continue
+        if not (speaker.name in index.mention_counts and speakers.is_name(attribution.cue.speaker_head, index)):
             row["mention_count"] += 1
     for full in index.mention_counts:
         if " " in full:  # a lone word the model called a person ("Kiev's") is not a source unless it speaks

@@ -139,10 +139,9 @@ def _index_names(doc: Doc, index: DocumentIndex) -> None:
 
 def _index_roles(doc: Doc, index: DocumentIndex) -> None:
     """Roles from "ministry spokeswoman Maria Zakharova", "US President Donald Trump" and appositives
-    ("Maria Zakharova, the ministry's spokeswoman"); the affiliation is a place, nationality or body in the role."""
+    ("Maria Zakharova, the ministry's spokeswoman"), the fullest one the article gives; the affiliation is a
+    place, nationality or body named in the role."""
     for token_index, full in index.person_mentions:
-        if full in index.roles:
-            continue
         head = doc[token_index]
         start = index.mention_starts[token_index]
         role_tokens = list(doc[head.left_edge.i : start]) + [
@@ -155,7 +154,9 @@ def _index_roles(doc: Doc, index: DocumentIndex) -> None:
         if not role_tokens or not any(t.pos_ in ("NOUN", "PROPN") for t in role_tokens):
             continue
         affiliation = next((t.text for t in role_tokens if t.ent_type_ in ("GPE", "NORP", "ORG")), None)
-        index.roles[full] = (" ".join(t.text for t in role_tokens), affiliation)
+        role = " ".join(t.text for t in role_tokens)
+        if len(role) > len((index.roles.get(full) or ("",))[0]):  # the fullest description wins
+            index.roles[full] = (role, affiliation or (index.roles.get(full) or (None, None))[1])
         index.role_holders.setdefault(role_tokens[-1].lemma_.lower(), full)
 
 
