@@ -8,6 +8,7 @@ with its specific reason, the run's accounting must add up, and nothing may touc
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -64,6 +65,9 @@ socket.socket.connect_ex = _guard(socket.socket.connect_ex)
 socket.getaddrinfo = _resolve
 _log(f"armed in pid {os.getpid()}")
 '''
+
+
+LAKE_FILE = re.compile(r"[a-z_]+/(published_date=(\d{4}-\d{2}-\d{2}|undated)|run_id=nightly-[0-9T]+-[0-9a-f]+)/data\.parquet")
 
 
 def outcomes_by_file(con: duckdb.DuckDBPyConnection, inbox: Path) -> dict[str, list[str]]:
@@ -165,13 +169,19 @@ def test_unbalanced_quotation_marks_still_give_exact_spans(bad_run):
     assert all(row["body"][start:end] == text for text, start, end in quotes)
 
 
-def test_archive_member_names_never_become_paths(bad_run):
+def test_archive_member_names_and_urls_never_become_paths(bad_run):
     _, inbox, con, _, root = bad_run
     (uri,) = con.execute("SELECT source_uri FROM articles WHERE source_uri LIKE '%traversal.tar!%'").fetchone()
     assert uri == f"{inbox}/traversal.tar!../../../wirehouse-escaped.json"
-    # Not written where an unpacker would have put it, relative to any folder the run works in.
-    member = "../../../wirehouse-escaped.json"
-    assert not [base for base in (inbox, root / "home", root / "home" / "lake", REPO) if (base / member).resolve().exists()]
+    assert con.execute("SELECT url FROM articles WHERE url LIKE '%wirehouse-url-escape%'").fetchone()
+    # Nothing written where a member or URL taken as a path would have gone, from any folder the run works in.
+    escapes = ("../../../wirehouse-escaped.json", "../../../../wirehouse-url-escape", "../../outlet", "../../id")
+    bases = (inbox, root / "home", root / "home" / "lake", REPO)
+    assert not [(base, e) for base in bases for e in escapes if (base / e).resolve().exists()]
+    # Lake paths are made of table names, dates and run ids only.
+    lake = root / "home" / "lake"
+    names = [str(p.relative_to(lake)) for p in lake.rglob("*") if p.is_file()]
+    assert names and all(LAKE_FILE.fullmatch(name) for name in names), names
 
 
 def test_a_run_never_touches_the_network(bad_run):

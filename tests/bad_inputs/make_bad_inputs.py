@@ -164,6 +164,9 @@ def bad_inputs(max_extract_chars: int) -> list[BadInput]:
                  jsonl([_without_url(wire[2], "pp-1"), _without_url(wire[3], "pp-1"), _without_url(wire[4], "pp-2"),
                         _without_url(wire[4], "pp-3")]),
                  ("loaded", "quarantined: duplicate id", "loaded", "duplicate")),
+        BadInput("hostile-url.json", "an id, URL and outlet that would climb out of any folder built from them",
+                 json.dumps({**news[7], "url": "file:///../../../../wirehouse-url-escape/x", "dId": "../../id",
+                             "source_domain": "../../outlet"}).encode(), ("loaded",)),
         BadInput("traversal.tar", "a tar whose member name climbs out of any folder it could be unpacked in",
                  _tar({"../../../wirehouse-escaped.json": json.dumps(news[16]).encode()}), ("loaded",)),
     ]
