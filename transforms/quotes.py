@@ -45,6 +45,8 @@ QUOTE_CHARS = "\"“”„«»'‘’"
 QUOTE_MARK_PATTERN = re.compile("''|[\"“”„«»]")
 SENTENCE_END = frozenset(".?!")
 INLINE_SPACE = " \t\xa0\u2009\u202f"
+# What may follow a quotation that is a sentence of its own ("... ." / "...", she said / "..." — ).
+CLAUSE_ENDS = frozenset(("", "\n", ".", ",", ";", ":", "?", "!", "—", "–", ")", "[", "("))
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Verbs that report with an infinitive ("urged Congress to act", "promised to build").
 XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
@@ -81,6 +83,7 @@ RULE_PRECISION = {
     "direct_floating_far": 0.73,
     "indirect_topic": 0.68,
     "partial_governed": 0.68,
+    "partial_cue": 0.8,
     "indirect_passive": 0.65,
 }
 
@@ -564,23 +567,39 @@ def _governed_fragment(article: Article, quotation: QuotationSpan) -> Attributio
     words = _inner(article.text, quotation).split()
     if span is None or not words or all(w[:1].isupper() for w in words):
         return None
-    token = span.root
+    cue = _cue_above(span.root, inside)
+    rule = "partial_cue" if cue is not None else "partial_governed"
+    cue = cue or _nearest_verb_above(span.root, inside)
+    if cue is None or cue.verb.i > span.start:
+        return None
+    content = _complements(article, cue.verb, [quotation])
+    if content is None:
+        return None
+    quotation.consumed = True
+    return Attribution(*content, "partial", rule, cue)
+
+
+def _cue_above(token: Token, inside: list[int]) -> Cue | None:
+    """The reporting verb that governs a quoted phrase, however deep ("added that the behavior appeared to be
+    "completely premeditated"")."""
+    while token.head != token:
+        token = token.head
+        if inside[token.i] < 0 and _is_cue_verb(token):
+            speaker = _speaker_head(token, inside)
+            return Cue(*_cue_span(token), token, speaker) if speaker is not None else None
+    return None
+
+
+def _nearest_verb_above(token: Token, inside: list[int]) -> Cue | None:
+    """The closest verb with a subject above a quoted phrase ("blamed the law on "knuckleheaded politicians"")."""
     for _ in range(6):
         if token.pos_ == "VERB" and inside[token.i] < 0 or token.head == token:
             break
         token = token.head
-    verb = token
-    if verb.pos_ != "VERB" or verb.i > span.start:
+    if token.pos_ != "VERB":
         return None
-    speaker = _speaker_head(verb, inside)
-    if speaker is None:
-        return None
-    content = _complements(article, verb, [quotation])
-    if content is None:
-        return None
-    quotation.consumed = True
-    return Attribution(*content, "partial", "partial_governed",
-                       Cue(verb.idx, verb.idx + len(verb), verb, speaker))
+    speaker = _speaker_head(token, inside)
+    return Cue(token.idx, token.idx + len(token), token, speaker) if speaker is not None else None
 
 
 def _cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue]) -> tuple[Cue | None, str]:
@@ -650,7 +669,8 @@ def _standalone(text: str, quotation: QuotationSpan) -> bool:
     """A quotation that is a sentence of its own, not a phrase in the author's sentence."""
     before = _char_before(text, quotation.start, INLINE_SPACE)
     inner = _inner(text, quotation)
-    return before in ("", "\n", ":", ",", ".", "?", "!", "—", "(") or inner[:1].isupper() and len(inner.split()) > 3
+    opens = before in ("", "\n", ":", ",", ".", "?", "!", "—", "(") or inner[:1].isupper() and len(inner.split()) > 3
+    return opens and (_ends_sentence(text, quotation) or _char_after(text, quotation.end) in CLAUSE_ENDS)
 
 
 def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
@@ -662,6 +682,13 @@ def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
 def _opens_sentence(text: str, quotation: QuotationSpan) -> bool:
     """At a paragraph start or after a finished sentence, also one that ended inside a quotation (."  “...)."""
     return _char_before(text, quotation.start, INLINE_SPACE + QUOTE_CHARS) in ("", "\n", ".", "?", "!")
+
+
+def _char_after(text: str, position: int) -> str:
+    """The first character from position that is not inline space ("" at the end of the text)."""
+    while position < len(text) and text[position] in INLINE_SPACE:
+        position += 1
+    return text[position] if position < len(text) else ""
 
 
 def _char_before(text: str, position: int, skipped: str = INLINE_SPACE + "\n") -> str:
