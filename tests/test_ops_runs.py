@@ -203,7 +203,7 @@ def test_locked_warehouse_fails_the_run_clearly_and_records_it(prefect_server, t
     inbox.mkdir()
     shutil.copy(sorted((DEMO_INBOX / "newsplease").glob("*.json"))[7], inbox / "new.json")
     monkeypatch.setenv("WIREHOUSE_LOCK_WAIT_SECONDS", "0.5")
-    fast_retries(monkeypatch, "find_new_files", "load_warehouse")
+    fast_retries(monkeypatch, "discard_interrupted_runs", "find_new_files", "load_warehouse")
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
          str(warehouse_path(home))],
@@ -248,7 +248,7 @@ def test_unreachable_lake_fails_before_extraction_and_is_recorded(prefect_server
         "endpoint_url": f"http://127.0.0.1:{closed_port()}", "key": "testing", "secret": "testing",
         "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2},
     }))
-    fast_retries(monkeypatch, "check_lake")
+    fast_retries(monkeypatch, "discard_interrupted_runs", "check_lake")
     lake = "s3://wirehouse-nowhere/lake"
     state = nightly(inbox=inbox, home=home, run_date=RUN_DATE, lake=lake, return_state=True)
     assert state.is_failed()
@@ -258,3 +258,32 @@ def test_unreachable_lake_fails_before_extraction_and_is_recorded(prefect_server
     con.close()
     assert len(rows) == 1 and f"lake storage {lake} is unreachable" in rows[0][1]
     assert "extract" not in json.loads(rows[0][2])  # it stopped before spending time on extraction
+
+
+def test_cli_runs_extraction_on_an_existing_dask_cluster(threads_run, small_inbox, tmp_path):
+    """`wirehouse run --runner dask --dask-address tcp://…`: a cluster started apart from the run (2 worker
+    processes), one article per task; the rows equal the threads run's for the same articles."""
+    from distributed import LocalCluster
+
+    from flows.cli import app
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in sorted(small_inbox.glob("*.json"))[:2]:
+        shutil.copy(path, inbox / path.name)
+    home = tmp_path / "home"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(app, [
+            "run", "--inbox", str(inbox), "--home", str(home), "--run-date", RUN_DATE.isoformat(),
+            "--runner", "dask", "--dask-address", cluster.scheduler_address, "--chunk-size", "1",
+        ])
+        assert result.exit_code == 0, result.output
+        # The run used the existing cluster (2 worker processes), not one of its own.
+        assert len(cluster.scheduler_info()["workers"]) == 2
+    threads_home, _ = threads_run
+    loaded = rows_by_id(home, "articles", "article_id")
+    assert len(loaded) == 2
+    for table, key in (("sources", "source_id"), ("quotes", "quote_id"), ("events", "event_id")):
+        on_dask = rows_by_id(home, table, key)
+        on_threads = {k: v for k, v in rows_by_id(threads_home, table, key).items() if v["article_id"] in loaded}
+        assert on_dask == on_threads, table
