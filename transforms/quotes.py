@@ -265,7 +265,21 @@ def _cue_span(verb: Token) -> tuple[int, int]:
 
 
 def _speaker_head(verb: Token, inside: list[int]) -> Token | None:
-    """The subject of a reporting verb, climbing from "..., saying"/"and added" to the governing verb's subject."""
+    """The subject of a reporting verb, climbing from "..., saying"/"and added" to the governing verb's subject;
+    for a finite verb the parser left without one, the name or pronoun right before it."""
+    subject = _parsed_subject(verb, inside)
+    if subject is None and verb.tag_ in ("VBD", "VBZ", "VBP") and not _passive_voice(verb):
+        subject = _nearest_noun_before(verb)
+        if subject is not None and (inside[subject.i] >= 0 or subject.lower_ in EXPLETIVES | RELATIVE_PRONOUNS):
+            return None
+    return subject
+
+
+def _passive_voice(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _parsed_subject(verb: Token, inside: list[int]) -> Token | None:
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
