@@ -141,11 +141,16 @@ def sql(
     if format == "parquet" and out is None:
         console.print("[red]--format parquet needs --out FILE[/red]")
         raise typer.Exit(code=2)
-    if query is None and file is None:
-        sql_prompt(home, format)
-        return
+    from warehouse.load import WarehouseBusy
+
     try:
-        run_sql(home, query if file is None else file.read_text(encoding="utf-8"), format, out)
+        if query is None and file is None:
+            sql_prompt(home, format)
+        else:
+            run_sql(home, query if file is None else file.read_text(encoding="utf-8"), format, out)
+    except (WarehouseBusy, FileNotFoundError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
     except duckdb.Error as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=1) from None
@@ -153,20 +158,16 @@ def sql(
 
 def run_sql(home: Path, query: str, format: str, out: Path | None) -> None:
     """Run `query` (several statements: the last one's result) on a read-only connection and write its result."""
-    from warehouse.load import WarehouseBusy, connect
+    from warehouse.load import connect
 
-    try:
-        with connect(home, read_only=True) as con:
-            result = con.sql(query)
-            if format == "parquet":
-                import pyarrow.parquet as pq
+    with connect(home, read_only=True) as con:
+        result = con.sql(query)
+        if format == "parquet":
+            import pyarrow.parquet as pq
 
-                pq.write_table(result.to_arrow_table(), out)
-                return
-            columns, rows = result.columns, result.fetchall()
-    except (WarehouseBusy, FileNotFoundError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=3) from None
+            pq.write_table(result.to_arrow_table(), out)
+            return
+        columns, rows = result.columns, result.fetchall()
     if out is None:
         print_rows(columns, rows, format, sys.stdout)
     else:
@@ -178,6 +179,10 @@ def sql_prompt(home: Path, format: str) -> None:
     """Read statements ending in ';' until end of input; a terminal gets prompts and a history file."""
     import readline
 
+    from warehouse.load import WarehouseBusy, connect
+
+    with connect(home, read_only=True):
+        pass  # fail now, not at the first statement, when there is no warehouse
     interactive = sys.stdin.isatty()
     if interactive:
         readline.set_history_length(2000)
@@ -186,40 +191,41 @@ def sql_prompt(home: Path, format: str) -> None:
         console.print(f"[dim]wirehouse sql on {home} (read-only). End statements with ';'. "
                       ".tables lists tables, views and macros; Ctrl-D quits.[/dim]")
     lines: list[str] = []
-    while True:
-        try:
-            line = input(("wirehouse> " if not lines else "      ...> ") if interactive else "")
-        except EOFError:
-            break
-        except KeyboardInterrupt:
+    try:
+        while True:
+            try:
+                line = input(("wirehouse> " if not lines else "      ...> ") if interactive else "")
+            except EOFError:
+                break
+            except KeyboardInterrupt:
+                lines = []
+                console.print()
+                continue
+            command = line.strip()
+            if not lines and command in (".quit", ".exit"):
+                break
+            if not lines and command == ".tables":
+                line = SQL_CATALOGUE + ";"
+            elif not lines and not command:
+                continue
+            lines.append(line)
+            if not line.rstrip().endswith(";"):
+                continue
+            statement = "\n".join(lines)
+            if interactive and len(lines) > 1:
+                # One history entry per statement, so the up arrow brings back the whole of it.
+                for _ in lines:
+                    readline.remove_history_item(readline.get_current_history_length() - 1)
+                readline.add_history(" ".join(part.strip() for part in lines))
             lines = []
-            console.print()
-            continue
-        command = line.strip()
-        if not lines and command in (".quit", ".exit"):
-            break
-        if not lines and command == ".tables":
-            line = SQL_CATALOGUE + ";"
-        elif not lines and not command:
-            continue
-        lines.append(line)
-        if not line.rstrip().endswith(";"):
-            continue
-        statement = "\n".join(lines)
-        if interactive and len(lines) > 1:
-            # One history entry per statement, so the up arrow brings back the whole of it.
-            for _ in lines:
-                readline.remove_history_item(readline.get_current_history_length() - 1)
-            readline.add_history(" ".join(part.strip() for part in lines))
-        lines = []
-        try:
-            # A connection per statement: an idle prompt must not hold the file against the nightly load.
-            run_sql(home, statement, format, None)
-        except duckdb.Error as exc:
-            console.print(f"[red]{exc}[/red]")
-    if interactive:
-        SQL_HISTORY.parent.mkdir(parents=True, exist_ok=True)
-        readline.write_history_file(SQL_HISTORY)
+            try:
+                # A connection per statement: an idle prompt must not hold the file against the nightly load.
+                run_sql(home, statement, format, None)
+            except (WarehouseBusy, duckdb.Error) as exc:
+                console.print(f"[red]{exc}[/red]")
+    finally:
+        if interactive:
+            readline.write_history_file(SQL_HISTORY)
 
 
 # What `.tables` shows at the prompt: every table, view and macro with its comment.
