@@ -15,6 +15,7 @@ for workers instead of a long-lived process, are described in prefect.yaml (`pre
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from pathlib import Path
 
@@ -75,9 +76,9 @@ def build_deployments(
     ]
     backfill = _backfill_flow()
     if backfill is not None:
-        parameters = {"home": str(Path(home).resolve()), "runner": runner}
-        if lake:
-            parameters["lake"] = lake
+        accepted = set(inspect.signature(backfill.fn).parameters)
+        parameters = {"home": str(Path(home).resolve()), "runner": runner, "lake": lake, "dask_address": dask_address}
+        parameters = {k: v for k, v in parameters.items() if k in accepted and v is not None}
         deployments.append(backfill.to_deployment(
             name="backfill", parameters=parameters, description="wirehouse backfill over archives (on demand)",
             tags=["wirehouse"],

@@ -105,6 +105,13 @@ def test_serve_builds_scheduled_nightly_and_backfill_deployments(tmp_path):
     schedule = nightly.schedules[0].schedule
     assert isinstance(schedule, CronSchedule) and (schedule.cron, schedule.timezone) == ("0 2 * * *", "America/New_York")
     assert deployments["backfill"].schedules == [] or deployments["backfill"].schedules is None
+    # Only parameters the backfill flow takes (it may or may not take a runner).
+    from flows.backfill import backfill
+    from prefect.utilities.callables import parameter_schema
+
+    schema = parameter_schema(backfill).model_dump_for_openapi()
+    assert set(deployments["backfill"].parameters) <= set(schema["properties"])
+    assert deployments["backfill"].parameters["home"] == str(tmp_path / "home")
 
 
 def test_serve_without_a_server_says_how_to_start_one(tmp_path):
