@@ -1,7 +1,7 @@
 """The reporting-cue lexicon: the verbs, phrases and nouns that introduce reported speech in news.
 
 One place for the lexicon, so the rules in quotes.py and the documentation agree. Verbs are lemmas (spaCy's
-lemmatizer gives them); each maps to the complement it typically takes, which decides how content is found.
+lemmatizer gives them); the sets after SPEECH_VERBS say which of a cue's complements carry the message.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SPEECH_VERBS = frozenset(
 # "cited legal risks", "say the same"); tell and ask are absent: their objects are the hearers ("told reporters").
 OBJECT_CONTENT_VERBS = frozenset(
     """
-    say write tweet post mention assert share
+    say write tweet post assert
     criticize criticise accuse praise deny confirm announce reveal describe dismiss predict promise pledge vow call
     cite declare stress emphasize emphasise explain recall report urge note mention blast slam attack question
     propose demand highlight acknowledge admit concede claim allege reject condemn denounce decry blame
@@ -33,7 +33,15 @@ OBJECT_CONTENT_VERBS = frozenset(
 # Nouns that head a reporting phrase ("in a statement", "in an interview with CBS") and extend a verb's cue span.
 SPEECH_NOUNS = frozenset(
     "statement interview remarks comments speech tweet post email letter op-ed conference briefing release "
-    "announcement testimony message ad memo column video article editorial report op-ed blog".split()
+    "announcement testimony message ad memo column video article editorial report blog".split()
+)
+
+# Verbs that report with an infinitive ("urged Congress to act", "promised to build").
+XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
+
+# Verbs that report in a parenthetical ("The plan, he said, is dead"); with others the parse misleads there.
+PARENTHETICAL_VERBS = frozenset(
+    "say add write note argue explain insist tell warn claim suggest predict report".split()
 )
 
 # Prepositions that introduce the topic of speech ("commented on the request", "responded to his attacks").

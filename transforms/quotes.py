@@ -34,7 +34,14 @@ from spacy.tokens import Doc, Token
 
 from transforms import speakers
 from transforms.cues import (
-    CUE_PARTICLES, OBJECT_CONTENT_VERBS, PARTICLE_VERBS, SPEECH_NOUNS, SPEECH_VERBS, TOPIC_PREPOSITIONS,
+    CUE_PARTICLES,
+    OBJECT_CONTENT_VERBS,
+    PARENTHETICAL_VERBS,
+    PARTICLE_VERBS,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
+    TOPIC_PREPOSITIONS,
+    XCOMP_CONTENT_VERBS,
 )
 from transforms.entities import entity_key
 
@@ -48,15 +55,10 @@ INLINE_SPACE = " \t\xa0\u2009\u202f"
 # What may follow a quotation that is a sentence of its own ("... ." / "...", she said / "..." — ).
 CLAUSE_ENDS = frozenset(("", "\n", ".", ",", ";", ":", "?", "!", "—", "–", ")", "[", "("))
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
-# Verbs that report with an infinitive ("urged Congress to act", "promised to build").
-XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
-# Verbs that report in a parenthetical ("The plan, he said, is dead"); others mislead the parser there.
-PARENTHETICAL_VERBS = frozenset("say add write note argue explain insist tell warn claim suggest predict report"
-                                .split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
 # Objects that leave the topic as the content ("said little about the plan").
 QUANTITY_OBJECTS = frozenset("little nothing much something".split())
-# Subjects that are never the speaker ("there", "this says a lot"); "it" is, for companies and reports, unless passive.
+# Subjects that are never the speaker ("there", "this says a lot"); "it" is (companies, reports) unless passive.
 EXPLETIVES = frozenset("there this that what which".split())
 MIN_FLOATING_WORDS = 4
 # Paragraphs a floating quote may be from its speaker's last attribution before its speaker is a guess.
