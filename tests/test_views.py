@@ -92,14 +92,17 @@ def test_names_match_takes_names_surnames_and_keys_but_not_names_inside_others(s
     assert not match(None, None, "Putin")
 
 
-def test_quotes_about_ignores_case_and_apostrophe_style(seed_warehouse):
+def test_quotes_about_ignores_case_spacing_and_punctuation(seed_warehouse):
     springboard = rows(seed_warehouse, "SELECT * FROM quotes_about('SPRINGBOARD for Terror')")
     assert len(springboard) >= 1 and all("springboard for terror" in r["text"] for r in springboard)
     assert any(r["speaker"] == "Maria Zakharova" for r in springboard)
     # The article prints a curly apostrophe; analysts type a straight one.
     straightened = rows(seed_warehouse, "SELECT * FROM quotes_about('we''re going to get it all straightened out')")
     assert len(straightened) == 1 and "we’re going" in straightened[0]["text"]
+    guarantees = rows(seed_warehouse, "SELECT * FROM quotes_about('Guarantees-of-danger to the  European continent!')")
+    assert len(guarantees) >= 1 and all(r["speaker"] == "Maria Zakharova" for r in guarantees)
     assert rows(seed_warehouse, "SELECT * FROM quotes_about('ceasefire')") == []  # the word is not in the article
+    assert rows(seed_warehouse, "SELECT * FROM quotes_about(' … ')") == []  # nothing to look for
 
 
 def test_events_between_finds_the_alaska_summit_either_way_round(seed_warehouse):

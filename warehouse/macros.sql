@@ -20,11 +20,15 @@ CREATE OR REPLACE MACRO quotes_by(who) AS TABLE
     WHERE names_match(speaker, [entity_key], who)
     ORDER BY published_date NULLS LAST, article_id, char_start;
 
--- Quotes containing `phrase`, ignoring case and curly versus straight apostrophes; the phrase is literal text.
+-- Text as quotes_about compares it: letters and digits only, lower case, accents removed, so that 'ceasefire' finds
+-- "cease-fire" and "we're" finds "we’re".
+CREATE OR REPLACE MACRO search_text(t) AS regexp_replace(strip_accents(lower(t)), '[^\pL\pN]+', '', 'g');
+
+-- Quotes containing `phrase`, whatever the case, accents, spacing and punctuation of either.
 CREATE OR REPLACE MACRO quotes_about(phrase) AS TABLE
     SELECT published_date, outlet, speaker, quote_type, text, title, url, quote_id, article_id
     FROM quote_facts
-    WHERE contains(replace(lower(text), '’', ''''), replace(lower(phrase), '’', ''''))
+    WHERE search_text(phrase) <> '' AND contains(search_text(text), search_text(phrase))
     ORDER BY published_date NULLS LAST, article_id, char_start;
 
 -- Events with `party_a` and `party_b` on either side (or both among the actors), and which way they went.
