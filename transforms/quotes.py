@@ -141,10 +141,10 @@ def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
 def attribute_with_rules(doc: Doc) -> tuple[list[dict], list[dict], list[str]]:
     """attribute(), plus the name of the rule behind each quote (for evaluation and calibration)."""
     text = doc.text
-    attributions = find_attributions(doc, text)
-    attributed = [a for a in attributions[0] if a.speaker is not None]
+    attributions, index = find_attributions(doc, text)
+    attributed = [a for a in attributions if a.speaker is not None]
     quotes = [_quote_row(text, a) for a in attributed]
-    return quotes, _source_rows(*attributions), [a.rule for a in attributed]
+    return quotes, _source_rows(attributions, index), [a.rule for a in attributed]
 
 
 def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], speakers.DocumentIndex]:
@@ -183,6 +183,7 @@ def find_quotation_spans(text: str, paragraph_starts: list[int]) -> list[Quotati
     previous_continues = False
     for number, start in enumerate(paragraph_starts):
         end = paragraph_starts[number + 1] - 1 if number + 1 < len(paragraph_starts) else len(text)
+        first_here = len(spans)
         opened = None
         for position, width, kind in _marks(text, start, end):
             if opened is None and kind != "close":
@@ -192,13 +193,13 @@ def find_quotation_spans(text: str, paragraph_starts: list[int]) -> list[Quotati
                 opened = None
             elif opened is not None:
                 opened = position  # a mark reopened without closing: the earlier one was a stray
-        paragraph_text_end = len(text[start:end].rstrip()) + start
-        if opened is not None and paragraph_text_end - opened > 2:
-            spans.append(QuotationSpan(opened, paragraph_text_end, number, continues=True))
-        here = [s for s in spans if s.paragraph == number]
-        if here:
-            here[0].continued = previous_continues and here[0].start == start + len(text[start:end]) - len(
-                text[start:end].lstrip())
+        paragraph = text[start:end]
+        text_start, text_end = start + len(paragraph) - len(paragraph.lstrip()), start + len(paragraph.rstrip())
+        if opened is not None and text_end - opened > 2:
+            spans.append(QuotationSpan(opened, text_end, number, continues=True))
+        here = spans[first_here:]
+        if here:  # a paragraph that opens with a mark while the previous one's quotation is still open
+            here[0].continued = previous_continues and here[0].start == text_start
         previous_continues = bool(here) and here[-1].continues
     return spans
 
