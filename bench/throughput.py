@@ -129,6 +129,15 @@ def run_pipeline(inbox: Path, home: Path, env: dict[str, str], runner: str) -> P
     return _pipeline_run(run_measured(command, env), home, "nightly")
 
 
+def rerun(inbox: Path, home: Path, env: dict[str, str], runner: str) -> ProcessRun:
+    """`wirehouse run` again over an inbox already loaded: nothing is new, so no runs row to read."""
+    command = [*WIREHOUSE, "run", "--inbox", str(inbox), "--home", str(home), "--runner", runner]
+    process = run_measured(command, env)
+    if process.returncode != 0:
+        raise RunError(f"rerun exited with {process.returncode}:\n{process.output[-3000:]}")
+    return process
+
+
 def run_backfill(paths: list[Path], home: Path, env: dict[str, str]) -> PipelineRun:
     command = [*WIREHOUSE, "backfill", "--home", str(home), *map(str, paths)]
     return _pipeline_run(run_measured(command, env), home, "backfill")

@@ -66,7 +66,13 @@ def run(
     dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask).")] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", help="Articles per extraction task.")] = 64,
 ) -> None:
-    """Run the nightly flow over every file in INBOX not yet ingested."""
+    """Run the nightly flow over every file in INBOX not yet ingested (none: no run starts, nothing is recorded)."""
+    from flows.inbox import has_new_files
+
+    # Checked before Prefect, spaCy and GX are imported: a rerun over an unchanged inbox takes a second, not ten.
+    if not has_new_files(inbox, home):
+        console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
+        return
     from flows.lock import HomeLocked
     from flows.nightly import RunFailed, nightly
     from flows.runners import RUNNERS

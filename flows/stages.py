@@ -7,7 +7,6 @@ Every input record is counted exactly once as loaded, duplicate, skipped or quar
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -23,16 +22,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from expectations.validate import ExpectationResult, validate_batch
+from flows.inbox import InboxFile, file_sha256, list_inbox  # noqa: F401  (the flows and tests use them from here)
 from transforms.extract import EXTRACTION_FAILURES, extract_articles
 from transforms.ids import stable_id
 from transforms.neardup import NearDuplicateIndex
 from transforms.normalize import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
-from transforms.readers import Item, RawRecord, Rejected, Skipped, read_path, sidecar_for
+from transforms.readers import Item, RawRecord, Rejected, Skipped, read_path
 from transforms.schema import BOOKKEEPING_TABLES, EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, RUNS, SKIPPED, SOURCES, conform, empty
 from warehouse import lake as lake_io
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
-HASH_CHUNK_BYTES = 1 << 20
 
 # Tasks that touch storage (the lake, the warehouse file) retry with exponential backoff and jitter:
 # waits of about 2, 4, 8 s by default (WIREHOUSE_STORAGE_RETRIES, WIREHOUSE_STORAGE_BACKOFF_SECONDS).
@@ -66,13 +65,6 @@ NEAR_DUPLICATE_INDEX_FILE = Path("state") / "near-duplicates.pickle"
 
 
 @dataclass
-class InboxFile:
-    path: Path
-    size_bytes: int
-    sha256: str
-
-
-@dataclass
 class Ingested:
     records: list[RawRecord] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
@@ -100,21 +92,6 @@ class Accounting:
     @property
     def balanced(self) -> bool:
         return self.records_read == self.loaded + self.duplicates + self.skipped + self.quarantined
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(HASH_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def list_inbox(inbox: Path) -> list[Path]:
-    """Every readable input under the inbox, in a stable order; sidecar metadata files are not inputs."""
-    paths = [p for p in sorted(Path(inbox).rglob("*")) if p.is_file() and not p.name.startswith(".")]
-    sidecars = {sidecar for p in paths if (sidecar := sidecar_for(p)) is not None}
-    return [p for p in paths if p not in sidecars]
 
 
 @task(name="find-new-files", **STORAGE_RETRY)
