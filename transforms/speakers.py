@@ -11,6 +11,7 @@ Pronouns resolve by salience (the previous speaker), then recency among gender-c
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -161,27 +162,25 @@ def _index_roles(doc: Doc, index: DocumentIndex) -> None:
 
 
 def _index_genders(doc: Doc, index: DocumentIndex) -> None:
-    """Gender per person from honorifics and role nouns, else from the pronoun that first follows a mention."""
-    votes: dict[str, dict[str, int]] = {}
+    """Gender per person from honorifics and gendered role nouns ("Ms.", "spokeswoman"), and from the first
+    he/she after the person is a sentence's subject, before anyone else is named (through the next sentence)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
     mentions = index.person_mentions
     for position, (token_index, full) in enumerate(mentions):
         head = doc[token_index]
-        words = {t.lower_ for t in doc[max(0, head.left_edge.i - 1) : head.i]} | {
-            t.lower_ for t in head.rights if t.dep_ == "appos"
-        } | {t.lower_ for appos in head.rights if appos.dep_ == "appos" for t in appos.subtree}
-        if words & FEMALE_MARKERS:
-            votes.setdefault(full, {"m": 0, "f": 0})["f"] += 3
-        if words & MALE_MARKERS:
-            votes.setdefault(full, {"m": 0, "f": 0})["m"] += 3
-        # The first third-person pronoun after a person who is a sentence subject usually refers to them.
+        described = {t.lower_ for t in doc[max(0, head.left_edge.i - 1) : head.i]}
+        described |= {t.lower_ for appos in head.rights if appos.dep_ == "appos" for t in appos.subtree}
+        votes[full]["f"] += 3 * bool(described & FEMALE_MARKERS)
+        votes[full]["m"] += 3 * bool(described & MALE_MARKERS)
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue
         next_mention = mentions[position + 1][0] if position + 1 < len(mentions) else len(doc)
-        sentence_end = min(head.sent.end + 1 < len(doc) and doc[head.sent.end].sent.end or len(doc), len(doc))
-        for token in doc[head.i + 1 : min(next_mention, sentence_end)]:
+        sentence_end = head.sent.end
+        next_sentence_end = doc[sentence_end].sent.end if sentence_end < len(doc) else sentence_end
+        for token in doc[head.i + 1 : min(next_mention, next_sentence_end)]:
             gender = PERSON_PRONOUNS.get(token.lower_)
             if gender:
-                votes.setdefault(full, {"m": 0, "f": 0})[gender] += 1
+                votes[full][gender] += 1
                 break
     for full, vote in votes.items():
         if vote["m"] != vote["f"]:
