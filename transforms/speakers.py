@@ -33,14 +33,13 @@ OUTLET_WORDS = frozenset(
     "tv television newspaper daily globe chronicle observer reporter review salon slate vox buzzfeed huffington "
     "tass interfax ria xinhua".split()
 )
-# Common nouns that name a person by role; used to tell an anonymous person from an anonymous group.
+# Heads of unnamed-source phrases ("a White House official", "people familiar with the matter"): anonymous sources.
 ANONYMOUS_HEADS = frozenset(
     "official officials source sources aide aides spokesman spokeswoman spokesperson person people adviser "
     "advisers advisor insider insiders diplomat diplomats staffer staffers member members analyst analysts "
     "expert experts observer observers critic critics supporter supporters witness witnesses officer officers "
     "executive executives lawmaker lawmakers strategist strategists operative operatives ally allies".split()
 )
-
 
 # Common nouns that name one person by office ("Ukraine's foreign minister"): a person source without a name.
 PERSON_ROLES = frozenset(
@@ -250,7 +249,8 @@ def _resolve_pronoun(head: Token, index: DocumentIndex, previous: Speaker | None
 
 
 def _mentioned_recently(full: str, head: Token, index: DocumentIndex) -> bool:
-    """Whether another compatible person was named after `full` was last named (if so, salience yields)."""
+    """Whether `full` is still the salient antecedent: no other person of the pronoun's gender was named since
+    (within the pronoun's sentence, or the last 60 tokens)."""
     gender = PERSON_PRONOUNS.get(head.lower_)
     for token_index, name in reversed(index.antecedents):
         if token_index >= head.i:
