@@ -279,7 +279,7 @@ def test_cli_runs_extraction_on_an_existing_dask_cluster(threads_run, small_inbo
         ])
         assert result.exit_code == 0, result.output
         # The run used the existing cluster (2 worker processes), not one of its own.
-        assert len(cluster.scheduler_info()["workers"]) == 2
+        assert len(cluster.scheduler_info["workers"]) == 2
     threads_home, _ = threads_run
     loaded = rows_by_id(home, "articles", "article_id")
     assert len(loaded) == 2
