@@ -148,10 +148,6 @@ class Status:
     table_rows: dict[str, int]
 
 
-STATUS_COLUMNS = ("run_id", "flow", "run_date", "started_at", "status", "files_read", "records_read", "loaded",
-                  "duplicates", "skipped", "quarantined", "quotes_rows", "events_rows", "seconds", "message")
-
-
 def warehouse_bytes(home: Path) -> int:
     from warehouse.load import warehouse_path
 

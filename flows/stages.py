@@ -220,8 +220,8 @@ def check_lake(lake: str) -> None:
     """Fail early (before extraction) when the lake cannot be written: write and delete a small probe object."""
     try:
         fs, root = lake_io.filesystem(lake)
-        probe = f"{root}/_probe/{uuid.uuid4().hex}"
-        fs.makedirs(f"{root}/_probe", exist_ok=True)
+        probe = f"{root}/.wirehouse-probe-{uuid.uuid4().hex}"
+        fs.makedirs(root, exist_ok=True)
         fs.pipe_file(probe, b"wirehouse")
         fs.rm_file(probe)
     except _storage_errors() as exc:

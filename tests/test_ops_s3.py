@@ -62,7 +62,7 @@ def test_nightly_run_writes_the_lake_to_s3_and_duckdb_reads_it_back(prefect_serv
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="prod/lake/")["Contents"]]
     assert any(k.startswith("prod/lake/articles/published_date=") and k.endswith("/data.parquet") for k in keys)
     assert f"prod/lake/runs/run_id={summary['run_id']}/data.parquet" in keys
-    assert not [k for k in keys if k.endswith(".tmp") or "/_probe/" in k]
+    assert not [k for k in keys if k.endswith(".tmp") or "wirehouse-probe" in k]
 
     # DuckDB reads the lake from S3 through fsspec (no httpfs extension).
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
