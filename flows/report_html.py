@@ -82,20 +82,12 @@ def write_report(home: Path, out: Path, start: date | None = None, end: date | N
 
 # --- drawing ------------------------------------------------------------------------------------------------------
 
-def nice_max(value: float) -> tuple[float, float]:
-    """An axis maximum at or above value, and a tick step giving 4 to 5 ticks."""
-    if value <= 0:
-        return 1, 1
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
-        if value / (step * magnitude) <= 5:
-            step *= magnitude
-            return math.ceil(value / step) * step, step
-    return value, value
-
-
-def label(value: float) -> str:
-    return f"{value:g}"
+def nice_max(count: int) -> tuple[int, int]:
+    """An axis maximum at or above count, and a whole tick step (1, 2 or 5 times a power of ten): five ticks at most."""
+    count = max(count, 1)
+    magnitude = 10 ** max(math.floor(math.log10(count / 5)), 0) if count >= 5 else 1
+    step = next(s * magnitude for s in (1, 2, 5, 10) if s * magnitude * 5 >= count)
+    return math.ceil(count / step) * step, step
 
 
 def svg(width: float, height: float, body: list[str], chart: str, caption: str) -> str:
@@ -135,16 +127,14 @@ def quotes_per_day_chart(rows: list[dict]) -> str:
     width, height = max(left + slot * len(days) + 16, 480), 12 + plot_h + bottom
     scale = plot_h / top
     body = []
-    tick = 0.0
-    while tick <= top + 1e-9:
+    for tick in range(0, top + 1, step):
         y = 12 + plot_h - tick * scale
         body.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{label(tick)}</text>')
-        tick += step
+                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>')
     for i, day in enumerate(days):
         x = left + i * slot + 4
         y = 12 + plot_h
-        for r in (r for r in rows if r["published_date"] == day):
+        for r in [r for r in rows if r["published_date"] == day]:  # stacked upwards, outlets in name order
             h = r["quotes"] * scale
             y -= h
             body.append(mark("rect", "quotes-per-day", f"{day} · {r['outlet']}: {r['quotes']} quotes",
