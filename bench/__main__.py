@@ -126,7 +126,7 @@ def median_run(runs: list[PipelineRun]) -> dict:
     """Each figure the median over the runs (stages each on their own)."""
     rows = [run.as_dict() for run in runs]
     merged = {key: statistics.median(row[key] for row in rows) for key in rows[0] if key != "stage_seconds"}
-    stages = list(dict.fromkeys(stage for row in rows for stage in row["stage_seconds"]))  # in run order
+    stages = list(dict.fromkeys(stage for row in rows for stage in row["stage_seconds"]))  # in their order
     merged["stage_seconds"] = {stage: statistics.median(row["stage_seconds"].get(stage, 0.0) for row in rows)
                                for stage in stages}
     merged["stage_articles_per_s"] = {

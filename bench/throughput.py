@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -159,17 +160,24 @@ def _pipeline_run(process: ProcessRun, home: Path, flow: str) -> PipelineRun:
         articles, words = con.execute(
             "SELECT count(*), coalesce(sum(word_count), 0) FROM articles WHERE list_contains(?, run_id)", [run_ids]
         ).fetchone()
-    stage_seconds: dict[str, float] = {}
-    for _, _, stages in chosen:
+    stage_seconds = printed_stage_seconds(process.output) if flow == "nightly" else {}
+    for _, _, stages in chosen if not stage_seconds else ():
         for stage, seconds in json.loads(stages or "{}").items():
             stage_seconds[stage] = stage_seconds.get(stage, 0.0) + seconds
-    # Everything the runs row does not time: interpreter and imports, the temporary Prefect server, the load
-    # (recorded after the row is written) and the report.
-    stage_seconds["startup, load and report"] = max(0.0, process.seconds - sum(stage_seconds.values()))
+    # Everything no stage times: interpreter and imports, the temporary Prefect server, the report (and for a
+    # backfill, whose runs rows stop at the lake write, the loads).
+    stage_seconds["startup and report"] = max(0.0, process.seconds - sum(stage_seconds.values()))
     return PipelineRun(
         seconds=process.seconds, peak_rss_mb=process.peak_rss_mb, peak_tree_rss_mb=process.peak_tree_rss_mb,
         articles=articles, words=int(words), records_read=sum(r[1] for r in chosen), stage_seconds=stage_seconds,
     )
+
+
+def printed_stage_seconds(output: str) -> dict[str, float]:
+    """The stage timings `wirehouse run` prints ("time per stage: ingest 0.1s  ...  load 1.3s"): unlike the runs
+    row, written before the load, they include the load."""
+    line = next((line for line in output.splitlines() if line.startswith("time per stage:")), "")
+    return {stage: float(seconds) for stage, seconds in re.findall(r"([\w-]+) ([\d.]+)s", line.partition(":")[2])}
 
 
 # --- inboxes -------------------------------------------------------------------------------------------------------
