@@ -284,7 +284,7 @@ def format_report(result: dict) -> str:
         f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} "
         "of spaCy's speed"
     )
-    lines.append("precision per rule (what transforms/quotes.py RULE_PRECISION is calibrated from, on train):")
+    lines.append("precision per rule on this gold (transforms/quotes.py RULE_PRECISION holds the train figures):")
     for rule, precision in result["rule_precision"].items():
         lines.append(f"  {rule!s:24} predicted {result['rule_counts'][rule]:5}  precision {precision:.3f}")
     lines.append("worst misses (longest gold contents not found):")
