@@ -17,7 +17,7 @@ SEED = CORPUS / "seed" / "trump-putin-zelenskyy.txt"
 POLNEAR_TRAIN = CORPUS / "polnear" / "train" / "text"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def nlp():
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}")
