@@ -240,6 +240,8 @@ def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
     if not warehouse_path(home).exists():
         return []
     with connect(home, read_only=True) as con:
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'runs'").fetchone()[0]:
+            return []  # a warehouse file a killed first load left before its schema
         loaded = {row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()}
     discarded = set()
     try:

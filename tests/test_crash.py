@@ -1,9 +1,11 @@
-"""Crash safety: a run killed with SIGKILL in extraction, in the lake write or inside the load transaction leaves
-the warehouse exactly as it was, no half-written partition, and rerunning the same command gives the warehouse
-(and lake) an uninterrupted run gives.
+"""Crash safety and concurrency, on real `wirehouse run` processes held inside a stage by the WIREHOUSE_PAUSE_AT
+hook (flows/stages.py).
 
-The killed runs are real `wirehouse run` processes stopped in the stage by the WIREHOUSE_PAUSE_AT hook
-(flows/stages.py); the reference and the reruns run in-process on the session's Prefect test server.
+One scenario, to keep subprocess runs few: on a home after its first night, the second night's run is SIGKILLed in
+extraction (while it holds the home, a second run and the lock are tried), in the lake write, and inside the load
+transaction (while it holds the warehouse, impatient readers are tried); then the same command runs once more,
+held inside its load while a patient reader waits, and is let go. The tests check what the scenario observed
+against a reference home that ran both nights without interruption.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -18,14 +22,21 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
-from tests.bad_inputs.harness import paused_run
+from flows.cli import app
+from flows.lock import LOCK_FILE, HomeLocked, home_lock
+from tests.bad_inputs.harness import WIREHOUSE, cli_env, paused_run
 from tests.conftest import DEMO_INBOX
 from transforms.schema import ARTICLE_TABLES, TABLES
-from warehouse.load import warehouse_path
+from warehouse.load import WarehouseBusy, connect, warehouse_path
 
 RUN_DATE = date(2025, 9, 4)
 NEWSPLEASE = sorted((DEMO_INBOX / "newsplease").glob("*.json"))
+KILLED_IN = ("extract", "write", "load")
+# Counts that agree only if a load is seen whole: the articles and the runs that loaded them.
+SNAPSHOT_SQL = ("SELECT (SELECT count(*) FROM articles) AS articles, "
+                "(SELECT sum(loaded) FROM runs WHERE status = 'completed') AS loaded, (SELECT count(*) FROM runs) AS runs")
 
 
 def make_inboxes(root: Path) -> tuple[Path, Path]:
@@ -71,49 +82,112 @@ def warehouse_state(home: Path) -> dict:
 
 
 def lake_state(home: Path) -> dict[str, Counter]:
-    """Rows per table in the lake's visible partition files (every one must read whole)."""
+    """Rows (and keys, for article tables) per table in the lake's visible partition files, each read whole."""
     state = {}
     for table in TABLES.values():
-        files = sorted((home / "lake" / table.name).glob(f"*/data.parquet"))
-        frames = [pl.read_parquet(f) for f in files]
+        frames = [pl.read_parquet(f) for f in sorted((home / "lake" / table.name).glob("*/data.parquet"))]
         keys = [k for frame in frames for k in frame[table.key].to_list()] if table.partition else []
         state[table.name] = Counter({"rows": sum(f.height for f in frames), **Counter(keys)})
     return state
 
 
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.fixture(scope="module")
-def nights(prefect_server, tmp_path_factory):
-    """(inbox of the second night, a home after the first night, the reference home after both nights)."""
+def scenario(prefect_server, tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("crash")
     first, second = make_inboxes(root)
-    reference = root / "reference"
+    reference, home = root / "reference", root / "home"
     run(first, reference)
-    after_first = root / "after-first-night"
-    shutil.copytree(reference, after_first)
+    shutil.copytree(reference, home)
     summary = run(second, reference)
     assert summary["accounting"]["loaded"] > 0 and summary["accounting"]["quarantined"] >= 2
     assert summary["accounting"]["duplicates"] == 1
-    return second, after_first, reference
 
-
-def test_runs_killed_in_each_stage_leave_nothing_half_done_and_the_rerun_equals_an_uninterrupted_run(nights, tmp_path):
-    """Killed in extraction, then in the lake write, then inside the load transaction (debris of each kill left for
-    the next), then the same command once more."""
-    inbox, after_first, reference = nights
-    home = tmp_path / "home"
-    shutil.copytree(after_first, home)
-    before = warehouse_state(home)
-    lake_before = lake_state(home)
-
-    for stage in ("extract", "write", "load"):
-        with paused_run(["run", "--inbox", inbox, "--home", home, "--run-date", RUN_DATE.isoformat()], stage, tmp_path):
-            pass  # SIGKILLed, with its Prefect server, on leaving the block
-        assert warehouse_state(home) == before, f"killed in {stage}: the warehouse changed"
-        lake_now = lake_state(home)  # reads every visible partition file whole: none is partial
+    seen = {"before": warehouse_state(home), "lake_before": lake_state(home), "after_kill": {}, "lake_after_kill": {}}
+    with connect(home, read_only=True) as con:
+        seen["snapshot_before"] = dict(zip(("articles", "loaded", "runs"), con.execute(SNAPSHOT_SQL).fetchone()))
+    args = ["run", "--inbox", second, "--home", home, "--run-date", RUN_DATE.isoformat()]
+    for stage in KILLED_IN:
+        with paused_run(args, stage, root) as holder:
+            if stage == "extract":
+                second_run = CliRunner().invoke(app, [str(a) for a in args])
+                seen["second_run"] = (second_run.exit_code, words(second_run.output), holder.pid)
+                seen["lock_owner"] = json.loads((home / LOCK_FILE).read_text())
+                try:
+                    with home_lock(home, purpose="while held"):
+                        seen["lock_taken_while_held"] = True
+                except HomeLocked:
+                    seen["lock_taken_while_held"] = False
+            if stage == "load":
+                try:
+                    with connect(home, read_only=True, wait_seconds=0.5):
+                        seen["impatient_connect"] = "connected"
+                except WarehouseBusy as exc:
+                    seen["impatient_connect"] = str(exc)
+                impatient = CliRunner().invoke(app, ["sql", "--home", str(home), "SELECT 1"],
+                                               env={"WIREHOUSE_LOCK_WAIT_SECONDS": "0.5"})
+                seen["impatient_sql"] = (impatient.exit_code, words(impatient.output))
+        # Left the block: SIGKILLed, with its Prefect server; no cleanup code of its ran.
+        seen["after_kill"][stage] = warehouse_state(home)
+        seen["lake_after_kill"][stage] = lake_state(home)
         if stage == "extract":
-            assert lake_now == lake_before, "killed in extraction: the lake changed"
+            with home_lock(home, purpose="after the crash"):
+                seen["lock_after_kill"] = json.loads((home / LOCK_FILE).read_text())["purpose"]
 
-    run(inbox, home)
-    assert warehouse_state(home) == warehouse_state(reference)
-    assert lake_state(home) == lake_state(reference)
-    assert not list((home / "lake").rglob(".*.tmp")), "temporary partition files left behind"
+    # The same command once more, held inside its load while a patient reader (the default wait) waits.
+    with paused_run(args, "load", root) as rerun:
+        reader = subprocess.Popen([str(WIREHOUSE), "sql", "--home", str(home), "--format", "json", SNAPSHOT_SQL],
+                                  env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        seen["reader_waited"] = reader.poll() is None
+        (root / "paused-at-load").unlink()
+        output, errors = reader.communicate(timeout=120)
+        seen["reader"] = (reader.returncode, json.loads(output) if reader.returncode == 0 else errors)
+        seen["rerun_exit"] = rerun.wait(timeout=300)
+    seen["after_rerun"], seen["lake_after_rerun"] = warehouse_state(home), lake_state(home)
+    seen["reference"], seen["lake_reference"] = warehouse_state(reference), lake_state(reference)
+    seen["temporary_files"] = list((home / "lake").rglob(".*.tmp"))
+    return seen
+
+
+def test_a_second_run_is_refused_while_one_holds_the_home(scenario):
+    exit_code, output, holder_pid = scenario["second_run"]
+    assert exit_code == 3
+    assert f"another run holds this home since {scenario['lock_owner']['since']} (pid {holder_pid}" in output
+    assert scenario["lock_taken_while_held"] is False
+
+
+def test_a_killed_run_leaves_no_lock_behind(scenario):
+    assert scenario["lock_after_kill"] == "after the crash"
+
+
+@pytest.mark.parametrize("stage", KILLED_IN)
+def test_a_run_killed_in_a_stage_leaves_the_warehouse_as_it_was(scenario, stage):
+    assert scenario["after_kill"][stage] == scenario["before"]
+    # Every visible partition file read whole (lake_state); killed before the lake write, the lake is untouched.
+    if stage == "extract":
+        assert scenario["lake_after_kill"][stage] == scenario["lake_before"]
+
+
+def test_rerunning_the_command_gives_exactly_the_warehouse_and_lake_of_an_uninterrupted_run(scenario):
+    assert scenario["rerun_exit"] == 0
+    assert scenario["after_rerun"] == scenario["reference"]
+    assert scenario["lake_after_rerun"] == scenario["lake_reference"]
+    assert scenario["temporary_files"] == []
+
+
+def test_a_reader_during_a_load_is_told_why_or_waits_and_sees_the_whole_load(scenario):
+    assert "locked by another process" in scenario["impatient_connect"]
+    exit_code, output = scenario["impatient_sql"]
+    assert exit_code == 3 and "locked by another process" in output
+
+    assert scenario["reader_waited"]
+    exit_code, result = scenario["reader"]
+    assert exit_code == 0, result
+    (after,) = result
+    before = scenario["snapshot_before"]
+    assert after["articles"] == after["loaded"] > before["articles"]
+    assert after["runs"] == before["runs"] + 1

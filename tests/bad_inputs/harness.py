@@ -48,6 +48,7 @@ def wirehouse(*args: str | Path, env: dict[str, str] | None = None, timeout: flo
 def paused_run(args: list[str | Path], stage: str, workdir: Path) -> Iterator[subprocess.Popen]:
     """`wirehouse ARGS` stopped inside `stage`, yielded once it is there; killed on exit if still running."""
     marker, log = workdir / f"paused-at-{stage}", workdir / f"run-paused-at-{stage}.log"
+    marker.unlink(missing_ok=True)  # left by an earlier run killed there
     env = cli_env(WIREHOUSE_PAUSE_AT=stage, WIREHOUSE_PAUSE_MARKER=str(marker))
     with log.open("w") as output:
         # Its own process group, so a kill also takes the temporary Prefect server it started.
