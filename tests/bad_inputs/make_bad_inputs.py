@@ -7,7 +7,8 @@ news-please records and the seed article from `demo/inbox`.
     .venv/bin/python tests/bad_inputs/make_bad_inputs.py OUT_DIR   # write the files, print what each must give
 
 Every expected outcome is one input record: `loaded`, `duplicate`, `skipped: <words of the reason>` or
-`quarantined: <words of the reason>`; tests/test_reliability.py runs them all through `wirehouse run`.
+`quarantined: <words of the reason>` (a sidecar has none: it is metadata); tests/test_reliability.py runs them all
+through `wirehouse run`.
 """
 
 from __future__ import annotations
@@ -138,6 +139,10 @@ def bad_inputs(max_extract_chars: int) -> list[BadInput]:
         # Not mojibake.json: beside mojibake.txt that would be its sidecar (metadata), not an input.
         BadInput("mojibake-field.json", "mojibake inside the text field of valid JSON",
                  json.dumps({**news[17], "text": mojibake(news[17]["text"])}).encode(), ("loaded",)),
+        BadInput("declared-latin1.txt", "a text file whose sidecar declares latin-1 (the bytes are cp1252)",
+                 txt(news[5]).encode("cp1252"), ("loaded",)),
+        BadInput("declared-latin1.json", "the sidecar of declared-latin1.txt: metadata, not an input",
+                 json.dumps({"charset": "latin-1", "url": news[5]["url"]}).encode(), ()),
         BadInput("cp1252.jsonl", "a JSONL line in cp1252 (invalid UTF-8)",
                  (json.dumps(news[14], ensure_ascii=False) + "\n").encode("cp1252", errors="replace"), ("loaded",)),
         BadInput("latin1.html", "a page declaring iso-8859-1 whose bytes are cp1252",
