@@ -157,10 +157,22 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     cues = [c for c in _find_cues(article) if c.speaker_head is not None]
     attributions = _reported_content(article, cues)
     attributions += _direct_quotes(article, cues)
+    attributions = _one_per_span(attributions)
     attributions.sort(key=lambda a: (a.start, -a.end))
     index = speakers.build_index(doc, article.inside)
     _resolve_speakers(attributions, index, paragraph_starts)
     return attributions, index
+
+
+def _one_per_span(attributions: list[Attribution]) -> list[Attribution]:
+    """Two rules can claim the same span ("According to their report, “…”" is both mixed and direct): the rule
+    that is right more often keeps it, so a span is one quote row."""
+    best: dict[tuple[int, int], Attribution] = {}
+    for attribution in attributions:
+        span = (attribution.start, attribution.end)
+        if span not in best or RULE_PRECISION[attribution.rule] > RULE_PRECISION[best[span].rule]:
+            best[span] = attribution
+    return list(best.values())
 
 
 # --- 1. quotation marks ------------------------------------------------------------------------------------------
