@@ -37,7 +37,7 @@ def small_inbox(tmp_path_factory) -> Path:
 def rows_by_id(home: Path, table: str, key: str) -> dict[str, dict]:
     con = duckdb.connect(str(warehouse_path(home)), read_only=True)
     try:
-        frame = pl.from_arrow(con.execute(f"SELECT * FROM {table}").to_arrow_table())
+        frame = pl.from_arrow(con.sql(f"SELECT * FROM {table}").to_arrow_table())
     finally:
         con.close()
     frame = frame.drop([c for c in frame.columns if c in RUN_COLUMNS])
