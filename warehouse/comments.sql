@@ -159,6 +159,9 @@ COMMENT ON COLUMN runs.stage_seconds IS 'Seconds per stage, as JSON ({"ingest": 
 COMMENT ON COLUMN runs.message IS 'Error message of a failed run.';
 
 -- views ------------------------------------------------------------------------------------------------------------
+COMMENT ON VIEW entity_aliases IS 'Surname-only person keys mapped to the one full-name key that ends in that surname (e.g. trump -> donald_trump); ambiguous surnames are left out.';
+COMMENT ON COLUMN entity_aliases.entity_key IS 'A surname-only sources.entity_key.';
+COMMENT ON COLUMN entity_aliases.canonical_key IS 'The full-name entity_key it joins.';
 COMMENT ON VIEW quote_facts IS 'Each quote with its speaker, source and article: quotes joined to sources and articles.';
 COMMENT ON COLUMN quote_facts.quote_id IS 'quotes.quote_id.';
 COMMENT ON COLUMN quote_facts.article_id IS 'Article the quote appears in.';
@@ -174,7 +177,7 @@ COMMENT ON COLUMN quote_facts.source_name IS 'sources.name of the speaker.';
 COMMENT ON COLUMN quote_facts.source_kind IS 'sources.kind: person, organization, outlet, anonymous or other.';
 COMMENT ON COLUMN quote_facts.source_role IS 'sources.role: title or function.';
 COMMENT ON COLUMN quote_facts.source_affiliation IS 'sources.affiliation.';
-COMMENT ON COLUMN quote_facts.entity_key IS 'Speaker across articles (sources.entity_key).';
+COMMENT ON COLUMN quote_facts.entity_key IS 'Speaker across articles: sources.entity_key, surname-only keys joined to their full name via entity_aliases.';
 COMMENT ON COLUMN quote_facts.title IS 'Article headline.';
 COMMENT ON COLUMN quote_facts.outlet IS 'Publishing outlet.';
 COMMENT ON COLUMN quote_facts.url IS 'Article URL.';
@@ -184,7 +187,7 @@ COMMENT ON COLUMN quote_facts.char_start IS 'Offset of text in the article body.
 COMMENT ON COLUMN quote_facts.char_end IS 'End offset of text in the article body.';
 
 COMMENT ON VIEW speaker_stats IS 'One row per entity_key: how often, where and when a source was cited.';
-COMMENT ON COLUMN speaker_stats.entity_key IS 'The source across articles.';
+COMMENT ON COLUMN speaker_stats.entity_key IS 'The source across articles (surname-only keys joined to their full name via entity_aliases).';
 COMMENT ON COLUMN speaker_stats.name IS 'Name as written where the source is mentioned most.';
 COMMENT ON COLUMN speaker_stats.kinds IS 'Kinds the source was given (person, organization...), sorted.';
 COMMENT ON COLUMN speaker_stats.quotes IS 'Quotes attributed to it.';

@@ -2,25 +2,41 @@
 -- Columns keep their schema.sql names; a source column beside a quote's own is prefixed `source_` (its kind, role).
 -- Near-duplicate (syndicated) articles stay in every view: filter `duplicate_of IS NULL` to count each story once.
 
+-- An article that names a person only by surname ("President Trump" -> key 'trump') joins the full-name key
+-- ('donald_trump') when exactly one person key in the warehouse ends in that surname; ambiguous surnames
+-- ('clinton' with both Bill and Hillary) stay as they are. A view, so it follows the data as it grows.
+CREATE OR REPLACE VIEW entity_aliases AS
+WITH person_keys AS (
+    SELECT DISTINCT entity_key FROM sources WHERE kind = 'person'
+), surname_matches AS (
+    SELECT surname.entity_key AS alias, min(full_name.entity_key) AS canonical_key, count(*) AS candidates
+    FROM person_keys surname
+    JOIN person_keys full_name ON full_name.entity_key LIKE '%\_' || surname.entity_key ESCAPE '\'
+    WHERE surname.entity_key NOT LIKE '%\_%' ESCAPE '\'
+    GROUP BY surname.entity_key
+)
+SELECT alias AS entity_key, canonical_key FROM surname_matches WHERE candidates = 1;
+
 CREATE OR REPLACE VIEW quote_facts AS
 SELECT
     q.quote_id, q.article_id, a.published_date, q.speaker, q.speaker_mention, q.quote_type, q.cue, q.text, q.confidence,
     q.source_id, s.name AS source_name, s.kind AS source_kind, s.role AS source_role,
-    s.affiliation AS source_affiliation, s.entity_key,
+    s.affiliation AS source_affiliation, coalesce(al.canonical_key, s.entity_key) AS entity_key,
     a.title, a.outlet, a.url, a.published_at, a.duplicate_of,
     q.char_start, q.char_end
 FROM quotes q
 JOIN articles a USING (article_id)
-LEFT JOIN sources s USING (source_id);
+LEFT JOIN sources s USING (source_id)
+LEFT JOIN entity_aliases al ON al.entity_key = s.entity_key;
 
 CREATE OR REPLACE VIEW speaker_stats AS
 WITH quotes_per_source AS (
     SELECT source_id, count(*) AS quotes FROM quotes GROUP BY source_id
 )
 SELECT
-    s.entity_key,
-    -- The name as written where the source is mentioned most, so stray variants do not win.
-    first(s.name ORDER BY s.mention_count DESC, length(s.name), s.name) AS name,
+    coalesce(al.canonical_key, s.entity_key) AS entity_key,
+    -- The fullest name as written where the source is mentioned most, so stray variants do not win.
+    first(s.name ORDER BY al.canonical_key IS NOT NULL, s.mention_count DESC, length(s.name) DESC, s.name) AS name,
     list_sort(list_distinct(list(s.kind))) AS kinds,
     coalesce(sum(qs.quotes), 0)::BIGINT AS quotes,
     sum(s.mention_count)::BIGINT AS mentions,
@@ -31,7 +47,8 @@ SELECT
 FROM sources s
 JOIN articles a USING (article_id)
 LEFT JOIN quotes_per_source qs USING (source_id)
-GROUP BY s.entity_key;
+LEFT JOIN entity_aliases al ON al.entity_key = s.entity_key
+GROUP BY coalesce(al.canonical_key, s.entity_key);
 
 CREATE OR REPLACE VIEW event_facts AS
 SELECT
