@@ -21,6 +21,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The temporary local API server needs more than Prefect's default 20 s to start on a busy 2-core machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 # trafilatura warns for every page it judges not worth extracting; the skipped table records those reasons.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -308,6 +310,14 @@ def eval_html(
     from bench.eval_html import evaluate_html, format_report
 
     console.print(format_report(evaluate_html(pages, expected)))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def bench(ctx: typer.Context) -> None:
+    """The benchmark: throughput per stage, the textacy peer, no-op rerun, 1x/10x growth (--help for options)."""
+    from bench.__main__ import main as bench_main
+
+    bench_main(ctx.args)
 
 
 # --- operations: serve, rebuild, status (issue 6) ---------------------------------------------------------
