@@ -287,3 +287,37 @@ def test_cli_runs_extraction_on_an_existing_dask_cluster(threads_run, small_inbo
         on_dask = rows_by_id(home, table, key)
         on_threads = {k: v for k, v in rows_by_id(threads_home, table, key).items() if v["article_id"] in loaded}
         assert on_dask == on_threads, table
+
+
+def test_storage_tasks_retry_a_transient_failure(prefect_server, tmp_path, monkeypatch):
+    """A lake write that fails once (a dropped connection) is retried by Prefect and the task succeeds."""
+    from prefect import flow
+
+    from flows import stages
+    from transforms.schema import RUNS, conform
+    from warehouse import lake as lake_io
+
+    assert stages.record_run_in_lake.retries == 3 and stages.write_lake.retries == 3
+    assert stages.load_warehouse.retries == 3 and stages.check_lake.retries == 3
+    assert list(stages.write_lake.retry_delay_seconds) == [2, 4, 8]  # exponential backoff (plus jitter)
+
+    calls = []
+    real_write = lake_io.write_run_tables
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionResetError("connection reset by peer")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(lake_io, "write_run_tables", flaky)
+    task = stages.record_run_in_lake.with_options(retry_delay_seconds=0)
+    row = conform([{"run_id": "r1", "flow": "nightly", "status": "completed"}], RUNS)
+
+    @flow
+    def write_once(lake: str):
+        return task(lake, "r1", row, return_state=True)
+
+    state = write_once(str(tmp_path / "lake"))
+    assert state.is_completed() and len(calls) == 2
+    assert pl.read_parquet(tmp_path / "lake" / "runs" / "run_id=r1" / "data.parquet")["status"].to_list() == ["completed"]
