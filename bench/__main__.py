@@ -1,5 +1,6 @@
-"""The benchmark (`python -m bench`, or `wirehouse bench`): end-to-end throughput per stage, the textacy peer,
-the no-op rerun, input growth (1x and 10x) and, with --full-reuters, the whole Reuters-21578 backfill.
+"""Benchmark wirehouse: end-to-end throughput per stage, the textacy peer, no-op rerun, 1x/10x input growth.
+
+Run as `python -m bench` or `wirehouse bench`; with --full-reuters it also backfills the whole Reuters-21578.
 
 Every pipeline run is a `wirehouse` subprocess on a fresh home (a private Prefect home, warmed up first so its
 one-off database migration is not timed). Figures are medians of --repeats runs. Results go to

@@ -1,0 +1,52 @@
+"""The benchmark harness in quick mode (a handful of articles, one run each): every figure is in the JSON and
+the markdown table is written. No timing is asserted: the machine running the tests is not the benchmark's."""
+
+from __future__ import annotations
+
+import json
+
+from bench.__main__ import QUICK_SIZES, run_benchmark
+
+RUN_FIELDS = {"seconds", "articles", "words", "articles_per_s", "words_per_s", "peak_rss_mb", "peak_tree_rss_mb",
+              "stage_seconds", "stage_articles_per_s"}
+PEER_SIDE_FIELDS = {"cpu_seconds", "articles_per_cpu_s", "words_per_cpu_s", "quote_recall", "quote_precision",
+                    "quote_f1", "speaker_accuracy"}
+TARGETS = {"throughput_per_core_vs_peer >= 2.0", "quote_recall_vs_peer >= 2.0",
+           "end_to_end_polnear_size_articles_per_s >= 20", "noop_rerun_share <= 0.05", "ten_x_growth <= 11",
+           "full_reuters_peak_tree_rss_mb <= 2048"}
+
+
+def test_quick_benchmark_reports_every_figure(corpus, prefect_server, tmp_path, monkeypatch):
+    from prefect.settings import PREFECT_API_URL
+
+    # The harness's `wirehouse` subprocesses use the session's Prefect server instead of starting one each.
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    results = run_benchmark(corpus, tmp_path, repeats=1, sizes=QUICK_SIZES, runner="threads", full_reuters=False)
+
+    written = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(results))
+    assert set(written) == {"machine", "taken", "end_to_end", "rerun", "peer", "scale", "full_reuters", "targets"}
+    assert {"nproc", "cpu_model", "ram_gb"} <= set(written["machine"])
+    assert {"started", "load_average_before", "repeats", "runner", "commit"} <= set(written["taken"])
+
+    end_to_end = written["end_to_end"]
+    assert RUN_FIELDS | {"polnear_size_articles_per_s", "inbox"} <= set(end_to_end)
+    assert end_to_end["articles"] == QUICK_SIZES.polnear + QUICK_SIZES.reuters_slice
+    assert {"ingest", "normalise", "extract", "validate", "write", "load"} <= set(end_to_end["stage_seconds"])
+    assert {"seconds", "peak_rss_mb", "peak_tree_rss_mb", "share_of_first_run"} <= set(written["rerun"])
+
+    peer = written["peer"]
+    assert peer["articles"] == QUICK_SIZES.peer_articles
+    assert PEER_SIDE_FIELDS <= set(peer["ours"]) and PEER_SIDE_FIELDS <= set(peer["peer"])
+    assert {"throughput_ratio_per_core", "recall_ratio"} <= set(peer)
+
+    scale = written["scale"]
+    assert RUN_FIELDS <= set(scale["1x"]) and RUN_FIELDS <= set(scale["10x"])
+    assert scale["10x"]["articles"] == 10 * scale["1x"]["articles"] == 10 * QUICK_SIZES.scale_base
+    assert {"growth_factor", "peak_rss_growth"} <= set(scale)
+    assert written["full_reuters"] is None
+
+    assert set(written["targets"]) == TARGETS
+    assert all(set(check) == {"value", "met"} for check in written["targets"].values())
+    assert written["targets"]["full_reuters_peak_tree_rss_mb <= 2048"] == {"value": None, "met": None}
+    assert (tmp_path / "latest.md").read_text(encoding="utf-8").startswith("Machine:")
