@@ -28,7 +28,7 @@ def table_counts(summary: RunSummary) -> list[dict]:
     """Per table: rows read (into the stage that made them), loaded, duplicate, quarantined.
 
     `records` is the raw input (read = loaded + duplicate + skipped + quarantined); `articles` are the normalised
-    records that reached validation; sources/quotes/events are the rows extraction produced.
+    records (exact duplicates included, then set aside); sources/quotes/events are the rows extraction produced.
     """
     a = summary.accounting
     q = summary.quarantined_rows
@@ -39,9 +39,10 @@ def table_counts(summary: RunSummary) -> list[dict]:
     for name in ARTICLE_TABLES:
         loaded = summary.table_rows.get(name, 0)
         quarantined = q.get(name, 0)
+        duplicate = a.duplicates if name == "articles" else 0
         rows.append({
-            "table": name, "read": loaded + quarantined, "loaded": loaded,
-            "duplicate": a.duplicates if name == "articles" else 0, "skipped": 0, "quarantined": quarantined,
+            "table": name, "read": loaded + duplicate + quarantined, "loaded": loaded,
+            "duplicate": duplicate, "skipped": 0, "quarantined": quarantined,
         })
     return rows
 
@@ -85,7 +86,8 @@ def render_markdown(summary: RunSummary) -> str:
     parts = [
         f"# wirehouse run `{summary.run_id}`: {summary.status}\n",
         f"{summary.files_read} file(s), {a.records_read} record(s) read: {a.loaded} loaded, {a.duplicates} duplicate, "
-        f"{a.skipped} skipped, {a.quarantined} quarantined. Lake: `{summary.lake}`. Extraction: {summary.runner}.\n",
+        f"{a.skipped} skipped, {a.quarantined} quarantined; {getattr(summary, 'near_duplicates', 0)} loaded article(s) "
+        f"marked near-duplicates of earlier ones. Lake: `{summary.lake}`. Extraction: {summary.runner}.\n",
     ]
     if summary.message:
         parts.append(f"**Message:** {summary.message}\n")
