@@ -191,3 +191,9 @@ def test_a_run_never_touches_the_network(bad_run):
     assert any(c.name.endswith((".html", ".warc", ".warc.gz")) and "loaded" in c.expected for c in cases)
     assert "armed in pid" in network_log, "the socket guard did not load"
     assert "blocked" not in network_log, network_log
+
+
+def test_external_entities_are_never_resolved(bad_run):
+    _, _, con, _, _ = bad_run
+    body = article(con, "entities.html")["body"]
+    assert "root:" not in body and "North Korea" in body

@@ -4,8 +4,9 @@ and says so in `runs`; a document extraction crashes on is quarantined with the 
 
 from __future__ import annotations
 
+import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,8 @@ import pytest
 from flows import stages
 from tests.conftest import DEMO_INBOX
 from transforms import extract
+from transforms.normalize import normalise_records
+from transforms.readers import RawRecord
 from warehouse.load import warehouse_path
 
 RUN_DATE = date(2025, 9, 4)
@@ -79,3 +82,27 @@ def test_records_that_do_not_add_up_fail_the_run_and_the_failure_is_in_runs(pref
     assert query(home, "SELECT count(*) FROM articles") == [(0,)]
     lake_runs = pl.read_parquet(next((home / "lake" / "runs").glob("*/data.parquet")))
     assert lake_runs["status"].to_list() == ["failed"]
+
+
+def test_a_document_spacy_itself_fails_on_costs_only_that_document(nlp):
+    from spacy.language import Language
+
+    records = [RawRecord(str(path), json.loads(path.read_text())) for path in sorted((DEMO_INBOX / "newsplease").glob("*.json"))[:3]]
+    articles, _ = normalise_records(records, "run", datetime(2026, 1, 1, tzinfo=UTC))
+    victim = articles["article_id"][1]
+    marker = articles["body"][1][:60]
+
+    @Language.component("fails_on_one_document")
+    def fails_on_one_document(doc):
+        if doc.text.startswith(marker):
+            raise ValueError("tokenizer state corrupted")
+        return doc
+
+    nlp.add_pipe("fails_on_one_document", first=True)
+    try:
+        extracted = extract.extract_articles(articles, nlp)
+    finally:
+        nlp.remove_pipe("fails_on_one_document")
+    assert extracted["extraction_failures"].rows() == [(victim, "extraction failed: ValueError: tokenizer state corrupted")]
+    extracted_from = {a for table in ("sources", "quotes", "events") for a in extracted[table]["article_id"]}
+    assert extracted_from and victim not in extracted_from

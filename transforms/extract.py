@@ -6,8 +6,12 @@ stable ids and joins the three tables to each other (quote -> source, event -> s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
+
 import polars as pl
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from transforms import events as event_rules
 from transforms import quotes as quote_rules
@@ -27,11 +31,12 @@ def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dic
     `extraction_failures`: the articles a rule crashed on (none of their rows are kept)."""
     nlp = nlp or load_pipeline()
     todo = articles.filter(pl.col("extraction_skipped").is_null())
-    texts = (row["body"][: row["extracted_chars"]] for row in todo.iter_rows(named=True))
     rows: dict[str, list[dict]] = {"sources": [], "quotes": [], "events": []}
     failures: list[dict] = []
-    for article, doc in zip(todo.iter_rows(named=True), nlp.pipe(texts, batch_size=BATCH_SIZE)):
+    for article, doc in _parsed(nlp, todo.iter_rows(named=True)):
         try:
+            if isinstance(doc, Exception):
+                raise doc
             extracted = extract_document(doc, article)
         except Exception as exc:  # one document a rule trips on must not cost the batch (textacy loses them so)
             failures.append({"article_id": article["article_id"], "reason": f"extraction failed: {type(exc).__name__}: {exc}"})
@@ -44,6 +49,26 @@ def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dic
         "events": conform(rows["events"], EVENTS),
         "extraction_failures": pl.DataFrame(failures, schema=EXTRACTION_FAILURES),
     }
+
+
+def _parsed(nlp: Language, articles: Iterator[dict]) -> Iterator[tuple[dict, Doc | Exception]]:
+    """(article, its spaCy doc) in batches; a batch spaCy fails on is parsed again document by document, so only
+    the document that fails comes with its exception instead of a doc."""
+    articles = iter(articles)
+    while batch := list(islice(articles, BATCH_SIZE)):
+        texts = [article["body"][: article["extracted_chars"]] for article in batch]
+        try:
+            docs: list[Doc | Exception] = list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+        except Exception:
+            docs = [_parse_alone(nlp, text) for text in texts]
+        yield from zip(batch, docs)
+
+
+def _parse_alone(nlp: Language, text: str) -> Doc | Exception:
+    try:
+        return nlp(text)
+    except Exception as exc:
+        return exc
 
 
 def extract_document(doc, article: dict) -> dict[str, list[dict]]:

@@ -152,6 +152,8 @@ def bad_inputs(max_extract_chars: int) -> list[BadInput]:
                  ("loaded", "quarantined: invalid JSON line", "loaded")),
         BadInput("not-objects.json", "a JSON array of things that are not articles", b'[42, "a string"]',
                  ("quarantined: expected a JSON object", "quarantined: expected a JSON object")),
+        BadInput("entities.html", "a page declaring external entities: a local file and a URL (XXE)",
+                 _with_external_entities(article_page(news[10], "utf-8")).encode(), ("loaded",)),
         BadInput("no-article.html", "a menu page without an article",
                  b'<html><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>'
                  b"<footer>(c) Example News</footer></body></html>", ("skipped: not an article",)),
@@ -177,6 +179,13 @@ def bad_inputs(max_extract_chars: int) -> list[BadInput]:
     ]
     cases += [_truncated_array(wire), _truncated_gzip(wire), _truncated_warc(news), _malformed_warc(news)]
     return cases
+
+
+def _with_external_entities(page: str) -> str:
+    """The page as XHTML whose DTD defines entities read from /etc/passwd and fetched from a URL, used in the body."""
+    doctype = (f'<?xml version="1.0"?>\n<!DOCTYPE html [<!ENTITY secret SYSTEM "file:///etc/passwd">'
+               f'<!ENTITY remote SYSTEM "{UNREACHABLE}/entity.txt">]>\n')
+    return doctype + page.replace("<!DOCTYPE html>\n", "").replace("<h1>", "<p>&secret; &remote;</p><h1>", 1)
 
 
 def _drop_every_third_quote(article: dict) -> dict:
