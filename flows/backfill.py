@@ -17,9 +17,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from flows import stages
+from flows import report, runners, stages
 from flows.lock import home_lock
-from flows.nightly import RunSummary, StageClock, default_lake, new_run_id, process_batch
+from flows.nightly import RunFailed, RunSummary, StageClock, default_lake, new_run_id, process_batch, record_failure
 from transforms.ids import stable_id
 from transforms.readers import Item, read_path
 from transforms.schema import BACKFILL_CHUNKS, INGESTED_FILES, conform
@@ -89,18 +89,41 @@ def progress_bar() -> Progress:
     )
 
 
+@dataclass(frozen=True)
+class ChunkPlan:
+    """What every chunk of one backfill shares."""
+
+    home: Path
+    lake: str
+    base_run_id: str
+    chunk_records: int
+    window: tuple[date | None, date | None]
+    run_date: date | None
+    runner: str
+    dask_address: str | None
+    chunk_size: int
+
+
 @flow(name="backfill", log_prints=True)
 def backfill(
     paths: list[str], home: str, date_from: date | None = None, date_to: date | None = None,
     lake: str | None = None, chunk_records: int = DEFAULT_CHUNK_RECORDS, run_date: date | None = None,
+    runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None, chunk_size: int = runners.CHUNK_ARTICLES,
 ) -> dict:
-    """Load archives and dumps into HOME, resumably; `date_from`/`date_to` keep only articles published then."""
+    """Load archives and dumps into HOME, resumably; `date_from`/`date_to` keep only articles published then.
+
+    Each chunk is a run in `runs` (`<backfill id>-<n>`) with its own report; a failed chunk is recorded as a
+    failed run and ends the flow, and the same command resumes after the last loaded chunk.
+    """
     home_path = Path(home)
-    lake = lake or default_lake(home_path)
+    lake = str(lake or default_lake(home_path))
     logger = get_run_logger()
     totals = BackfillTotals()
     with home_lock(home_path, purpose=f"backfill of {len(paths)} path(s)"):
-        base_run_id = new_run_id("backfill")
+        plan = ChunkPlan(home_path, lake, new_run_id("backfill"), chunk_records, (date_from, date_to), run_date,
+                         runner, dask_address, chunk_size)
+        if discarded := stages.discard_interrupted_runs(home_path, lake):
+            logger.warning("removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded))
         files = input_files([Path(p) for p in paths])
         done_chunks, done_files = progress_state(home_path)
         with progress_bar() as progress:
@@ -109,34 +132,31 @@ def backfill(
                 if file.sha256 in done_files:
                     totals.files_already_done += 1
                 else:
-                    _backfill_file(file, home_path, lake, base_run_id, chunk_records, (date_from, date_to), run_date,
-                                   done_chunks, totals, progress, bar)
+                    _backfill_file(file, plan, done_chunks, totals, progress, bar)
                 progress.advance(bar, file.size_bytes)
     summary = {
-        "run_id": base_run_id, "status": "completed", "files": len(files),
+        "run_id": plan.base_run_id, "status": "completed", "files": len(files),
         "files_already_done": totals.files_already_done, "chunks_loaded": totals.chunks_loaded,
         "chunks_already_done": totals.chunks_already_done, "accounting": vars(totals.accounting),
         "table_rows": totals.table_rows, "near_duplicates": totals.near_duplicates,
     }
-    logger.info("backfill %s: %s", base_run_id, summary)
+    logger.info("backfill %s: %s", plan.base_run_id, summary)
     return summary
 
 
 def _backfill_file(
-    file: stages.InboxFile, home: Path, lake: str, base_run_id: str, chunk_records: int,
-    window: tuple[date | None, date | None], run_date: date | None, done_chunks: set[str], totals: BackfillTotals,
-    progress: Progress, bar,
+    file: stages.InboxFile, plan: ChunkPlan, done_chunks: set[str], totals: BackfillTotals, progress: Progress, bar,
 ) -> None:
     records_in_file = 0
     clock = StageClock()  # reading a chunk happens inside the loop's next(): that is the ingest time
-    for index, items, is_last in chunks(read_path(file.path), chunk_records):
+    for index, items, is_last in chunks(read_path(file.path), plan.chunk_records):
         clock.lap("ingest")
         records_in_file += len(items)
-        cid = chunk_id(file, chunk_records, index)
+        cid = chunk_id(file, plan.chunk_records, index)
         if cid in done_chunks:
             totals.chunks_already_done += 1
             continue
-        run_id = f"{base_run_id}-{totals.chunks_loaded:05d}"
+        run_id = f"{plan.base_run_id}-{totals.chunks_loaded:05d}"
         at = stages.now()
         progress_tables = {"backfill_chunks": conform([{
             "chunk_id": cid, "path": str(file.path), "file_sha256": file.sha256, "chunk_index": index,
@@ -149,8 +169,19 @@ def _backfill_file(
             }], INGESTED_FILES)
         batch = stages.Ingested()
         batch.add(items)
-        summary = process_batch(batch, home, lake, run_id, "backfill", run_date, clock,
-                                progress_tables, files_read=int(is_last), window=window)
+        started_at = stages.now()
+        try:
+            summary = process_batch(
+                batch, plan.home, plan.lake, run_id, "backfill", plan.run_date, clock, progress_tables,
+                files_read=int(is_last), window=plan.window, runner=plan.runner, dask_address=plan.dask_address,
+                chunk_size=plan.chunk_size,
+            )
+        except Exception as exc:
+            failure = record_failure(exc, home=plan.home, lake=plan.lake, run_id=run_id, flow_name="backfill",
+                                     run_date=plan.run_date, started_at=started_at, stage_seconds=clock.seconds)
+            report.publish_failure_report(failure, plan.home)
+            raise RunFailed(f"chunk {index} of {file.path}: {failure.message}") from exc
+        report.publish_run_report(summary, plan.home)
         totals.add(summary)
         clock = StageClock()
         elapsed = progress.tasks[bar].elapsed or 1e-9

@@ -58,15 +58,28 @@ def print_summary(summary: dict) -> None:
     console.print(f"[dim]time per stage: {stages}[/dim]")
 
 
+RunnerOption = Annotated[str, typer.Option("--runner", help="Where extraction runs: threads, processes or dask.")]
+DaskAddressOption = Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask).")]
+ChunkSizeOption = Annotated[int, typer.Option("--chunk-size", help="Articles per extraction task.")]
+
+
+def _check_runner(runner: str) -> None:
+    from flows.runners import RUNNERS
+
+    if runner not in RUNNERS:
+        console.print(f"[red]--runner must be one of {', '.join(RUNNERS)}[/red]")
+        raise typer.Exit(code=2)
+
+
 @app.command()
 def run(
     inbox: Annotated[Path, typer.Option("--inbox", exists=True, file_okay=False, help="Folder of raw article files.")],
     home: HomeOption,
     run_date: Annotated[str | None, typer.Option("--run-date", help="YYYY-MM-DD; defaults to today.")] = None,
     lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
-    runner: Annotated[str, typer.Option("--runner", help="Where extraction runs: threads, processes or dask.")] = "threads",
-    dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask).")] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Articles per extraction task.")] = 64,
+    runner: RunnerOption = "threads",
+    dask_address: DaskAddressOption = None,
+    chunk_size: ChunkSizeOption = 64,
 ) -> None:
     """Run the nightly flow over every file in INBOX not yet ingested (none: no run starts, nothing is recorded)."""
     from flows.inbox import has_new_files
@@ -77,11 +90,8 @@ def run(
         return
     from flows.lock import HomeLocked
     from flows.nightly import RunFailed, nightly
-    from flows.runners import RUNNERS
 
-    if runner not in RUNNERS:
-        console.print(f"[red]--runner must be one of {', '.join(RUNNERS)}[/red]")
-        raise typer.Exit(code=2)
+    _check_runner(runner)
     try:
         summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake, runner=runner,
                           dask_address=dask_address, chunk_size=chunk_size)
@@ -102,19 +112,27 @@ def backfill(
     date_to: Annotated[str | None, typer.Option("--to", help="Keep articles published on or before YYYY-MM-DD.")] = None,
     chunk_records: Annotated[int, typer.Option("--chunk-records", min=1, help="Records per chunk (and checkpoint).")] = 500,
     lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    runner: RunnerOption = "threads",
+    dask_address: DaskAddressOption = None,
+    chunk_size: ChunkSizeOption = 64,
 ) -> None:
     """Load archives into HOME, resumably: rerun the same command after a crash to continue."""
     from flows.backfill import backfill as backfill_flow
     from flows.lock import HomeLocked
+    from flows.nightly import RunFailed
 
+    _check_runner(runner)
     try:
         summary = backfill_flow(
             paths=[str(p) for p in paths], home=str(home), date_from=_parse_day(date_from), date_to=_parse_day(date_to),
-            lake=lake, chunk_records=chunk_records,
+            lake=lake, chunk_records=chunk_records, runner=runner, dask_address=dask_address, chunk_size=chunk_size,
         )
     except HomeLocked as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
+    except RunFailed as exc:
+        console.print(f"[red]backfill failed (rerun the same command to resume): {exc}[/red]")
+        raise typer.Exit(code=4) from None
     accounting = summary["accounting"]
     table = Table(title=f"backfill {summary['run_id']}")
     for column in ("files", "chunks loaded", "chunks already done", "records read", "loaded", "duplicates", "near duplicates", "skipped", "quarantined"):
