@@ -96,27 +96,26 @@ class Accounting:
 
 @task(name="find-new-files", **STORAGE_RETRY)
 def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
-    """Inbox files whose content has not been ingested before (a renamed or touched file is not new)."""
+    """Inbox files whose content has not been ingested before (a renamed or touched file is not new); copies of
+    one new file all come, for `ingest` to read once and account for the rest."""
     known: set[str] = set()
     if warehouse_path(home).exists():
         with connect(home, read_only=True) as con:
             known = ingested_hashes(con)
     files = [InboxFile(p, p.stat().st_size, file_sha256(p)) for p in list_inbox(inbox)]
-    seen: set[str] = set()
-    new = []
-    for f in files:
-        if f.sha256 not in known and f.sha256 not in seen:
-            seen.add(f.sha256)
-            new.append(f)
-    return new
+    return [f for f in files if f.sha256 not in known]
 
 
 @task(name="ingest")
 def ingest(files: list[InboxFile]) -> Ingested:
     batch = Ingested()
+    first_with_content: dict[str, Path] = {}
     for f in files:
         before = batch.items_read
-        batch.add(read_path(f.path))
+        if (first := first_with_content.setdefault(f.sha256, f.path)) != f.path:
+            batch.skipped.append(Skipped(str(f.path), f"same content as {first}: read once"))
+        else:
+            batch.add(read_path(f.path))
         batch.records_per_file[str(f.path)] = batch.items_read - before
     return batch
 
@@ -202,10 +201,14 @@ def skipped_rows(items: list[Skipped], run_id: str, at: datetime) -> pl.DataFram
 
 
 def ingested_file_rows(files: list[InboxFile], batch: Ingested, run_id: str, at: datetime) -> pl.DataFrame:
+    """One row per content read (keyed by sha256: a copy's row would collide; its skipped row names it)."""
+    first_of_content: dict[str, InboxFile] = {}
+    for f in files:
+        first_of_content.setdefault(f.sha256, f)
     rows = [
         {"path": str(f.path), "size_bytes": f.size_bytes, "sha256": f.sha256,
          "records": batch.records_per_file.get(str(f.path), 0), "run_id": run_id, "ingested_at": at}
-        for f in files
+        for f in first_of_content.values()
     ]
     return conform(rows, INGESTED_FILES)
 

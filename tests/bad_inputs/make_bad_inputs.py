@@ -117,9 +117,10 @@ def bad_inputs(max_extract_chars: int) -> list[BadInput]:
     news, wire = newsplease(), panama()
     rng = random.Random(8)
 
-    def binary() -> bytes:  # a different image each time: files of equal content are read once per inbox
+    def binary() -> bytes:  # a different image each time: a file with the content of another is only a copy
         return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(2000)
 
+    broken_drop = jsonl([wire[5]]) + b'{"title": "cut off", "text": "never clos\n' + jsonl([wire[6]])
     cases = [
         BadInput("zero-bytes.txt", "an empty text file", b"", ("skipped: no article body",)),
         BadInput("empty.json", "a JSON file of one blank line", b"\n", ("quarantined: empty file",)),
@@ -147,9 +148,10 @@ def bad_inputs(max_extract_chars: int) -> list[BadInput]:
                  (json.dumps(news[14], ensure_ascii=False) + "\n").encode("cp1252", errors="replace"), ("loaded",)),
         BadInput("latin1.html", "a page declaring iso-8859-1 whose bytes are cp1252",
                  article_page(news[4], "iso-8859-1").encode("cp1252", errors="replace"), ("loaded",)),
-        BadInput("broken.jsonl", "a JSONL drop with a line cut off between two good ones",
-                 jsonl([wire[5]]) + b'{"title": "cut off", "text": "never clos\n' + jsonl([wire[6]]),
+        BadInput("broken.jsonl", "a JSONL drop with a line cut off between two good ones", broken_drop,
                  ("loaded", "quarantined: invalid JSON line", "loaded")),
+        BadInput("copy-of-broken.jsonl", "the same bytes as broken.jsonl under another name", broken_drop,
+                 ("skipped: same content as",)),
         BadInput("not-objects.json", "a JSON array of things that are not articles", b'[42, "a string"]',
                  ("quarantined: expected a JSON object", "quarantined: expected a JSON object")),
         BadInput("entities.html", "a page declaring external entities: a local file and a URL (XXE)",
