@@ -464,7 +464,9 @@ def _clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attribut
     """An indirect or mixed quote for a reported clause; a clause that is one quotation is left to step 4."""
     if span is None or span[1] - span[0] < 8:
         return None
-    start, end = span
+    start, end = _within_cue_paragraph(article.text, cue, *span)
+    if end - start < 8:
+        return None
     for quotation in _quotations_near(article, start, end):  # a quotation the clause cuts through joins it whole
         if quotation.start < end and start < quotation.end:
             start, end = min(start, quotation.start), max(end, quotation.end)
@@ -478,6 +480,23 @@ def _clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attribut
     if held:
         return Attribution(start, end, "mixed", "mixed", cue)
     return Attribution(start, end, "indirect", rule, cue)
+
+
+def _within_cue_paragraph(text: str, cue: Cue, start: int, end: int) -> tuple[int, int]:
+    """The small model runs sentences over paragraph breaks (a headline into the lead, a quote into the next
+    paragraph): a reported clause keeps only the part in its cue's paragraph."""
+    if "\n" not in text[start:end]:
+        return start, end
+    low = text.rfind("\n", 0, cue.start) + 1
+    high = text.find("\n", cue.end)
+    high = len(text) if high == -1 else high
+    start, end = max(start, low), min(end, high)
+    if start >= end:
+        return start, start
+    piece = text[start:end]
+    stripped = piece.strip(" \t\n\xa0,;:.-—–")
+    offset = piece.find(stripped) if stripped else 0
+    return start + offset, start + offset + len(stripped)
 
 
 def _quotations_near(article: Article, start: int, end: int) -> list[QuotationSpan]:
