@@ -37,7 +37,7 @@ SPEECH_NOUNS = frozenset(
 )
 
 # Verbs that report with an infinitive ("urged Congress to act", "promised to build").
-XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten".split())
+XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten say claim".split())
 
 # Verbs that report in a parenthetical ("The plan, he said, is dead"); with others the parse misleads there.
 PARENTHETICAL_VERBS = frozenset(

@@ -198,6 +198,7 @@ def find_quotation_spans(text: str, paragraph_starts: list[int]) -> list[Quotati
         first_here = len(spans)
         opened = None
         for position, width, kind in _marks(text, start, end):
+            kind = _mistyped(text, position, width, kind, opened is not None)
             if opened is None and kind != "close":
                 opened = position
             elif opened is not None and kind != "open":
@@ -222,6 +223,18 @@ def _marks(text: str, start: int, end: int):
         mark = match.group()
         kind = "open" if mark in OPENING_MARKS else "close" if mark in CLOSING_MARKS else "either"
         yield match.start(), len(mark), kind
+
+
+def _mistyped(text: str, position: int, width: int, kind: str, is_open: bool) -> str:
+    """A curly mark of the wrong hand (“...,“ said X / ”This is ...”): an opening mark right after the quoted
+    words' punctuation closes, a closing mark before a word at a clause start opens."""
+    before = text[position - 1 : position]
+    after = text[position + width : position + width + 1]
+    if kind == "open" and is_open and before in (",", ".", "?", "!") and (after == "" or after.isspace()):
+        return "close"
+    if kind == "close" and not is_open and after.isalnum() and (before == "" or not before.isalnum()):
+        return "open"
+    return kind
 
 
 def _inner(text: str, quotation: QuotationSpan) -> str:
@@ -333,11 +346,26 @@ def _paragraph_break_between(subject: Token, verb: Token) -> bool:
 
 def _nearest_noun_before(verb: Token) -> Token | None:
     """"In a related statement, Moscow also criticised": the name or pronoun right before the verb."""
-    for token in reversed(verb.doc[max(0, verb.i - 4) : verb.i]):
+    doc = verb.doc
+    for token in reversed(doc[max(0, verb.i - 4) : verb.i]):
         if token.pos_ in ("PROPN", "PRON", "NOUN"):
             return token
+        if token.text == "," and token.i == verb.i - 1:
+            return _name_before_appositive(token)
         if token.pos_ not in ("ADV", "AUX", "PART"):
             return None
+    return None
+
+
+def _name_before_appositive(comma: Token) -> Token | None:
+    """"Marcel Lehel Lazar, 44, said" (the parse hung the name elsewhere): the name before the appositive."""
+    doc = comma.doc
+    for token in reversed(doc[max(0, comma.i - 10) : comma.i]):
+        if "\n" in token.text or token.text in SENTENCE_END:
+            return None
+        if token.text == ",":
+            name = doc[token.i - 1] if token.i > 0 else None
+            return name if name is not None and name.pos_ == "PROPN" else None
     return None
 
 
