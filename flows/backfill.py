@@ -1,9 +1,11 @@
 """The backfill flow: archives and dumps (WARC, HTML folders, JSON dumps, tar/zip bundles) into the warehouse.
 
-Input files are streamed record by record and cut into chunks of `chunk_records`; each chunk goes through the
-same stages as a nightly batch and is loaded in its own transaction together with its checkpoint row
-(`backfill_chunks`). A killed backfill rerun with the same command skips the chunks already loaded and ends with
-the warehouse an uninterrupted run would have built. Memory stays bounded by the chunk size, not the archive.
+Input files are streamed record by record, in a stable order, and gathered into chunks of `chunk_records`
+records: a chunk may cut a big file or span many small ones. Each chunk goes through the same stages as a nightly
+batch and is loaded in one transaction together with its checkpoint rows (`backfill_chunks`: which records of which
+file it held) and the `ingested_files` rows of the files it finished. A killed backfill rerun with the same
+command skips every record already loaded and ends with the warehouse an uninterrupted run would have built.
+Memory stays bounded by the chunk size, not the archive.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -29,10 +30,31 @@ DEFAULT_CHUNK_RECORDS = 500
 
 
 @dataclass
+class Segment:
+    """Consecutive records of one file inside a chunk; `file_records` is set when the segment ends the file."""
+
+    file: stages.InboxFile
+    first_record: int
+    items: list[Item] = field(default_factory=list)
+    file_records: int | None = None
+
+
+@dataclass
+class LoadedSoFar:
+    """What HOME has loaded so far: whole files, and record ranges of files a backfill cut into chunks."""
+
+    done_files: set[str]
+    done_ranges: dict[str, list[tuple[int, int]]]
+
+    def record_done(self, file_sha256: str, index: int) -> bool:
+        return any(first <= index < first + count for first, count in self.done_ranges.get(file_sha256, ()))
+
+
+@dataclass
 class BackfillTotals:
     chunks_loaded: int = 0
-    chunks_already_done: int = 0
     files_already_done: int = 0
+    records_already_done: int = 0
     accounting: stages.Accounting = field(default_factory=stages.Accounting)
     table_rows: dict[str, int] = field(default_factory=dict)
     near_duplicates: int = 0
@@ -46,8 +68,22 @@ class BackfillTotals:
         self.near_duplicates += summary.near_duplicates
 
 
+@dataclass(frozen=True)
+class ChunkPlan:
+    """What every chunk of one backfill shares."""
+
+    home: Path
+    lake: str
+    base_run_id: str
+    window: tuple[date | None, date | None]
+    run_date: date | None
+    runner: str
+    dask_address: str | None
+    chunk_size: int
+
+
 def input_files(paths: list[Path]) -> list[stages.InboxFile]:
-    """Files named directly and every input under named folders, each once."""
+    """Files named directly and every input under named folders, each once, in a stable order."""
     found: dict[Path, None] = {}
     for path in paths:
         for candidate in stages.list_inbox(path) if path.is_dir() else [path]:
@@ -55,29 +91,69 @@ def input_files(paths: list[Path]) -> list[stages.InboxFile]:
     return [stages.InboxFile(p, p.stat().st_size, stages.file_sha256(p)) for p in found]
 
 
-def chunks(items: Iterator[Item], size: int) -> Iterator[tuple[int, list[Item], bool]]:
-    """(index, items, is_last) over a record stream, looking one chunk ahead to know the last one."""
-    current = list(islice(items, size))
-    index = 0
-    while current:
-        following = list(islice(items, size))
-        yield index, current, not following
-        current, index = following, index + 1
+def chunks(files: list[stages.InboxFile], done: LoadedSoFar, chunk_records: int, totals: BackfillTotals) -> Iterator[list[Segment]]:
+    """Chunks of at most `chunk_records` records not loaded yet, as segments of files, in file and record order.
+
+    A file's last segment carries its record count (possibly with no records left to load), so the chunk that
+    ends a file registers it as ingested.
+    """
+    chunk: list[Segment] = []
+    size = 0
+    for file in files:
+        if file.sha256 in done.done_files:
+            totals.files_already_done += 1
+            continue
+        segment = None
+        index = -1
+        for index, item in enumerate(read_path(file.path)):
+            if done.record_done(file.sha256, index):
+                totals.records_already_done += 1
+                segment = None
+                continue
+            # A full chunk waits for the next record, so the chunk that ends a file knows it does.
+            if size == chunk_records:
+                yield chunk
+                chunk, size, segment = [], 0, None
+            if segment is None:
+                segment = Segment(file, index)
+                chunk.append(segment)
+            segment.items.append(item)
+            size += 1
+        if segment is None:
+            segment = Segment(file, index + 1)
+            chunk.append(segment)
+        segment.file_records = index + 1
+    if chunk:
+        yield chunk
 
 
-def chunk_id(file: stages.InboxFile, chunk_records: int, index: int) -> str:
-    return stable_id(file.sha256, chunk_records, index)
-
-
-def progress_state(home: Path) -> tuple[set[str], set[str]]:
-    """(chunk ids loaded, file hashes fully ingested) so far in HOME."""
+def load_progress(home: Path) -> LoadedSoFar:
     if not warehouse_path(home).exists():
-        return set(), set()
+        return LoadedSoFar(set(), {})
     with connect(home, read_only=True) as con:
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        done_chunks = {r[0] for r in con.execute("SELECT chunk_id FROM backfill_chunks").fetchall()} if "backfill_chunks" in tables else set()
         done_files = {r[0] for r in con.execute("SELECT sha256 FROM ingested_files").fetchall()} if "ingested_files" in tables else set()
-    return done_chunks, done_files
+        ranges: dict[str, list[tuple[int, int]]] = {}
+        if "backfill_chunks" in tables:
+            for sha, first, count in con.execute("SELECT file_sha256, first_record, records FROM backfill_chunks").fetchall():
+                ranges.setdefault(sha, []).append((first, count))
+    return LoadedSoFar(done_files, ranges)
+
+
+def progress_tables(chunk: list[Segment], run_id: str) -> dict:
+    """The chunk's checkpoint rows, loaded in the same transaction as its articles."""
+    at = stages.now()
+    segments = [
+        {"chunk_id": stable_id(s.file.sha256, s.first_record), "path": str(s.file.path), "file_sha256": s.file.sha256,
+         "first_record": s.first_record, "records": len(s.items), "run_id": run_id, "loaded_at": at}
+        for s in chunk if s.items
+    ]
+    finished = [
+        {"path": str(s.file.path), "size_bytes": s.file.size_bytes, "sha256": s.file.sha256,
+         "records": s.file_records, "run_id": run_id, "ingested_at": at}
+        for s in chunk if s.file_records is not None
+    ]
+    return {"backfill_chunks": conform(segments, BACKFILL_CHUNKS), "ingested_files": conform(finished, INGESTED_FILES)}
 
 
 def progress_bar() -> Progress:
@@ -87,21 +163,6 @@ def progress_bar() -> Progress:
         TimeRemainingColumn(),
         transient=False,
     )
-
-
-@dataclass(frozen=True)
-class ChunkPlan:
-    """What every chunk of one backfill shares."""
-
-    home: Path
-    lake: str
-    base_run_id: str
-    chunk_records: int
-    window: tuple[date | None, date | None]
-    run_date: date | None
-    runner: str
-    dask_address: str | None
-    chunk_size: int
 
 
 @flow(name="backfill", log_prints=True)
@@ -120,70 +181,50 @@ def backfill(
     logger = get_run_logger()
     totals = BackfillTotals()
     with home_lock(home_path, purpose=f"backfill of {len(paths)} path(s)"):
-        plan = ChunkPlan(home_path, lake, new_run_id("backfill"), chunk_records, (date_from, date_to), run_date,
+        plan = ChunkPlan(home_path, lake, new_run_id("backfill"), (date_from, date_to), run_date,
                          runner, dask_address, chunk_size)
         if discarded := stages.discard_interrupted_runs(home_path, lake):
             logger.warning("removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded))
         files = input_files([Path(p) for p in paths])
-        done_chunks, done_files = progress_state(home_path)
         with progress_bar() as progress:
             bar = progress.add_task("backfill", total=sum(f.size_bytes for f in files) or 1, records=0, rate=0.0)
-            for file in files:
-                if file.sha256 in done_files:
-                    totals.files_already_done += 1
-                else:
-                    _backfill_file(file, plan, done_chunks, totals, progress, bar)
-                progress.advance(bar, file.size_bytes)
+            clock = StageClock()  # reading a chunk happens in the loop's next(): that is the ingest time
+            for chunk in chunks(files, load_progress(home_path), chunk_records, totals):
+                clock.lap("ingest")
+                _load_chunk(chunk, plan, clock, totals)
+                finished_bytes = sum(s.file.size_bytes for s in chunk if s.file_records is not None)
+                elapsed = progress.tasks[bar].elapsed or 1e-9
+                progress.update(bar, advance=finished_bytes, records=totals.accounting.records_read,
+                                rate=totals.accounting.records_read / elapsed)
+                clock = StageClock()
     summary = {
         "run_id": plan.base_run_id, "status": "completed", "files": len(files),
-        "files_already_done": totals.files_already_done, "chunks_loaded": totals.chunks_loaded,
-        "chunks_already_done": totals.chunks_already_done, "accounting": vars(totals.accounting),
+        "files_already_done": totals.files_already_done, "records_already_done": totals.records_already_done,
+        "chunks_loaded": totals.chunks_loaded, "accounting": vars(totals.accounting),
         "table_rows": totals.table_rows, "near_duplicates": totals.near_duplicates,
     }
     logger.info("backfill %s: %s", plan.base_run_id, summary)
     return summary
 
 
-def _backfill_file(
-    file: stages.InboxFile, plan: ChunkPlan, done_chunks: set[str], totals: BackfillTotals, progress: Progress, bar,
-) -> None:
-    records_in_file = 0
-    clock = StageClock()  # reading a chunk happens inside the loop's next(): that is the ingest time
-    for index, items, is_last in chunks(read_path(file.path), plan.chunk_records):
-        clock.lap("ingest")
-        records_in_file += len(items)
-        cid = chunk_id(file, plan.chunk_records, index)
-        if cid in done_chunks:
-            totals.chunks_already_done += 1
-            continue
-        run_id = f"{plan.base_run_id}-{totals.chunks_loaded:05d}"
-        at = stages.now()
-        progress_tables = {"backfill_chunks": conform([{
-            "chunk_id": cid, "path": str(file.path), "file_sha256": file.sha256, "chunk_index": index,
-            "records": len(items), "run_id": run_id, "loaded_at": at,
-        }], BACKFILL_CHUNKS)}
-        if is_last:  # the whole file is in: nightly runs over the same file will not read it again
-            progress_tables["ingested_files"] = conform([{
-                "path": str(file.path), "size_bytes": file.size_bytes, "sha256": file.sha256,
-                "records": records_in_file, "run_id": run_id, "ingested_at": at,
-            }], INGESTED_FILES)
-        batch = stages.Ingested()
-        batch.add(items)
-        started_at = stages.now()
-        try:
-            summary = process_batch(
-                batch, plan.home, plan.lake, run_id, "backfill", plan.run_date, clock, progress_tables,
-                files_read=int(is_last), window=plan.window, runner=plan.runner, dask_address=plan.dask_address,
-                chunk_size=plan.chunk_size,
-            )
-        except Exception as exc:
-            failure = record_failure(exc, home=plan.home, lake=plan.lake, run_id=run_id, flow_name="backfill",
-                                     run_date=plan.run_date, started_at=started_at, stage_seconds=clock.seconds)
-            report.publish_failure_report(failure, plan.home)
-            raise RunFailed(f"chunk {index} of {file.path}: {failure.message}") from exc
-        report.publish_run_report(summary, plan.home)
-        totals.add(summary)
-        clock = StageClock()
-        elapsed = progress.tasks[bar].elapsed or 1e-9
-        progress.update(bar, records=totals.accounting.records_read, rate=totals.accounting.records_read / elapsed)
-
+def _load_chunk(chunk: list[Segment], plan: ChunkPlan, clock: StageClock, totals: BackfillTotals) -> None:
+    run_id = f"{plan.base_run_id}-{totals.chunks_loaded:05d}"
+    batch = stages.Ingested()
+    for segment in chunk:
+        batch.add(segment.items)
+    started_at = stages.now()
+    files_finished = sum(s.file_records is not None for s in chunk)
+    try:
+        summary = process_batch(
+            batch, plan.home, plan.lake, run_id, "backfill", plan.run_date, clock, progress_tables(chunk, run_id),
+            files_read=files_finished, window=plan.window, runner=plan.runner, dask_address=plan.dask_address,
+            chunk_size=plan.chunk_size,
+        )
+    except Exception as exc:
+        failure = record_failure(exc, home=plan.home, lake=plan.lake, run_id=run_id, flow_name="backfill",
+                                 run_date=plan.run_date, started_at=started_at, stage_seconds=clock.seconds)
+        report.publish_failure_report(failure, plan.home)
+        first = chunk[0]
+        raise RunFailed(f"chunk from record {first.first_record} of {first.file.path}: {failure.message}") from exc
+    report.publish_run_report(summary, plan.home)
+    totals.add(summary)

@@ -135,10 +135,10 @@ def backfill(
         raise typer.Exit(code=4) from None
     accounting = summary["accounting"]
     table = Table(title=f"backfill {summary['run_id']}")
-    for column in ("files", "chunks loaded", "chunks already done", "records read", "loaded", "duplicates", "near duplicates", "skipped", "quarantined"):
+    for column in ("files", "chunks loaded", "records already loaded", "records read", "loaded", "duplicates", "near duplicates", "skipped", "quarantined"):
         table.add_column(column, justify="right")
     table.add_row(
-        str(summary["files"]), str(summary["chunks_loaded"]), str(summary["chunks_already_done"]),
+        str(summary["files"]), str(summary["chunks_loaded"]), str(summary["records_already_done"]),
         *(str(accounting[k]) for k in ("records_read", "loaded", "duplicates")), str(summary["near_duplicates"]),
         *(str(accounting[k]) for k in ("skipped", "quarantined")),
     )

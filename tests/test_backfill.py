@@ -62,12 +62,25 @@ def test_killed_backfill_resumes_to_the_same_warehouse(prefect_server, reuters_d
     monkeypatch.setattr(backfill_module, "process_batch", real_process_batch)
 
     resumed = backfill([reuters_dump], tmp_path / "resumed", chunk_records=20)
-    assert resumed["chunks_already_done"] == 1 and resumed["chunks_loaded"] == 2
+    assert resumed["records_already_done"] == 20 and resumed["chunks_loaded"] == 2
     assert ids(tmp_path / "resumed") == ids(tmp_path / "clean")
 
     again = backfill([reuters_dump], tmp_path / "resumed", chunk_records=20)
     assert again["files_already_done"] == 1 and again["accounting"]["records_read"] == 0
     assert ids(tmp_path / "resumed") == ids(tmp_path / "clean")
+
+
+def test_chunks_span_small_files_and_cut_big_ones(prefect_server, corpus, tmp_path):
+    folder = tmp_path / "bbc"
+    folder.mkdir()
+    for path in sorted((corpus / "bbc" / "politics").glob("*.txt"))[:7]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    summary = backfill([folder], tmp_path / "home", chunk_records=3)
+    assert summary["chunks_loaded"] == 3 and summary["accounting"]["records_read"] == 7
+    con = duckdb.connect(str(warehouse_path(tmp_path / "home")), read_only=True)
+    assert con.execute("SELECT count(*) FROM ingested_files").fetchone() == (7,)
+    assert con.execute("SELECT count(*), sum(records) FROM backfill_chunks").fetchone() == (7, 7)
+    assert con.execute("SELECT count(*) FROM runs WHERE flow = 'backfill'").fetchone() == (3,)
 
 
 def test_date_window_skips_articles_outside_it_with_a_reason(prefect_server, reuters_dump, tmp_path):

@@ -228,11 +228,12 @@ BACKFILL_CHUNKS = Table(
     "backfill_chunks",
     pl.Schema(
         {
-            # Stable over reruns of the same file with the same chunk size: a resumed backfill skips it.
+            # One row per file segment a backfill chunk loaded: records [first_record, first_record + records)
+            # of the file. A resumed backfill skips them.
             "chunk_id": pl.String,
             "path": pl.String,
             "file_sha256": pl.String,
-            "chunk_index": pl.Int64,
+            "first_record": pl.Int64,
             "records": pl.Int64,
             "run_id": pl.String,
             "loaded_at": UTC_TS,

@@ -129,12 +129,12 @@ COMMENT ON COLUMN ingested_files.records IS 'Records read from the file.';
 COMMENT ON COLUMN ingested_files.run_id IS 'Run that read it.';
 COMMENT ON COLUMN ingested_files.ingested_at IS 'When (UTC).';
 
-COMMENT ON TABLE backfill_chunks IS 'Chunks of large files loaded by a backfill, so that a resumed backfill skips them.';
-COMMENT ON COLUMN backfill_chunks.chunk_id IS 'Stable over reruns of the same file with the same chunk size.';
-COMMENT ON COLUMN backfill_chunks.path IS 'File the chunk was read from.';
+COMMENT ON TABLE backfill_chunks IS 'File segments loaded by backfill chunks (a chunk spans small files or cuts a big one), so that a resumed backfill skips them.';
+COMMENT ON COLUMN backfill_chunks.chunk_id IS 'Id of the segment: the file and its first record.';
+COMMENT ON COLUMN backfill_chunks.path IS 'File the segment was read from.';
 COMMENT ON COLUMN backfill_chunks.file_sha256 IS 'SHA-256 of that file.';
-COMMENT ON COLUMN backfill_chunks.chunk_index IS 'Position of the chunk in the file, from 0.';
-COMMENT ON COLUMN backfill_chunks.records IS 'Records in the chunk.';
+COMMENT ON COLUMN backfill_chunks.first_record IS 'Position in the file of the segment''s first record, from 0.';
+COMMENT ON COLUMN backfill_chunks.records IS 'Records in the segment.';
 COMMENT ON COLUMN backfill_chunks.run_id IS 'Run that loaded the chunk.';
 COMMENT ON COLUMN backfill_chunks.loaded_at IS 'When (UTC).';
 

@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS backfill_chunks (
     chunk_id VARCHAR NOT NULL PRIMARY KEY,
     path VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL,
-    chunk_index BIGINT NOT NULL,
+    first_record BIGINT NOT NULL,
     records BIGINT,
     run_id VARCHAR NOT NULL,
     loaded_at TIMESTAMPTZ
