@@ -65,6 +65,14 @@ MIN_FLOATING_WORDS = 4
 FLOATING_REACH = 2
 # Window (tokens) searched for a direct quote's cue on either side, within its sentence.
 CUE_WINDOW = 30
+# Reporting nouns that carry their message in a clause ("his claim that ...", "Trump's promise to build a wall").
+CLAUSE_NOUNS = frozenset("claim assertion statement warning promise pledge vow argument allegation accusation "
+                         "insistence suggestion admission announcement prediction threat call demand".split())
+# Reporting verbs whose message may come as a "that" clause the parse hangs lower, and how far it may start.
+THAT_VERBS = frozenset("say tell add write note report announce argue explain claim state insist warn promise "
+                       "acknowledge admit concede deny confirm reveal suggest assert contend allege testify "
+                       "remind assure inform complain".split())
+THAT_WINDOW = 16
 
 # Precision of each rule on all 840 PolNeAR train articles (`python -m bench.eval_quotes --gold .../train`, the
 # "precision per rule" table): a quote's confidence is the share of its rule's predictions that gold confirms.
@@ -85,6 +93,8 @@ RULE_PRECISION = {
     "direct_floating_far": 0.76,
     "direct_floating_inline": 0.74,
     "indirect_topic": 0.68,
+    "indirect_that": 0.88,
+    "indirect_noun": 0.9,
     "partial_governed": 0.65,
     "indirect_passive": 0.65,
 }
@@ -106,6 +116,7 @@ class Cue:
     end: int
     verb: Token | None
     speaker_head: Token | None
+    noun: Token | None = None  # a reporting noun with its own clause ("his claim that ...")
 
 
 @dataclass
@@ -267,7 +278,30 @@ def _find_cues(article: Article) -> list[Cue]:
             cues.append(Cue(token.idx, to.idx + len(to), None, objects[0] if objects else None))
         elif _is_cue_verb(token):
             cues.append(Cue(*_cue_span(token), token, _speaker_head(token, inside)))
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in CLAUSE_NOUNS:
+            cue = _noun_cue(token, inside)
+            if cue is not None:
+                cues.append(cue)
     return cues
+
+
+def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:
+    """"his claim that ...", "Trump's promise to build a wall": a reporting noun with its owner and its clause."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and inside[c.i] < 0), None)
+    if owner is None or owner.lower_ in ("its", "their", "our", "my", "your"):
+        return None
+    clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+                   and any(m.lower_ in ("that", "to") and m.dep_ in ("mark", "aux") for m in c.lefts)), None)
+    if clause is None:
+        return None
+    return Cue(noun.idx, noun.idx + len(noun), None, owner, noun)
+
+
+def _noun_content(article: Article, cue: Cue) -> Attribution | None:
+    noun = cue.noun
+    clause = next(c for c in noun.rights if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX"))
+    return _clause_attribution(article, cue, _trimmed(article.doc, clause.left_edge.i, clause.right_edge.i + 1),
+                               "indirect_noun")
 
 
 def _is_cue_verb(token: Token) -> bool:
@@ -388,7 +422,10 @@ def _through_speech_noun(subject: Token) -> Token:
 def _reported_content(article: Article, cues: list[Cue]) -> list[Attribution]:
     found = []
     for cue in cues:
-        attribution = _according_to(article, cue) if cue.verb is None else _verb_content(article, cue)
+        if cue.noun is not None:
+            attribution = _noun_content(article, cue)
+        else:
+            attribution = _according_to(article, cue) if cue.verb is None else _verb_content(article, cue)
         if attribution is not None:
             found.append(attribution)
     return found
@@ -424,6 +461,9 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         subject = next(c for c in verb.children if c.dep_ == "nsubjpass")
         return _clause_attribution(article, cue, _trimmed(doc, subject.left_edge.i, subject.right_edge.i + 1),
                                    "indirect_passive")  # "The meeting was first reported by Politico"
+    that = _that_clause(article, verb, lemma)
+    if that is not None:
+        return _clause_attribution(article, cue, that, "indirect_that")
     topic = _topic_preposition(verb, lemma)
     if topic is not None and not any(c.dep_ == "dobj" and c.lower_ not in QUANTITY_OBJECTS for c in verb.rights):
         return _clause_attribution(article, cue, _trimmed(doc, topic.i + 1, topic.right_edge.i + 1), "indirect_topic")
@@ -451,6 +491,21 @@ def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
     if after:
         return after
     return [c for c in verb.lefts if c.dep_ == "ccomp"]
+
+
+def _that_clause(article: Article, verb: Token, lemma: str) -> tuple[int, int] | None:
+    """"told the audience at his fundraiser for veterans that he and Fox News had ...": a "that" clause the parse
+    hung from a noun after the verb's object; the content runs from "that" to the verb's phrase end."""
+    if lemma not in THAT_VERBS:
+        return None
+    doc, inside = article.doc, article.inside
+    end = min(verb.right_edge.i, verb.sent.end - 1)
+    for token in doc[verb.i + 1 : min(end + 1, verb.i + THAT_WINDOW)]:
+        if inside[token.i] >= 0 or token.text in SENTENCE_END or token.text in (";", ":") or "\n" in token.text:
+            return None
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > token.i:
+            return _trimmed(doc, token.i, end + 1)
+    return None
 
 
 def _topic_preposition(verb: Token, lemma: str) -> Token | None:
@@ -607,7 +662,7 @@ def _crosses_paragraph(text: str, start: int, end: int) -> bool:
 
 def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
     doc, text = article.doc, article.text
-    cue_at = {doc.char_span(c.start, c.end, alignment_mode="expand")[0].i: c for c in cues}
+    cue_at = {doc.char_span(c.start, c.end, alignment_mode="expand")[0].i: c for c in cues if c.noun is None}
     found = []
     chain = 0
     for quotation in article.quotations:
