@@ -73,6 +73,8 @@ THAT_VERBS = frozenset("say tell add write note report announce argue explain cl
                        "acknowledge admit concede deny confirm reveal suggest assert contend allege testify "
                        "remind assure inform complain".split())
 THAT_WINDOW = 16
+# One-word answers reported as speech ("said no", "half said so").
+ANSWERS = frozenset("yes no so".split())
 
 # Precision of each rule on all 840 PolNeAR train articles (`python -m bench.eval_quotes --gold .../train`, the
 # "precision per rule" table): a quote's confidence is the share of its rule's predictions that gold confirms.
@@ -94,6 +96,7 @@ RULE_PRECISION = {
     "direct_floating_inline": 0.74,
     "indirect_topic": 0.68,
     "indirect_that": 0.88,
+    "indirect_answer": 0.91,
     "indirect_before_cue": 0.9,  # 4 of 4 on train: a small sample, so below 1
     "indirect_noun": 0.9,
     "partial_governed": 0.65,
@@ -454,6 +457,9 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
     verb = cue.verb
     lemma = verb.lemma_.lower()
     clauses = _reported_clauses(verb, lemma)
+    answer = next((c for c in verb.rights if c.i == verb.i + 1 and c.lower_ in ANSWERS), None)
+    if not clauses and answer is not None and lemma == "say":  # "75 percent of Democrats said yes"
+        return Attribution(answer.idx, answer.idx + len(answer), "indirect", "indirect_answer", cue)
     if clauses:
         span = _trimmed(doc, min(c.left_edge.i for c in clauses), max(c.right_edge.i for c in clauses) + 1)
         return _clause_attribution(article, cue, span, "indirect_clause")
@@ -536,6 +542,9 @@ def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
         # "called for the president to resign": the parse makes "for ... to resign" an adverbial clause
         after = after or [c for c in verb.rights if c.dep_ == "advcl" and any(
             m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1 for m in c.lefts)]
+    if not after and lemma == "ask":  # "Asked if he was ever bullied, ...": the question, parsed as an adverbial
+        after = [c for c in verb.rights if c.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.lefts)]
     if after and lemma in OBJECT_CONTENT_VERBS:
         after += [c for c in verb.rights if c.dep_ in ("dobj", "oprd") and c.i < after[0].i]
     if after:
