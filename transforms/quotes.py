@@ -461,7 +461,8 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
     if not clauses and answer is not None and lemma == "say":  # "75 percent of Democrats said yes"
         return Attribution(answer.idx, answer.idx + len(answer), "indirect", "indirect_answer", cue)
     if clauses:
-        span = _trimmed(doc, min(c.left_edge.i for c in clauses), max(c.right_edge.i for c in clauses) + 1)
+        end = _continued_end(article, verb, max(c.right_edge.i for c in clauses))
+        span = _trimmed(doc, min(c.left_edge.i for c in clauses), end + 1)
         return _clause_attribution(article, cue, span, "indirect_clause")
     if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and _set_off_by_comma(verb):
         return _parenthetical(article, cue, "indirect_parenthetical")
@@ -489,6 +490,23 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         return None
     span = _trimmed(doc, objects[0].left_edge.i, max(c.right_edge.i for c in objects) + 1)
     return _clause_attribution(article, cue, span, "indirect_object")
+
+
+def _continued_end(article: Article, verb: Token, end: int) -> int:
+    """"He said [he'll support whomever ..., but beyond that, he doesn't want to be involved]": the parse hangs the
+    reported clause's continuation on the cue verb; the content runs on to the verb's phrase end unless a cue,
+    a quotation or a new paragraph comes first."""
+    doc, inside = article.doc, article.inside
+    if end < verb.i:
+        return end
+    extra = [c for c in verb.rights if c.i > end]
+    if not extra or any(c.dep_ not in ("conj", "cc", "punct", "advcl", "prep", "npadvmod") for c in extra):
+        return end
+    last = verb.right_edge.i
+    for token in doc[end + 1 : last + 1]:
+        if inside[token.i] >= 0 or "\n" in token.text or _is_cue_verb(token) or token.text in (";", ":"):
+            return end
+    return last
 
 
 def _content_before(article: Article, cue: Cue) -> tuple[int, int] | None:
