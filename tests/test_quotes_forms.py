@@ -1,0 +1,151 @@
+"""Forms of reported speech added to the rules, each on a real sentence from PolNeAR train (the file is named).
+
+The sentences are read from the corpus files, not retyped, so the tests skip cleanly without the corpus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transforms.quotes import attribute_with_rules
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+TRAIN = CORPUS / "polnear" / "train" / "text"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    from transforms.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+def paragraphs(name: str, needle: str, following: int = 0) -> str:
+    """The paragraph of train/text/<name> holding needle, with the next `following` paragraphs (blank lines kept)."""
+    text = (TRAIN / name).read_text(encoding="utf-8")
+    start = text.index(needle)
+    start = text.rfind("\n", 0, start) + 1
+    end = start
+    for _ in range(following + 1):
+        end = text.find("\n", end + 1)
+        while end != -1 and text[end + 1 : end + 2] == "\n":
+            end += 1
+        end = len(text) if end == -1 else end
+        if following and end < len(text):
+            end = text.find("\n", end + 1) if _ < following else end
+            end = len(text) if end == -1 else end
+    return text[start:end].rstrip("\n")
+
+
+def run(nlp, text: str) -> list[tuple[dict, str]]:
+    quotes, _, rules = attribute_with_rules(nlp(text))
+    for quote in quotes:
+        assert text[quote["char_start"] : quote["char_end"]] == quote["text"]
+    return list(zip(quotes, rules))
+
+
+def holding(found: list[tuple[dict, str]], fragment: str) -> tuple[dict, str]:
+    hits = [(q, r) for q, r in found if fragment in q["text"]]
+    assert hits, f"no quote holds {fragment!r}: {[(q['text'][:60], r) for q, r in found]}"
+    return min(hits, key=lambda h: len(h[0]["text"]))
+
+
+def test_clause_the_parse_runs_into_the_next_paragraph(nlp):
+    # usa-today_2016-04-01_obama-asian-leaders-huddle-on-re.txt: "... Donald Trump says China is using trade rules
+    # to take jobs away from the U.S." (no final stop; the parse runs into the next paragraph)
+    text = paragraphs("usa-today_2016-04-01_obama-asian-leaders-huddle-on-re.txt", "Donald Trump says China", 1)
+    quote, _ = holding(run(nlp, text), "China is using trade rules")
+    assert "\n" not in quote["text"] and quote["speaker"] == "Donald Trump"
+
+
+def test_name_before_an_appositive_speaks(nlp):
+    # wash-post_2016-05-26_hacker-who-revealed-private-clin.txt: "As a part of his plea, Marcel Lehel Lazar, 44,
+    # said that he victimized nearly 100 Americans ..."
+    text = paragraphs("wash-post_2016-05-26_hacker-who-revealed-private-clin.txt", "Marcel Lehel Lazar, 44, said")
+    quote, _ = holding(run(nlp, text), "he victimized nearly 100 Americans")
+    assert "Lazar" in quote["speaker"]
+
+
+def test_that_clause_after_a_long_addressee(nlp):
+    # west-journal_2016-01-29_trump-made-this-shocking-final-d.txt: "Donald Trump told the audience at his
+    # fundraiser for veterans that he and Fox News had multiple conversations Thursday but that nothing ..."
+    text = paragraphs("west-journal_2016-01-29_trump-made-this-shocking-final-d.txt", "told the audience at his")
+    quote, _ = holding(run(nlp, text), "he and Fox News had multiple conversations")
+    assert quote["cue"] == "told" and "Trump" in quote["speaker"]
+    assert "the audience" not in quote["text"]
+
+
+def test_reporting_noun_with_its_clause(nlp):
+    # breitbart_2016-08-15_biden-stumping-for-clinton-trash*.txt: "Trump’s accusation that Obama and Clinton created
+    # the so-called Islamic State extremist group had imperiled ..., Biden said."
+    name = next(TRAIN.glob("breitbart_2016-08-15_biden-stumping*.txt")).name
+    text = paragraphs(name, "accusation that Obama and Clinton")
+    found = run(nlp, text)
+    quote, rule = holding(found, "Obama and Clinton created the so-called Islamic State")
+    assert rule == "indirect_noun" and quote["cue"] == "accusation" and "Trump" in quote["speaker"]
+
+
+def test_sentence_final_cue_after_content_the_parse_misattached(nlp):
+    # usa-today_2016-03-30_teen-girl-pepper-sprayed-in-scuf.txt: "As GOP front-runner Donald Trump prepared to
+    # speak ..., a 15-year-old girl outside the venue was pepper-sprayed by another bystander, police said."
+    text = paragraphs("usa-today_2016-03-30_teen-girl-pepper-sprayed-in-scuf.txt", "by another bystander, police said")
+    quote, _ = holding(run(nlp, text), "was pepper-sprayed by another bystander")
+    assert quote["speaker_mention"] == "police" and not quote["text"].endswith(",")
+
+
+def test_of_two_subjects_the_one_nearest_the_cue_speaks(nlp):
+    # wash-post_2015-12-13_misinformation-enters-mainstream*.txt: "The Internet has also made it possible for people
+    # with like-minded, if bogus, ideas and theories to organize ..., she said." (the parse gives "said" two
+    # subjects: "people" and "she")
+    name = next(TRAIN.glob("wash-post_2015-12-13_misinformation-enters-mainstream*.txt")).name
+    text = paragraphs(name, "The Internet has also made it possible")
+    quote, _ = holding(run(nlp, text), "The Internet has also made it possible")
+    assert quote["speaker_mention"] == "she"
+
+
+def test_called_for_someone_to_act(nlp):
+    # west-journal_2016-06-13_trump-calls-on-obama-to-resign.txt: "Trump called for the president to resign."
+    text = paragraphs("west-journal_2016-06-13_trump-calls-on-obama-to-resign.txt", "Trump called for the president")
+    quote, _ = holding(run(nlp, text), "the president to resign")
+    assert quote["cue"].startswith("called") and "Trump" in quote["speaker"]
+
+
+def test_asked_if_question_and_one_word_answer(nlp):
+    # breitbart_2016-05-15_trump-talks-to-megyn-kelly-about.txt: "Asked if he was ever bullied, the Republican
+    # presidential candidate said no."
+    text = paragraphs("breitbart_2016-05-15_trump-talks-to-megyn-kelly-about.txt", "Asked if he was ever bullied")
+    found = run(nlp, text)
+    question, _ = holding(found, "he was ever bullied")
+    assert question["cue"] == "Asked"
+    answer, rule = holding(found, "no")
+    assert rule == "indirect_answer" and answer["text"] == "no"
+    assert answer["speaker_mention"] == "the Republican presidential candidate"
+
+
+def test_said_with_a_gerund_clause(nlp):
+    # usa-today_2016-06-27_orlando-shootings-temper-lgbt-pr.txt: "Manny Gomez said seeing so many police officers
+    # at Pride was a welcome sight."
+    text = paragraphs("usa-today_2016-06-27_orlando-shootings-temper-lgbt-pr.txt", "Manny Gomez said seeing")
+    quote, _ = holding(run(nlp, text), "seeing so many police officers at Pride")
+    assert quote["speaker"] == "Manny Gomez"
+
+
+def test_opening_mark_used_as_closing_mark(nlp):
+    # huff-post_2016-02-01_here-s-why-winning-iowa-could-br.txt: “The reality is, ... problems for her here,“ said
+    # Jim Clyburn, ... (the quotation closes with an opening mark)
+    text = paragraphs("huff-post_2016-02-01_here-s-why-winning-iowa-could-br.txt", "said Jim Clyburn")
+    quote, _ = holding(run(nlp, text), "The reality is, if Mrs. Clinton loses Iowa")
+    assert quote["quote_type"] == "direct" and quote["speaker"] == "Jim Clyburn"
+    assert quote["text"].endswith("here,“")
+
+
+def test_clause_runs_on_over_its_continuation(nlp):
+    # huff-post_2016-04-22_marco-rubio-i-m-not-interested-i.txt: "He said he’ll support whomever the Republican
+    # Party nominates for president, but beyond that, he doesn’t want to be involved in the 2016 race anymore."
+    text = paragraphs("huff-post_2016-04-22_marco-rubio-i-m-not-interested-i.txt", "He said he’ll support whomever")
+    quote, _ = holding(run(nlp, text), "he’ll support whomever")
+    assert "he doesn’t want to be involved in the 2016 race anymore" in quote["text"]
