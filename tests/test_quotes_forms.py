@@ -149,3 +149,12 @@ def test_clause_runs_on_over_its_continuation(nlp):
     text = paragraphs("huff-post_2016-04-22_marco-rubio-i-m-not-interested-i.txt", "He said he’ll support whomever")
     quote, _ = holding(run(nlp, text), "he’ll support whomever")
     assert "he doesn’t want to be involved in the 2016 race anymore" in quote["text"]
+
+
+def test_interview_transcript_turn(nlp):
+    # breitbart_2016-07-10_ok-gov-fallin-trump-is-trying-to.txt: "FALLIN: Well, I think the whole nation needs to
+    # work together, ..." (the whole article, so that the label names a person the article introduces)
+    text = (TRAIN / "breitbart_2016-07-10_ok-gov-fallin-trump-is-trying-to.txt").read_text(encoding="utf-8")
+    quote, rule = holding(run(nlp, text), "Well, I think the whole nation needs to work together")
+    assert rule == "direct_transcript" and "Fallin" in quote["speaker"]
+    assert not quote["text"].startswith("FALLIN")
