@@ -158,3 +158,13 @@ def test_interview_transcript_turn(nlp):
     quote, rule = holding(run(nlp, text), "Well, I think the whole nation needs to work together")
     assert rule == "direct_transcript" and "Fallin" in quote["speaker"]
     assert not quote["text"].startswith("FALLIN")
+
+
+def test_quoted_sentence_the_author_finishes(nlp):
+    # wash-post_2016-05-09_for-outgoing-u-n-chief-climate-d*.txt: '"There have been some deniers, [but] 97 percent of
+    # world scientists are in support" of the evidence behind human contributions to climate change.'
+    path = next(TRAIN.glob("wash-post_2016-05-09_for-outgoing-u-n-chief-climate-d*.txt"))
+    quote, rule = holding(run(nlp, path.read_text(encoding="utf-8")), "There have been some deniers")
+    assert rule == "mixed_continued" and quote["quote_type"] == "mixed"
+    assert quote["text"].endswith("of the evidence behind human contributions to climate change")
+    assert quote["speaker"] == "Ban Ki-moon"

@@ -24,7 +24,9 @@ How it works (every step is linear in the tokens; spaCy's parse does the heavy l
 4. Quotations left over take the cue of their own sentence: right after them ("...," he said), right before
    (He said: "..."; the lead-in may end the previous paragraph), or between two halves. A quoted phrase governed
    by any verb with a subject is a partial quote ("blamed the law on "knuckleheaded politicians""); a quoted
-   sentence with no cue continues the previous speaker (floating). Titles in quotation marks are skipped.
+   sentence with no cue continues the previous speaker (floating); one the author finishes in their own words
+   (""They don't have a choice" but to take the lead") is mixed, to the sentence end or its cue's comma.
+   Transcript turns ("FALLIN: Well, ...") are the labelled person's words. Titles in quotation marks are skipped.
 5. Speakers resolve in reading order (speakers.py), since a pronoun's best antecedent is often the previous
    speaker. Each quote's confidence is its rule's precision on PolNeAR train (`RULE_PRECISION`).
 """
@@ -101,6 +103,7 @@ RULE_PRECISION = {
     "indirect_that": 0.89,
     "according_to": 0.88,
     "direct_colon": 0.88,
+    "mixed_continued": 0.92,
     "direct_transcript": 0.9,  # 4 of 4 on train: too few to claim 1
     "indirect_as": 0.8,
     "indirect_object": 0.78,
@@ -777,6 +780,8 @@ def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
         words = len(text[quotation.start : quotation.end].split())
         if cue is not None and standalone:
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
+        elif not standalone and (continued := _continued_quote(article, quotation, cue_at, chain)) is not None:
+            found.append(continued)
         elif not standalone and (fragment := _governed_fragment(article, quotation)) is not None:
             found.append(fragment)
         elif cue is not None and rule == "direct_cue_after" and _ends_sentence(text, quotation):
@@ -789,6 +794,45 @@ def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, None, inherits=True, chain=chain))
     _share_chain_cues(found)
     return found
+
+
+def _continued_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue],
+                     chain: int) -> Attribution | None:
+    """A quoted sentence the author finishes in their own words (""They don't have a choice" but to take the lead
+    in advertising, says Evan Tracey"): the quotation and its continuation to the sentence's end or to the comma
+    before its cue; without a cue it continues the previous speaker."""
+    doc, text, inside = article.doc, article.text, article.inside
+    if not _opens_sentence(text, quotation) or not _char_after(text, quotation.end).islower():
+        return None
+    inner = _inner(text, quotation)
+    if not inner[:1].isupper() or len(inner.split()) < MIN_FLOATING_WORDS:
+        return None
+    span = doc.char_span(quotation.start, quotation.end, alignment_mode="expand")
+    if span is None:
+        return None
+    last_comma, cue = None, None
+    position = span.end
+    while position < len(doc):
+        token = doc[position]
+        if "\n" in token.text or (inside[position] < 0 and token.text in SENTENCE_END):
+            break
+        if inside[position] >= 0 and article.quotations[inside[position]] is not quotation:
+            return None  # another quotation: left to the other rules
+        if token.text == ",":
+            last_comma = position
+        if position in cue_at and last_comma is not None:
+            cue = cue_at[position]
+            break
+        if last_comma is not None and inside[position] < 0 and token.lemma_.lower() in SPEECH_VERBS:
+            break  # a cue the rules could not give a speaker: the content still ends before it
+        position += 1
+    end_token = last_comma if position < len(doc) and (cue is not None or doc[position].lemma_.lower() in
+                                                       SPEECH_VERBS and inside[position] < 0) else position
+    content = _trimmed(doc, span.start, end_token)
+    if content is None or content[1] <= quotation.end:
+        return None
+    quotation.consumed = True
+    return Attribution(content[0], content[1], "mixed", "mixed_continued", cue, inherits=cue is None, chain=chain)
 
 
 def _transcript_turns(article: Article, index: speakers.DocumentIndex, found: list[Attribution]) -> list[Attribution]:
