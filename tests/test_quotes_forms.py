@@ -168,3 +168,13 @@ def test_quoted_sentence_the_author_finishes(nlp):
     assert rule == "mixed_continued" and quote["quote_type"] == "mixed"
     assert quote["text"].endswith("of the evidence behind human contributions to climate change")
     assert quote["speaker"] == "Ban Ki-moon"
+
+
+def test_parenthetical_cue_hung_on_an_auxiliary(nlp):
+    # politico_2016-07-02_sanders-california-suppor*.txt: "Even then, he said, he’s learned enough about Hillary
+    # Clinton that he’s fairly sure he can’t support her." (the parse hangs "he said" on the auxiliary "’s")
+    path = next(TRAIN.glob("politico_2016-07-02_sanders-california-suppor*.txt"))
+    text = paragraphs(path.name, "Even then, he said")
+    quote, rule = holding(run(nlp, text), "learned enough about Hillary Clinton")
+    assert rule == "indirect_parenthetical" and quote["text"].startswith("Even then")
+    assert quote["text"].endswith("he can’t support her") and quote["speaker_mention"] == "he"

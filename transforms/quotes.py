@@ -478,7 +478,8 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         end = _continued_end(article, verb, max(c.right_edge.i for c in clauses))
         span = _trimmed(doc, _subject_start(verb, lemma, min(clauses, key=lambda c: c.left_edge.i)), end + 1)
         return _clause_attribution(article, cue, span, "indirect_clause")
-    if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and _set_off_by_comma(verb):
+    if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and (_set_off_by_comma(verb) or (
+            verb.dep_ == "parataxis" and _comma_before(verb))):
         return _parenthetical(article, cue, "indirect_parenthetical")
     before = _content_before(article, cue)
     if before is not None:
@@ -634,18 +635,46 @@ def _set_off_by_comma(verb: Token) -> bool:
     return comma is not None and comma.text in (",", "—") and verb.head.pos_ in ("VERB", "AUX")
 
 
+def _comma_before(verb: Token) -> bool:
+    left = verb.left_edge
+    comma = left if left.is_punct else left.nbor(-1) if left.i > 0 else None
+    return comma is not None and comma.text in (",", "—")
+
+
 def _parenthetical(article: Article, cue: Cue, rule: str) -> Attribution | None:
     """"The plan, he said, is dead" / "The plan is dead, he added": the governing clause minus the cue clause."""
     doc = article.doc
     verb = cue.verb
     head = verb.head
-    before = _trimmed(doc, head.left_edge.i, verb.left_edge.i)  # edge punctuation is trimmed
-    after = _trimmed(doc, verb.right_edge.i + 1, head.right_edge.i + 1)
+    low, high = head.left_edge.i, head.right_edge.i
+    if head.dep_ in ("aux", "auxpass") or head.pos_ not in ("VERB", "AUX"):
+        # "Even then, he said, he's learned ..." (hung on an auxiliary) / "The hashtag ..., Mr. Abboud said,
+        # accompanied ..." (hung on a noun): the sentence around the cue clause, within the sentence's own ends
+        low, high = _sentence_around(article, verb)
+    before = _trimmed(doc, low, verb.left_edge.i)  # edge punctuation is trimmed
+    after = _trimmed(doc, verb.right_edge.i + 1, high + 1)
     spans = [s for s in (before, after) if s]
     if not spans:
         return None
     span = (spans[0][0], spans[-1][1])
     return _clause_attribution(article, cue, span, rule)
+
+
+def _sentence_around(article: Article, verb: Token) -> tuple[int, int]:
+    """The first and last token of the sentence holding verb, cut at sentence ends and breaks outside quotations
+    (the parser's sentences run over both)."""
+    doc, inside = article.doc, article.inside
+    sentence = verb.sent
+    low = sentence.start
+    for token in doc[sentence.start : verb.i]:
+        if inside[token.i] < 0 and (token.text in SENTENCE_END or "\n" in token.text):
+            low = token.i + 1
+    high = sentence.end - 1
+    for token in doc[verb.i + 1 : sentence.end]:
+        if inside[token.i] < 0 and (token.text in SENTENCE_END or "\n" in token.text):
+            high = token.i - 1
+            break
+    return low, high
 
 
 def _clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attribution | None:
