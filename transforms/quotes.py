@@ -368,7 +368,7 @@ def _parsed_subject(verb: Token, inside: list[int]) -> Token | None:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None:
             subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
-        elif subject is not None and subject.dep_ == "nsubjpass":
+        elif subject is not None and subject.dep_ == "nsubjpass" and not _contracted_perfect(verb):
             return None  # "he was told": the subject heard it
         if subject is not None:
             if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -393,6 +393,12 @@ def _parsed_subject(verb: Token, inside: list[int]) -> Token | None:
     return None
 
 
+def _contracted_perfect(verb: Token) -> bool:
+    """"he's said he'll fight": the parse reads the contracted "has" as a passive "is"; a clause after says not."""
+    return any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children) and any(
+        c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+
+
 def _paragraph_break_between(subject: Token, verb: Token) -> bool:
     """The small model parses a heading and the next paragraph as one sentence; such a subject is the heading."""
     low, high = sorted((subject.i, verb.i))
@@ -407,6 +413,10 @@ def _nearest_noun_before(verb: Token) -> Token | None:
             return token
         if token.text == ",":
             return _name_before_appositive(token)
+        if token.text == ")" and token.i == verb.i - 1:  # "Sen. Chris Murphy (a Connecticut Democrat ...) says"
+            opening = next((t for t in reversed(doc[max(0, token.i - 20) : token.i]) if t.text == "("), None)
+            name = doc[opening.i - 1] if opening is not None and opening.i > 0 else None
+            return name if name is not None and name.pos_ == "PROPN" else None
         if token.pos_ not in ("ADV", "AUX", "PART"):
             return None
     return None
