@@ -178,3 +178,21 @@ def test_parenthetical_cue_hung_on_an_auxiliary(nlp):
     quote, rule = holding(run(nlp, text), "learned enough about Hillary Clinton")
     assert rule == "indirect_parenthetical" and quote["text"].startswith("Even then")
     assert quote["text"].endswith("he can’t support her") and quote["speaker_mention"] == "he"
+
+
+def test_contracted_has_is_not_a_passive(nlp):
+    # usa-today_2016-04-26_sanders-will-back-clinto*.txt: "While he's said he'll fight all the way to the
+    # convention, Sanders must decide ..." (the parse reads "'s said" as a passive)
+    path = next(TRAIN.glob("usa-today_2016-04-26_sanders-will-back-clinto*.txt"))
+    text = paragraphs(path.name, "While he's said he'll fight")
+    quote, _ = holding(run(nlp, text), "he'll fight all the way to the convention")
+    assert quote["speaker_mention"] == "he"
+
+
+def test_name_before_a_parenthesis_speaks(nlp):
+    # politico_2016-08-08_how-newtown-gave-chris-mu*.txt: "... Sen. Chris Murphy (a Connecticut Democrat so boyish
+    # he has been mistaken for a junior staffer) says he was unfocused, a bit adrift, ..."
+    path = next(TRAIN.glob("politico_2016-08-08_how-newtown-gave-chris-mu*.txt"))
+    text = paragraphs(path.name, "Sen. Chris Murphy (a Connecticut Democrat")
+    quote, _ = holding(run(nlp, text), "he was unfocused")
+    assert quote["speaker"] == "Chris Murphy"
