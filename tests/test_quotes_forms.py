@@ -196,3 +196,12 @@ def test_name_before_a_parenthesis_speaks(nlp):
     text = paragraphs(path.name, "Sen. Chris Murphy (a Connecticut Democrat")
     quote, _ = holding(run(nlp, text), "he was unfocused")
     assert quote["speaker"] == "Chris Murphy"
+
+
+def test_reported_with_a_gerund(nlp):
+    # nyt_2016-03-22_trump-s-success-finally-unites*.txt: "Mr. Kasich reported having $1.3 million in cash on hand at
+    # the beginning of March."
+    path = next(TRAIN.glob("nyt_2016-03-22_trump-s-success-finally-unites*.txt"))
+    text = paragraphs(path.name, "Mr. Kasich reported having")
+    quote, _ = holding(run(nlp, text), "having $1.3 million in cash on hand")
+    assert quote["cue"] == "reported" and "Kasich" in quote["speaker"]

@@ -36,8 +36,12 @@ SPEECH_NOUNS = frozenset(
     "announcement testimony message ad memo column video article editorial report blog".split()
 )
 
-# Verbs that report with an infinitive ("urged Congress to act", "promised to build").
-XCOMP_CONTENT_VERBS = frozenset("urge promise pledge vow warn call ask tell threaten say claim".split())
+# Verbs that report with an infinitive or a gerund ("urged Congress to act", "promised to build", "reported
+# having $1.3 million", "said seeing so many police officers ... was a welcome sight").
+XCOMP_CONTENT_VERBS = frozenset(
+    "urge promise pledge vow warn call ask tell threaten say claim report suggest recall mention admit deny propose "
+    "acknowledge".split()
+)
 
 # Verbs that report in a parenthetical ("The plan, he said, is dead"); with others the parse misleads there.
 PARENTHETICAL_VERBS = frozenset(
