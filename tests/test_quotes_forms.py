@@ -205,3 +205,13 @@ def test_reported_with_a_gerund(nlp):
     text = paragraphs(path.name, "Mr. Kasich reported having")
     quote, _ = holding(run(nlp, text), "having $1.3 million in cash on hand")
     assert quote["cue"] == "reported" and "Kasich" in quote["speaker"]
+
+
+def test_cue_clause_fenced_by_commas_reports_its_sentence(nlp):
+    # huff-post_2016-02-12_the-democratic-primary-i*.txt: "Voters, Clinton suggested, don’t have to worry that big
+    # banks can influence politicians like herself with huge campaign contributions."
+    path = next(TRAIN.glob("huff-post_2016-02-12_the-democratic-primary-i*.txt"))
+    text = paragraphs(path.name, "Voters, Clinton suggested")
+    quote, rule = holding(run(nlp, text), "have to worry that big banks")
+    assert rule == "indirect_parenthetical" and quote["text"].startswith("Voters")
+    assert quote["text"].endswith("huge campaign contributions") and "Clinton" in quote["speaker"]
