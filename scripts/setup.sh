@@ -7,4 +7,5 @@ if [ ! -x .tools/bin/uv ]; then
   python3 -m venv .tools
   .tools/bin/pip install --quiet "uv==${UV_VERSION}"
 fi
-.tools/bin/uv sync --locked --quiet "$@"
+# All groups: dev (tests) and bench (the textacy peer `python -m bench` compares against).
+.tools/bin/uv sync --locked --all-groups --quiet "$@"

@@ -82,7 +82,9 @@ def expected(home: Path, start: date | None = None, end: date | None = None) -> 
                 FROM quotes q JOIN articles a USING (article_id)
                 WHERE a.published_date IS NOT NULL AND {in_range} GROUP BY ALL"""),
             "top-speakers": pairs(f"""
-                SELECT s.entity_key, count(*) FROM quotes q JOIN sources s USING (source_id) JOIN articles a ON a.article_id = q.article_id
+                SELECT coalesce(al.canonical_key, s.entity_key), count(*)
+                FROM quotes q JOIN sources s USING (source_id) JOIN articles a ON a.article_id = q.article_id
+                LEFT JOIN entity_aliases al ON al.entity_key = s.entity_key  -- "Trump" counts for Donald Trump
                 WHERE s.kind <> 'anonymous' AND {in_range} GROUP BY ALL"""),
             "event-types-per-week": pairs(f"""
                 SELECT date_trunc('week', a.published_date)::DATE::VARCHAR, e.event_type, count(*)
