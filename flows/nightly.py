@@ -102,6 +102,7 @@ def process_batch(
     """
     started_at = stages.now()
     articles, duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
+    judged_ids = set(articles["article_id"])
     clock.lap("normalise")
     extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
     articles, extraction_failed = stages.split_extraction_failures(articles, extracted.pop("extraction_failures"))
@@ -147,7 +148,7 @@ def process_batch(
     run_row = run_record(summary, flow_name, run_date, started_at)
     stages.load_warehouse(home, {**outcome.valid, **run_tables, "runs": run_row})
     stages.record_run_in_lake(lake, run_id, run_row)
-    stages.save_near_duplicate_index(home)
+    stages.save_near_duplicate_index(home, judged_ids - set(outcome.valid["articles"]["article_id"]))
     clock.lap("load")
     summary.stage_seconds = dict(clock.seconds)
     return summary
@@ -253,6 +254,7 @@ def record_failure(
     from warehouse.load import apply_schema, connect, load_batch
 
     logger = get_run_logger()
+    stages.discard_unsaved_near_duplicates(home)
     summary = RunSummary(
         run_id=run_id, status="failed", accounting=stages.Accounting(), table_rows={}, quarantined_rows={},
         stage_seconds=dict(stage_seconds or {}), files_read=files_read, message=failure_message(exc), lake=lake,

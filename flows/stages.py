@@ -149,9 +149,17 @@ def near_duplicate_index(home: Path) -> NearDuplicateIndex:
     return _near_duplicate_indexes[home]
 
 
-def save_near_duplicate_index(home: Path) -> None:
-    """Saved after the load commits; a crash before that replays the same judgements (they are deterministic)."""
-    near_duplicate_index(home).save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
+def save_near_duplicate_index(home: Path, not_loaded: Iterable[str]) -> None:
+    """Saved after the load commits, without the articles the batch judged but did not load; a crash before
+    that replays the same judgements (they are deterministic)."""
+    index = near_duplicate_index(home)
+    index.forget(not_loaded)
+    index.save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
+
+
+def discard_unsaved_near_duplicates(home: Path) -> None:
+    """After a failed batch: the next one starts again from the index as last saved."""
+    _near_duplicate_indexes.pop(Path(home).resolve(), None)
 
 
 @task(name="extract", cache_policy=NO_CACHE)

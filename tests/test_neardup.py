@@ -83,3 +83,13 @@ def test_short_or_empty_bodies_are_never_duplicates():
     assert index.find("b", "") is None
     assert index.find("c", "Breaking news: more soon.") is None
     assert index.find("d", "Breaking news: more soon.") is None
+
+
+def test_a_forgotten_original_is_no_longer_matched(bodies):
+    # The first copy was quarantined after it was judged: the second copy becomes the original, not its duplicate.
+    index = NearDuplicateIndex()
+    original, copy = AP_COPIES
+    assert index.find(original, bodies[original]) is None
+    index.forget([original])
+    assert index.find(copy, bodies[copy]) is None
+    assert index.find(original, bodies[original])[0] == copy

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -57,6 +58,13 @@ class NearDuplicateIndex:
         self._lsh.insert(article_id, signature)
         self._originals[article_id] = (len(self._originals), signature)
         return None
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Drop articles that were judged but never loaded (quarantined later), so no copy points at them."""
+        for article_id in article_ids:
+            if self._originals.pop(article_id, None) is not None:
+                self._lsh.remove(article_id)
+            self._duplicates.pop(article_id, None)
 
     def signature(self, body: str) -> LeanMinHash | None:
         shingles = _shingles(body)
