@@ -12,4 +12,4 @@ ask "Top 10 speakers by quote count" \
 ask "Every statement by Maria Zakharova" \
   "SELECT quote_type, text FROM quote_facts WHERE entity_key = 'maria_zakharova' ORDER BY char_start"
 ask "The events of the seed article, in reading order" \
-  "SELECT event_type, trigger, actor, recipient, event_date, date_granularity, negated, future, hypothetical FROM event_facts WHERE article_id = (SELECT article_id FROM articles WHERE external_id = 'seed-0001') ORDER BY trigger_char_start"
+  "SELECT event_type, trigger, actor, recipient, event_date, concat_ws(' ', CASE WHEN negated THEN 'negated' END, CASE WHEN future THEN 'future' END, CASE WHEN hypothetical THEN 'hypothetical' END) AS flags FROM event_facts WHERE article_id = (SELECT article_id FROM articles WHERE external_id = 'seed-0001') ORDER BY trigger_char_start"
