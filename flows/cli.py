@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -71,6 +73,22 @@ def _check_runner(runner: str) -> None:
         raise typer.Exit(code=2)
 
 
+@contextmanager
+def flow_exit_codes(failed: str) -> Iterator[None]:
+    """A held home exits 3, a failed run 4, each with its message (cron and scripts read the code)."""
+    from flows.lock import HomeLocked
+    from flows.nightly import RunFailed
+
+    try:
+        yield
+    except HomeLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from None
+    except RunFailed as exc:
+        console.print(f"[red]{failed}: {exc}[/red]")
+        raise typer.Exit(code=4) from None
+
+
 @app.command()
 def run(
     inbox: Annotated[Path, typer.Option("--inbox", exists=True, file_okay=False, help="Folder of raw article files.")],
@@ -88,19 +106,12 @@ def run(
     if not has_new_files(inbox, home):
         console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
         return
-    from flows.lock import HomeLocked
-    from flows.nightly import RunFailed, nightly
+    from flows.nightly import nightly
 
     _check_runner(runner)
-    try:
+    with flow_exit_codes("run failed"):
         summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake, runner=runner,
                           dask_address=dask_address, chunk_size=chunk_size)
-    except HomeLocked as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=3) from None
-    except RunFailed as exc:
-        console.print(f"[red]run failed: {exc}[/red]")
-        raise typer.Exit(code=4) from None
     print_summary(summary)
 
 
@@ -118,21 +129,13 @@ def backfill(
 ) -> None:
     """Load archives into HOME, resumably: rerun the same command after a crash to continue."""
     from flows.backfill import backfill as backfill_flow
-    from flows.lock import HomeLocked
-    from flows.nightly import RunFailed
 
     _check_runner(runner)
-    try:
+    with flow_exit_codes("backfill failed (rerun the same command to resume)"):
         summary = backfill_flow(
             paths=[str(p) for p in paths], home=str(home), date_from=_parse_day(date_from), date_to=_parse_day(date_to),
             lake=lake, chunk_records=chunk_records, runner=runner, dask_address=dask_address, chunk_size=chunk_size,
         )
-    except HomeLocked as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=3) from None
-    except RunFailed as exc:
-        console.print(f"[red]backfill failed (rerun the same command to resume): {exc}[/red]")
-        raise typer.Exit(code=4) from None
     accounting = summary["accounting"]
     table = Table(title=f"backfill {summary['run_id']}")
     for column in ("files", "chunks loaded", "records already loaded", "records read", "loaded", "duplicates", "near duplicates", "skipped", "quarantined"):
@@ -368,15 +371,11 @@ def rebuild(
     lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
 ) -> None:
     """Recreate HOME's DuckDB warehouse from the lake (built beside, then renamed over the old file)."""
-    from flows.lock import HomeLocked, home_lock
+    from flows.lock import home_lock
     from warehouse.rebuild import rebuild_warehouse
 
-    try:
-        with home_lock(Path(home), purpose="rebuild from the lake"):
-            result = rebuild_warehouse(Path(home), lake)
-    except HomeLocked as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=3) from None
+    with flow_exit_codes("rebuild failed"), home_lock(Path(home), purpose="rebuild from the lake"):
+        result = rebuild_warehouse(Path(home), lake)
     table = Table(title=f"rebuilt {result.path} from {result.lake} in {result.seconds:.1f}s")
     table.add_column("table")
     table.add_column("lake files", justify="right")
