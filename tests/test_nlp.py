@@ -1,4 +1,5 @@
-"""The cached attribute ruler and lemmatizer (transforms/nlp.py) annotate exactly as spaCy's own components."""
+"""The cached attribute ruler and lemmatizer and the inference ops (transforms/nlp.py) annotate exactly as the
+stock spaCy pipeline does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 
-from transforms.nlp import CachedAttributeRuler, CachedLemmatizer, model_name
+from transforms.nlp import CachedAttributeRuler, CachedLemmatizer, InferenceOps, model_name
 
 ANNOTATIONS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
 ARTICLES = 12
@@ -19,7 +20,12 @@ def test_pipeline_uses_the_cached_components(nlp):
     assert nlp.pipe_names == spacy.load(model_name()).pipe_names
 
 
-def test_cached_components_annotate_like_spacy(nlp, corpus):
+def test_pipeline_models_compute_with_inference_ops(nlp):
+    for name in ("tok2vec", "parser", "ner"):
+        assert all(isinstance(layer.ops, InferenceOps) for layer in nlp.get_pipe(name).model.walk()), name
+
+
+def test_pipeline_annotates_like_stock_spacy(nlp, corpus):
     texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "polnear" / "dev" / "text").glob("*.txt"))]
     # Contractions, "y'all", "ain't", "there is" exercise the multi-token patterns and the pronoun rules.
     texts = texts[:ARTICLES] + ["Y'all ain't seen nothing yet, but there's more: I told you it was theirs.\n\nHe'd've gone."]
