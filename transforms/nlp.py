@@ -101,9 +101,10 @@ class CachedAttributeRuler:
     """spaCy's AttributeRuler, with the single-token patterns matched once per (word, tag, dependency).
 
     A single-token pattern that reads only the word, its tag and its dependency matches every token with those
-    three; spaCy's own Matcher decides on a one-token Doc, so the match is spaCy's by construction. Multi-token
-    patterns (a handful) still run through a Matcher over the document. Attributes are then applied in pattern
-    order, later patterns winning, as AttributeRuler.set_annotations does.
+    three; spaCy's own Matcher decides on a one-token Doc, so the match is spaCy's by construction. The handful
+    of multi-token patterns ("gon na", "there is") run through a Matcher too, but only from the tokens their
+    first token's pattern accepts (decided and cached the same way) instead of over the whole document.
+    Attributes are then applied in pattern order, later patterns winning, as AttributeRuler.set_annotations does.
     """
 
     def __init__(self, ruler) -> None:
@@ -112,6 +113,8 @@ class CachedAttributeRuler:
         self.indices = list(ruler.indices)
         self.single = Matcher(self.vocab)
         self.multi = Matcher(self.vocab)
+        self.multi_starts = Matcher(self.vocab)
+        self.longest = 1
         for pattern_id, entry in enumerate(ruler.patterns):
             key = str(pattern_id)
             singles = [p for p in entry["patterns"] if len(p) == 1]
@@ -120,39 +123,52 @@ class CachedAttributeRuler:
                 self.single.add(key, singles)
             if multis:
                 self.multi.add(key, multis)
-        self.cache: dict[tuple[int, int, int], tuple[tuple[int, ...], dict[int, int]]] = {}
+                self.multi_starts.add(key, [p[:1] for p in multis])
+                self.longest = max(self.longest, *map(len, multis))
+        self.cache: dict[tuple[int, int, int], tuple[tuple[int, ...], dict[int, int], bool]] = {}
 
     @staticmethod
     def cacheable(ruler) -> bool:
-        singles_read_token_only = all(
-            attr.upper() in RULER_READS
-            for entry in ruler.patterns for pattern in entry["patterns"] if len(pattern) == 1
-            for token in pattern for attr in token
-        )
+        single_tokens = [token for entry in ruler.patterns for pattern in entry["patterns"]
+                         for token in (pattern if len(pattern) == 1 else pattern[:1])]
+        token_only = all(attr.upper() in RULER_READS for token in single_tokens for attr in token)
+        # Without operators a multi-token pattern has a fixed length, so it matches from its first token.
+        fixed_length = all("OP" not in token for entry in ruler.patterns for pattern in entry["patterns"]
+                           for token in pattern)
         writes_known = all(set(attrs) <= set(RULER_WRITES) for attrs in ruler.attrs)
         single_index_ok = all(index in (0, -1) for entry, index in zip(ruler.patterns, ruler.indices)
                               if any(len(pattern) == 1 for pattern in entry["patterns"]))
-        return singles_read_token_only and writes_known and single_index_ok
+        return token_only and fixed_length and writes_known and single_index_ok
 
     def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        # One look-up per distinct (word, tag, dependency), applied to all its tokens at once.
+        distinct, token_key = numpy.unique(doc.to_array([ORTH, TAG, DEP]), axis=0, return_inverse=True)
+        found = [self._single(tuple(key)) for key in distinct.tolist()]
+        writes = numpy.array([[attr in merged for attr in RULER_WRITES] for _, merged, _ in found], dtype=bool)
+        written = numpy.array([[merged.get(attr, 0) for attr in RULER_WRITES] for _, merged, _ in found],
+                              dtype=numpy.uint64)
+        values = numpy.where(writes[token_key], written[token_key], doc.to_array(list(RULER_WRITES)))
         extra: dict[int, list[int]] = {}
-        for match_id, start, end in self.multi(doc, allow_missing=True, as_spans=False):
-            pattern_id = int(self.vocab.strings[match_id])
-            index = self.indices[pattern_id]
-            extra.setdefault(start + index if index >= 0 else end + index, []).append(pattern_id)
-        keys = doc.to_array([ORTH, TAG, DEP]).tolist()
-        values = doc.to_array(list(RULER_WRITES))
-        columns = {attr: column for column, attr in enumerate(RULER_WRITES)}
-        for i, key in enumerate(keys):
-            pattern_ids, merged = self._single(tuple(key))
-            if i in extra:
-                merged = self._merge(sorted(pattern_ids + tuple(extra[i])))
-            for attr, value in merged.items():
-                values[i, columns[attr]] = value
+        starts_multi = numpy.array([starts for _, _, starts in found], dtype=bool)
+        for start in numpy.flatnonzero(starts_multi[token_key]).tolist():
+            self._add_multi_matches(doc, start, extra)
+        for i, pattern_ids in extra.items():
+            for attr, value in self._merge(sorted(found[token_key[i]][0] + tuple(pattern_ids))).items():
+                values[i, RULER_WRITES.index(attr)] = value
         doc.from_array(list(RULER_WRITES), values)
         return doc
 
-    def _single(self, key: tuple[int, int, int]) -> tuple[tuple[int, ...], dict[int, int]]:
+    def _add_multi_matches(self, doc: Doc, start: int, extra: dict[int, list[int]]) -> None:
+        """Multi-token matches beginning at `start`; each marks the token its pattern's index points at."""
+        for match_id, begin, end in self.multi(doc[start: start + self.longest], allow_missing=True, as_spans=False):
+            if begin == 0:
+                pattern_id = int(self.vocab.strings[match_id])
+                index = self.indices[pattern_id]
+                extra.setdefault(start + index if index >= 0 else start + end + index, []).append(pattern_id)
+
+    def _single(self, key: tuple[int, int, int]) -> tuple[tuple[int, ...], dict[int, int], bool]:
         found = self.cache.get(key)
         if found is None:
             if len(self.cache) >= CACHE_ENTRIES:
@@ -162,7 +178,8 @@ class CachedAttributeRuler:
             token.from_array([TAG, DEP], numpy.array([[tag, dep]], dtype=numpy.uint64))
             pattern_ids = tuple(sorted({int(self.vocab.strings[m]) for m, _, _ in
                                         self.single(token, allow_missing=True, as_spans=False)}))
-            found = self.cache[key] = (pattern_ids, self._merge(pattern_ids))
+            starts_multi = bool(self.multi_starts(token, allow_missing=True, as_spans=False))
+            found = self.cache[key] = (pattern_ids, self._merge(pattern_ids), starts_multi)
         return found
 
     def _merge(self, pattern_ids) -> dict[int, int]:
