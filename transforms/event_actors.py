@@ -139,11 +139,12 @@ def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
 
 
 def prepositional_objects(token: Token, prepositions: tuple[str, ...]) -> list[Token]:
-    found = []
-    for word in prepositions:
-        found += [pobj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == word
-                  for pobj in prep.children if pobj.dep_ == "pobj"]
-    return found
+    """The objects of the token's prepositions, in the order of `prepositions` (then of the words)."""
+    by_preposition: dict[str, list[Token]] = {}
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in prepositions:
+            by_preposition.setdefault(prep.lower_, []).extend(c for c in prep.children if c.dep_ == "pobj")
+    return [pobj for word in prepositions for pobj in by_preposition.get(word, ())]
 
 
 def is_named(token: Token) -> bool:
@@ -222,10 +223,10 @@ def first_child(token: Token, deps: tuple[str, ...]) -> Token | None:
 class NameBook:
     """What one document says about names: which words are people, and the article's sources to join to."""
 
-    def __init__(self, doc: Doc, sources: list[dict]):
+    def __init__(self, doc: Doc, sources: list[dict], ents: tuple[Span, ...]):
         self.doc = doc
         self.sources = [s for s in sources if s.get("entity_key")]
-        self.person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
+        self.person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" for t in ent}
         self.person_words |= {w.lower() for s in self.sources if s.get("kind") == "person"
                               for w in str(s.get("name", "")).split()}
         # A source is found by its own key or by the key its name gives here ("Ukraine’s foreign minister").

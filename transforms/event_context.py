@@ -77,12 +77,12 @@ def modality(chain: list[Token]) -> Modality:
     return Modality(negated=negated, future=future, hypothetical=hypothetical)
 
 
-def date_mentions(doc: Doc) -> list[DateMention]:
+def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMention]:
     """DATE entities (widened to their preposition and 'early/late' modifiers) plus relative phrases the model
-    misses; durations ("two years") are left out."""
-    spans = [ent for ent in doc.ents if ent.label_ == "DATE"]
+    misses; durations ("two years") are left out. `text` and `ents` are the doc's."""
+    spans = [ent for ent in ents if ent.label_ == "DATE"]
     covered = {i for ent in spans for i in range(ent.start_char, ent.end_char)}
-    for match in EXTRA_DATES.finditer(doc.text):
+    for match in EXTRA_DATES.finditer(text):
         if match.start() not in covered and (span := doc.char_span(match.start(), match.end(),
                                                                     alignment_mode="expand")) is not None:
             spans.append(span)

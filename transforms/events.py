@@ -21,6 +21,9 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from transforms.event_actors import NameBook, noun_participants, verb_participants
@@ -48,25 +51,38 @@ class Trigger:
 
 
 def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
-    names = NameBook(doc, sources)
-    dates = date_mentions(doc)
+    # doc.text and doc.ents are rebuilt on every access: read them once per document.
+    text, ents = doc.text, doc.ents
+    names = NameBook(doc, sources, ents)
+    dates = date_mentions(doc, text, ents)
     triggers = find_triggers(doc)
     by_head = {t.head.i: t for t in triggers}
     requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
-    return [event_row(t, names, dates, published_at) for t in triggers
+    return [event_row(t, names, dates, published_at, text) for t in triggers
             if t.head.i not in requested and not is_content(t, by_head)]
 
 
 # --- triggers -----------------------------------------------------------------------------------------------------
 
 def find_triggers(doc: Doc) -> list[Trigger]:
+    # The lexicon look-ups run over the doc's arrays of string ids: a Token object per word would cost more than
+    # the rules, so only verbs and lexicon nouns become Tokens.
+    strings = doc.vocab.strings
+    pos, lemma_ids, lower_ids = doc.to_array([POS, LEMMA, LOWER]).T
+    lowered = {lemma_id: strings[lemma_id].lower() for lemma_id in set(lemma_ids.tolist())}
+    lemmas = [lowered[lemma_id] for lemma_id in lemma_ids.tolist()]
     # "Libya must hand over the bombers", reported, is a demand before it is a hand-over.
-    phrase_triggers = {t.head.i: request_by_modal(t.head) or t for t in phrase_matches(doc)}
-    covered = {tok.i for t in phrase_triggers.values() for tok in t.span}
+    phrase_triggers = {t.head.i: request_by_modal(t.head) or t for t in phrase_matches(doc, lemmas)}
+    covered = {i for t in phrase_triggers.values() for i in range(t.span.start, t.span.end)}
     triggers = list(phrase_triggers.values())
-    for token in doc:
-        if token.i in covered:
+    nouns = lexicon()["nouns"]
+    noun_lemmas = [lemma_id for lemma_id, lemma in lowered.items() if lemma in nouns]
+    noun_words = [lower_id for lower_id in set(lower_ids.tolist()) if strings[lower_id] in nouns]
+    candidates = (pos == VERB) | np.isin(lemma_ids, noun_lemmas) | np.isin(lower_ids, noun_words)
+    for i in np.flatnonzero(candidates).tolist():
+        if i in covered:
             continue
+        token = doc[i]
         trigger = verb_trigger(token) if token.pos_ == "VERB" else noun_trigger(token)
         if trigger is not None:
             triggers.append(trigger)
@@ -107,12 +123,25 @@ def intends_conflict(verb: Token) -> bool:
 
 def particle_phrase(verb: Token, lemma: str) -> list[str] | None:
     """Phrasal verbs whose particle is split off ("forced the agency out", "called Thursday on Arabs to")."""
-    phrases = lexicon()["phrases"]
+    particles = phrases_by_verb().get(lemma)
+    if particles is None:
+        return None
     for child in verb.children:
-        if child.dep_ in ("prt", "prep", "advmod") and f"{lemma} {child.lower_}" in phrases \
+        if child.dep_ in ("prt", "prep", "advmod") and child.lower_ in particles \
                 and not any(c.ent_type_ in ("DATE", "TIME") for c in child.children):
-            return phrases[f"{lemma} {child.lower_}"]
+            return particles[child.lower_]
     return None
+
+
+@functools.cache
+def phrases_by_verb() -> dict[str, dict[str, list[str]]]:
+    """Lexicon phrases split before their last word ("call for" -> call: {for: ...}), so a verb without a phrase
+    costs one look-up."""
+    index: dict[str, dict[str, list[str]]] = {}
+    for phrase, found in lexicon()["phrases"].items():
+        head, last = phrase.rsplit(" ", 1)
+        index.setdefault(head, {})[last] = found
+    return index
 
 
 def object_rule(verb: Token, lemma: str) -> list[str] | None:
@@ -196,18 +225,18 @@ def phrases_by_first_word() -> dict[str, list[tuple[list[str], list[str]]]]:
     return {word: sorted(entries, key=lambda e: -len(e[0])) for word, entries in index.items()}
 
 
-def phrase_matches(doc: Doc) -> list[Trigger]:
-    """Contiguous lexicon phrases ("hunger strike", "called for"), one dictionary look-up per token."""
+def phrase_matches(doc: Doc, lemmas: list[str]) -> list[Trigger]:
+    """Contiguous lexicon phrases ("hunger strike", "called for"), one dictionary look-up per token; `lemmas` are
+    the document's lowercased lemmas."""
     index = phrases_by_first_word()
     matches, next_free = [], 0
-    for token in doc:
-        if token.i < next_free:
+    for start, lemma in enumerate(lemmas):
+        if start < next_free:
             continue
-        for lemmas, (event_type, mode) in index.get(token.lemma_.lower(), ()):
-            end = token.i + len(lemmas)
-            if end <= len(doc) and [t.lemma_.lower() for t in doc[token.i:end]] == lemmas \
-                    and not followed_by_date(doc, end):
-                span = doc[token.i:end]
+        for phrase, (event_type, mode) in index.get(lemma, ()):
+            end = start + len(phrase)
+            if end <= len(lemmas) and lemmas[start:end] == phrase and not followed_by_date(doc, end):
+                span = doc[start:end]
                 matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
                 next_free = end
                 break
@@ -235,7 +264,7 @@ def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
 
 # --- rows ---------------------------------------------------------------------------------------------------------
 
-def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime | None) -> dict:
+def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime | None, text: str) -> dict:
     chain = clause_chain(trigger.head)
     if trigger.is_verb:
         actor_heads, recipient_heads = verb_participants(trigger.head, trigger.request_clause)
@@ -275,7 +304,7 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
         "future": future,
         "hypothetical": flags.hypothetical,
         "sentence_char_start": sentence.start_char,
-        "sentence_char_end": sentence.start_char + len(sentence.text.rstrip()),
+        "sentence_char_end": sentence.start_char + len(text[sentence.start_char:sentence.end_char].rstrip()),
         "confidence": confidence(trigger, chain, bool(actors), bool(recipients)),
     }
 

@@ -37,6 +37,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from transforms import speakers
@@ -86,6 +88,8 @@ ADDRESSEE_VERBS = frozenset("tell ask inform assure remind warn urge".split())
 TRANSCRIPT_LABEL = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):[ \t]+")
 # One-word answers reported as speech ("said no", "half said so").
 ANSWERS = frozenset("yes no so".split())
+# Lemmas (lowercased) of every word that can be a cue: the speech and particle verbs, the clause nouns.
+CUE_LEMMAS = SPEECH_VERBS | PARTICLE_VERBS.keys() | CLAUSE_NOUNS
 
 # Precision of each rule on all 840 PolNeAR train articles (`python -m bench.eval_quotes --gold .../train`, the
 # "precision per rule" table): a quote's confidence is the share of its rule's predictions that gold confirms.
@@ -271,13 +275,14 @@ def _inner(text: str, quotation: QuotationSpan) -> str:
 
 
 def _tokens_inside_quotes(doc: Doc, quotations: list[QuotationSpan]) -> list[int]:
-    """For every token, the index of the quotation it lies in, or -1 (marks themselves count as inside)."""
+    """For every token, the index of the quotation it lies in, or -1 (marks themselves count as inside).
+    Quotations are ordered and disjoint, so each one claims the tokens starting within it."""
     inside = [-1] * len(doc)
-    starts = [q.start for q in quotations]
-    for token in doc:
-        index = bisect.bisect_right(starts, token.idx) - 1
-        if index >= 0 and token.idx < quotations[index].end:
-            inside[token.i] = index
+    token_starts = doc.to_array(IDX).tolist()
+    for number, quotation in enumerate(quotations):
+        first = bisect.bisect_left(token_starts, quotation.start)
+        end = bisect.bisect_left(token_starts, quotation.end)
+        inside[first:end] = [number] * (end - first)
     return inside
 
 
@@ -287,9 +292,10 @@ def _tokens_inside_quotes(doc: Doc, quotations: list[QuotationSpan]) -> list[int
 def _find_cues(article: Article) -> list[Cue]:
     doc, inside = article.doc, article.inside
     cues = []
-    for token in doc:
-        if inside[token.i] >= 0:
+    for i in _cue_candidates(doc):
+        if inside[i] >= 0:
             continue
+        token = doc[i]
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             to = doc[token.i + 1]
             objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
@@ -301,6 +307,15 @@ def _find_cues(article: Article) -> list[Cue]:
             if cue is not None:
                 cues.append(cue)
     return cues
+
+
+def _cue_candidates(doc: Doc) -> list[int]:
+    """The tokens whose lemma is a cue word, and every "according", found in the doc's arrays of string ids: a
+    Token object per word would cost more than the cue rules."""
+    strings = doc.vocab.strings
+    lemma_ids, lower_ids = doc.to_array([LEMMA, LOWER]).T
+    cue_lemmas = [lemma_id for lemma_id in set(lemma_ids.tolist()) if strings[lemma_id].lower() in CUE_LEMMAS]
+    return np.flatnonzero(np.isin(lemma_ids, cue_lemmas) | (lower_ids == strings["according"])).tolist()
 
 
 def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:

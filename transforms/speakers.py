@@ -26,6 +26,7 @@ MALE_MARKERS = frozenset("mr mr. sir lord king prince spokesman congressman chai
 FEMALE_MARKERS = frozenset("mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
                            "businesswoman mother daughter wife sister".split())
 ORG_LABELS = frozenset("ORG NORP GPE FAC LOC".split())
+POSSESSIVE_ENDING = re.compile(r"['’]s$")
 # Words that make a proper-noun source a news outlet rather than another organisation.
 OUTLET_WORDS = frozenset(
     "news times post journal press reuters ap cnn nbc abc cbs fox msnbc politico breitbart bloomberg guardian "
@@ -74,11 +75,12 @@ class DocumentIndex:
     mention_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
     first_mentions: dict[str, tuple[int, int]] = field(default_factory=dict)  # full name -> first (start, end) chars
     role_holders: dict[str, str] = field(default_factory=dict)  # role head noun -> person introduced with it
+    entities: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds on every access
 
 
 def strip_titles(words: list[str]) -> list[str]:
     """Name words without leading titles or possessive endings ("President Donald Trump's" -> Donald Trump)."""
-    words = [re.sub(r"['’]s$", "", w) for w in words]
+    words = [POSSESSIVE_ENDING.sub("", w) for w in words]
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
     return [w for w in words if w]
@@ -99,20 +101,18 @@ def name_tokens(head: Token) -> list[Token]:
 
 def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
     """The index of a document; quoted[i] >= 0 marks token i as inside a quotation."""
-    index = DocumentIndex()
-    _index_names(doc, index)
+    index = DocumentIndex(entities=doc.ents)
+    _index_names(index)
     index.antecedents = [(i, name) for i, name in index.person_mentions if quoted is None or quoted[i] < 0]
     _index_roles(doc, index)
     _index_genders(doc, index)
     return index
 
 
-def _index_names(doc: Doc, index: DocumentIndex) -> None:
+def _index_names(index: DocumentIndex) -> None:
     """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
-    for ent in doc.ents:
-        words = strip_titles(ent.text.split())
-        if not words:
-            continue
+    named = [(ent, words) for ent in index.entities if (words := strip_titles(ent.text.split()))]
+    for ent, words in named:
         name = " ".join(words)
         lowered = name.lower()
         if ent.label_ == "PERSON" and len(words) >= 2 and lowered not in index.labels:
@@ -122,10 +122,7 @@ def _index_names(doc: Doc, index: DocumentIndex) -> None:
                 index.labels.setdefault(word.lower(), "PERSON")
         else:
             index.labels.setdefault(lowered, ent.label_)
-    for ent in doc.ents:
-        words = strip_titles(ent.text.split())
-        if not words:
-            continue
+    for ent, words in named:
         full = index.full_names.get(" ".join(words).lower()) or index.full_names.get(words[-1].lower())
         if full is None and ent.label_ == "PERSON":
             full = index.full_names.setdefault(words[-1].lower(), " ".join(words))
@@ -293,7 +290,7 @@ def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | 
         return person(holder, index)
     span = speaker_span(head, index)
     text = span.text
-    affiliation = _affiliation(span)
+    affiliation = _affiliation(span, index)
     role = " ".join(t.text for t in span if t.i <= head.i and t.pos_ in ("NOUN", "ADJ") and t.dep_ != "poss") or None
     if head.lower_ in ANONYMOUS_HEADS or head.lemma_.lower() in ANONYMOUS_HEADS:
         key_words = [t.lemma_.lower() for t in span if t.dep_ != "det" and not t.is_punct]
@@ -305,13 +302,24 @@ def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | 
     return Speaker(text, "other", entity_key(text), role, affiliation)
 
 
-def _affiliation(span: Span) -> str | None:
+def _affiliation(span: Span, index: DocumentIndex) -> str | None:
     """The body or place a role belongs to: "a White House official" -> White House, "Ukraine's" -> Ukraine."""
-    for ent in span.ents:
+    for ent in _entities_within(span, index.entities):
         if ent.label_ in ORG_LABELS:
-            return re.sub(r"['’]s$", "", ent.text)
+            return POSSESSIVE_ENDING.sub("", ent.text)
     names = [t.text for t in span if t.pos_ == "PROPN"]
     return " ".join(names) or None
+
+
+def _entities_within(span: Span, entities: tuple[Span, ...]) -> list[Span]:
+    """span.ents from the document's entities (as spaCy does it: in order, up to the first that runs past the span)."""
+    within = []
+    for ent in entities:
+        if ent.start >= span.start:
+            if ent.end > span.end:
+                break
+            within.append(ent)
+    return within
 
 
 def _unresolved(head: Token) -> Speaker:
