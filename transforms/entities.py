@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -12,8 +13,12 @@ HONORIFICS = frozenset(
     "princess pope judge justice chief chairman chairwoman spokesman spokeswoman ambassador candidate former "
     "first the".split()
 )
+POSSESSIVE = re.compile(r"['’]s\b")
+PARENTHESIS = re.compile(r"\([^)]*\)")
+NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)  # an article names the same people again and again
 def entity_key(name: str) -> str:
     """'President Donald J. Trump' -> 'donald_trump'; "Trump's" -> 'trump'; 'CBS News' -> 'cbs_news';
     'Sen. Bernie Sanders (I-Vt.)' -> 'bernie_sanders'.
@@ -22,10 +27,10 @@ def entity_key(name: str) -> str:
     ("Donald Trump Jr." is his son). A surname alone stays a surname key ("President Trump" -> 'trump'): a pure
     function cannot know which Trump is meant, so quotes.py keys people by the full name the article gives.
     """
-    text = re.sub(r"['’]s\b", "", name)  # before ASCII folding drops the curly apostrophe
+    text = POSSESSIVE.sub("", name)  # before ASCII folding drops the curly apostrophe
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"\([^)]*\)", " ", text)  # "Sen. Bernie Sanders (I-Vt.)"
-    words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    text = PARENTHESIS.sub(" ", text)  # "Sen. Bernie Sanders (I-Vt.)"
+    words = [w for w in NON_WORD.split(text) if w]
     while words and words[0] in HONORIFICS:
         words = words[1:]
     words = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w) == 1)]

@@ -170,7 +170,7 @@ def person_object_rule(verb: Token, lemma: str) -> list[str] | None:
     found = words["person_object_verbs"].get(lemma)
     if found is None:
         return None
-    people = set(words["person_nouns"])
+    people = words["person_nouns"]
     for obj in objects(verb):
         if obj.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or obj.lemma_.lower() in people:
             return found

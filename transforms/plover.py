@@ -19,7 +19,9 @@ def plover_table() -> dict:
 
 @functools.cache
 def lexicon() -> dict:
-    return json.loads((DATA_DIR / "event_lexicon.json").read_text(encoding="utf-8"))
+    """The trigger lexicon; its word lists become frozensets, as the rules only ask whether a word is in one."""
+    entries = json.loads((DATA_DIR / "event_lexicon.json").read_text(encoding="utf-8"))
+    return {name: frozenset(value) if isinstance(value, list) else value for name, value in entries.items()}
 
 
 def quad_class(event_type: str) -> str:
