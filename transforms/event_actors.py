@@ -223,8 +223,10 @@ def first_child(token: Token, deps: tuple[str, ...]) -> Token | None:
 class NameBook:
     """What one document says about names: which words are people, and the article's sources to join to."""
 
-    def __init__(self, doc: Doc, sources: list[dict], ents: tuple[Span, ...]):
+    def __init__(self, doc: Doc, sources: list[dict], text: str, ents: tuple[Span, ...]):
+        """`text` and `ents` are the doc's, read once (spaCy rebuilds them, and every span's text, per access)."""
         self.doc = doc
+        self.text = text
         self.sources = [s for s in sources if s.get("entity_key")]
         self.person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" for t in ent}
         self.person_words |= {w.lower() for s in self.sources if s.get("kind") == "person"
@@ -239,7 +241,10 @@ class NameBook:
             return Participant(head.text, "", [head])
         span = phrase(named)
         name = name_span(named) or span
-        return Participant(span.text, self.source_key(name_key(name.text)), [named])
+        return Participant(self.span_text(span), self.source_key(name_key(self.span_text(name))), [named])
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span.start_char : span.end_char]
 
     def is_person(self, token: Token) -> bool:
         return token.ent_type_ == "PERSON" or token.lower_ in self.person_words or token.lemma_ in PERSON_NOUNS

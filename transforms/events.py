@@ -53,7 +53,7 @@ class Trigger:
 def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
     # doc.text and doc.ents are rebuilt on every access: read them once per document.
     text, ents = doc.text, doc.ents
-    names = NameBook(doc, sources, ents)
+    names = NameBook(doc, sources, text, ents)
     dates = date_mentions(doc, text, ents)
     triggers = find_triggers(doc)
     by_head = {t.head.i: t for t in triggers}

@@ -75,7 +75,9 @@ class DocumentIndex:
     mention_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
     first_mentions: dict[str, tuple[int, int]] = field(default_factory=dict)  # full name -> first (start, end) chars
     role_holders: dict[str, str] = field(default_factory=dict)  # role head noun -> person introduced with it
-    entities: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds on every access
+    # The doc's text and entities, read once: spaCy rebuilds doc.text, doc.ents and every span's text per access.
+    text: str = ""
+    entities: tuple[Span, ...] = ()
 
 
 def strip_titles(words: list[str]) -> list[str]:
@@ -99,9 +101,9 @@ def name_tokens(head: Token) -> list[Token]:
     return tokens
 
 
-def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
-    """The index of a document; quoted[i] >= 0 marks token i as inside a quotation."""
-    index = DocumentIndex(entities=doc.ents)
+def build_index(doc: Doc, quoted: list[int] | None = None, text: str | None = None) -> DocumentIndex:
+    """The index of a document; quoted[i] >= 0 marks token i as inside a quotation; text is doc.text."""
+    index = DocumentIndex(text=doc.text if text is None else text, entities=doc.ents)
     _index_names(index)
     index.antecedents = [(i, name) for i, name in index.person_mentions if quoted is None or quoted[i] < 0]
     _index_roles(doc, index)
@@ -111,7 +113,7 @@ def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
 
 def _index_names(index: DocumentIndex) -> None:
     """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
-    named = [(ent, words) for ent in index.entities if (words := strip_titles(ent.text.split()))]
+    named = [(ent, words) for ent in index.entities if (words := strip_titles(span_text(ent, index).split()))]
     for ent, words in named:
         name = " ".join(words)
         lowered = name.lower()
@@ -289,7 +291,7 @@ def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | 
     if holder and determiner in ("the", "this", "that"):
         return person(holder, index)
     span = speaker_span(head, index)
-    text = span.text
+    text = span_text(span, index)
     affiliation = _affiliation(span, index)
     role = " ".join(t.text for t in span if t.i <= head.i and t.pos_ in ("NOUN", "ADJ") and t.dep_ != "poss") or None
     if head.lower_ in ANONYMOUS_HEADS or head.lemma_.lower() in ANONYMOUS_HEADS:
@@ -306,9 +308,13 @@ def _affiliation(span: Span, index: DocumentIndex) -> str | None:
     """The body or place a role belongs to: "a White House official" -> White House, "Ukraine's" -> Ukraine."""
     for ent in _entities_within(span, index.entities):
         if ent.label_ in ORG_LABELS:
-            return POSSESSIVE_ENDING.sub("", ent.text)
+            return POSSESSIVE_ENDING.sub("", span_text(ent, index))
     names = [t.text for t in span if t.pos_ == "PROPN"]
     return " ".join(names) or None
+
+
+def span_text(span: Span, index: DocumentIndex) -> str:
+    return index.text[span.start_char : span.end_char]
 
 
 def _entities_within(span: Span, entities: tuple[Span, ...]) -> list[Span]:
