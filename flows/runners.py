@@ -27,6 +27,7 @@ DEFAULT_RUNNER = "threads"
 CHUNK_ARTICLES = 64
 DASK_ADDRESS_ENV = "WIREHOUSE_DASK_ADDRESS"
 WORKERS_ENV = "WIREHOUSE_WORKERS"
+API_URL_ENV = "PREFECT_API_URL"
 EXTRACTED_TABLES = ("sources", "quotes", "events", "extraction_failures")
 
 
@@ -75,8 +76,26 @@ def chunks(frame: pl.DataFrame, size: int = CHUNK_ARTICLES) -> list[pl.DataFrame
 
 @contextmanager
 def started(runner: str, dask_address: str | None = None, workers: int | None = None) -> Iterator[TaskRunner]:
-    with make_task_runner(runner, dask_address, workers) as task_runner:
+    with workers_share_the_flows_api(), make_task_runner(runner, dask_address, workers) as task_runner:
         yield task_runner
+
+
+@contextmanager
+def workers_share_the_flows_api() -> Iterator[None]:
+    """Worker processes started here inherit PREFECT_API_URL: the API the flow itself talks to. Without it, a
+    flow on Prefect's temporary server would have every worker process start a temporary server of its own
+    (seconds of CPU and a few hundred MB each) to report its task runs to."""
+    if os.environ.get(API_URL_ENV):
+        yield
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        os.environ[API_URL_ENV] = str(client.api_url)
+    try:
+        yield
+    finally:
+        os.environ.pop(API_URL_ENV, None)
 
 
 def extract_parallel(

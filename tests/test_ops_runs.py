@@ -4,6 +4,7 @@ failed runs (warehouse locked, lake unreachable) recorded with their reason, and
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -73,6 +74,29 @@ def task_runs_named(flow_run_id, name: str) -> list:
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
             task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
         )
+
+
+def test_worker_processes_inherit_the_flows_api_url(prefect_server, monkeypatch):
+    """On Prefect's temporary server each spawned worker would otherwise start a server of its own."""
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+
+    from flows.runners import workers_share_the_flows_api
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+
+    @flow
+    def api_seen_by_a_child() -> tuple[str, str]:
+        with get_client(sync_client=True) as client:
+            own = str(client.api_url)
+        with workers_share_the_flows_api():
+            child = subprocess.run([sys.executable, "-c", "import os; print(os.environ['PREFECT_API_URL'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+        return own, child
+
+    own, child = api_seen_by_a_child()
+    assert child == own
+    assert "PREFECT_API_URL" not in os.environ
 
 
 def test_dask_runner_on_a_local_two_worker_cluster_equals_threads(threads_run, small_inbox, tmp_path, monkeypatch):
