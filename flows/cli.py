@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -74,26 +73,6 @@ def _check_runner(runner: str) -> None:
         raise typer.Exit(code=2)
 
 
-def boot_prefect_api() -> threading.Thread:
-    """Start Prefect's temporary API server now, in the background, unless PREFECT_API_URL names a server.
-
-    The server is its own process and takes seconds to come up; started before the flow's modules (Prefect, GX,
-    spaCy) are imported, its start overlaps those imports instead of following them. Join the thread before the
-    flow runs: the flow's client then finds the server up (SubprocessASGIServer is one instance per process).
-    """
-    def start() -> None:
-        from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-        if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-            from prefect.server.api.server import SubprocessASGIServer
-
-            SubprocessASGIServer().start()
-
-    thread = threading.Thread(target=start, name="prefect-api-boot", daemon=True)
-    thread.start()
-    return thread
-
-
 @contextmanager
 def flow_exit_codes(failed: str) -> Iterator[None]:
     """A held home exits 3, a failed run 4, each with its message (cron and scripts read the code)."""
@@ -128,11 +107,15 @@ def run(
         console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
         return
     _check_runner(runner)
-    prefect_api = boot_prefect_api()
-    from flows.nightly import nightly
+    from flows import prefect_api
 
-    prefect_api.join()
-    with flow_exit_codes("run failed"):
+    api = prefect_api.start_temporary_api()  # boots while the flow's modules and GX import
+    from flows.nightly import nightly
+    from expectations import validate
+
+    validate.prepare()
+
+    with flow_exit_codes("run failed"), prefect_api.using(api):
         summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake, runner=runner,
                           dask_address=dask_address, chunk_size=chunk_size)
     print_summary(summary)
@@ -152,11 +135,15 @@ def backfill(
 ) -> None:
     """Load archives into HOME, resumably: rerun the same command after a crash to continue."""
     _check_runner(runner)
-    prefect_api = boot_prefect_api()
-    from flows.backfill import backfill as backfill_flow
+    from flows import prefect_api
 
-    prefect_api.join()
-    with flow_exit_codes("backfill failed (rerun the same command to resume)"):
+    api = prefect_api.start_temporary_api()  # boots while the flow's modules and GX import
+    from flows.backfill import backfill as backfill_flow
+    from expectations import validate
+
+    validate.prepare()
+
+    with flow_exit_codes("backfill failed (rerun the same command to resume)"), prefect_api.using(api):
         summary = backfill_flow(
             paths=[str(p) for p in paths], home=str(home), date_from=_parse_day(date_from), date_to=_parse_day(date_to),
             lake=lake, chunk_records=chunk_records, runner=runner, dask_address=dask_address, chunk_size=chunk_size,

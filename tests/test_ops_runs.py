@@ -345,3 +345,26 @@ def test_storage_tasks_retry_a_transient_failure(prefect_server, tmp_path, monke
     state = write_once(str(tmp_path / "lake"))
     assert state.is_completed() and len(calls) == 2
     assert pl.read_parquet(tmp_path / "lake" / "runs" / "run_id=r1" / "data.parquet")["status"].to_list() == ["completed"]
+
+
+def test_cli_on_prefect_temporary_server_with_worker_processes(threads_run, small_inbox, tmp_path):
+    """`wirehouse run --runner processes` with no Prefect API configured, as on a fresh machine: the CLI starts
+    the temporary server itself and the worker processes report to it; the rows equal the threads run's."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in sorted(small_inbox.glob("*.json"))[:2]:
+        shutil.copy(path, inbox / path.name)
+    home = tmp_path / "home"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), WIREHOUSE_WORKERS="2")
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--home", str(home), "--runner", "processes",
+         "--chunk-size", "1", "--run-date", RUN_DATE.isoformat()],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "(completed)" in done.stdout
+    for table, key in (("sources", "source_id"), ("quotes", "quote_id"), ("events", "event_id")):
+        on_processes = rows_by_id(home, table, key)
+        on_threads = rows_by_id(threads_run[0], table, key)
+        assert on_processes and all(on_threads[k] == row for k, row in on_processes.items()), table

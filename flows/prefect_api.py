@@ -1,0 +1,97 @@
+"""Prefect's temporary API server, started the moment a run is decided on, so that it boots while the flow's
+modules (Prefect, GX, spaCy) import instead of after them.
+
+Without a configured API (PREFECT_API_URL), Prefect starts a temporary server itself when the flow begins, and
+waits seconds for it. Here the same server process (the command and environment of Prefect's own
+SubprocessASGIServer) starts first on the second core, and the flow then runs with PREFECT_API_URL pointing at
+it: both in this process's settings and in the environment worker processes inherit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+API_URL_ENV = "PREFECT_API_URL"
+HEALTH_POLL_SECONDS = 0.1
+# Prefect's own settings for a temporary server: no UI, and ephemeral (no background services of a real server).
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+class TemporaryAPI:
+    def __init__(self) -> None:
+        import prefect
+        from prefect.settings import get_current_settings
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)},
+        )
+        # Stopped at exit, after Prefect's own exit handlers (registered later, run earlier) flush logs and events.
+        atexit.register(self.stop)
+
+    def wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        with httpx.Client() as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"Prefect's temporary API server exited with {self.process.returncode}")
+                try:
+                    if client.get(f"{self.url}/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(HEALTH_POLL_SECONDS)
+        raise RuntimeError(f"Prefect's temporary API server did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_temporary_api() -> TemporaryAPI | None:
+    """A temporary server starting in the background, or None where an API is configured or ephemeral
+    servers are turned off (Prefect then connects, or fails, as it would without us)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return None
+    return TemporaryAPI()
+
+
+@contextmanager
+def using(api: TemporaryAPI | None) -> Iterator[None]:
+    """Run the block against `api`, once it answers; without one, as Prefect would anyway."""
+    if api is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    os.environ[API_URL_ENV] = api.url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: api.url}):
+            yield
+    finally:
+        os.environ.pop(API_URL_ENV, None)
