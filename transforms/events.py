@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
@@ -66,20 +66,23 @@ def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) ->
 
 def find_triggers(doc: Doc) -> list[Trigger]:
     # The lexicon look-ups run over the doc's arrays of string ids: a Token object per word would cost more than
-    # the rules, so only verbs and lexicon nouns become Tokens.
+    # the rules, so only the words that can trigger become Tokens.
     strings = doc.vocab.strings
-    pos, lemma_ids, lower_ids = doc.to_array([POS, LEMMA, LOWER]).T
+    pos, dep, lemma_ids, lower_ids = doc.to_array([POS, DEP, LEMMA, LOWER]).T
     lowered = {lemma_id: strings[lemma_id].lower() for lemma_id in set(lemma_ids.tolist())}
-    lemmas = [lowered[lemma_id] for lemma_id in lemma_ids.tolist()]
     # "Libya must hand over the bombers", reported, is a demand before it is a hand-over.
-    phrase_triggers = {t.head.i: request_by_modal(t.head) or t for t in phrase_matches(doc, lemmas)}
+    phrase_triggers = {t.head.i: request_by_modal(t.head) or t for t in phrase_matches(doc, lemma_ids, lowered)}
     covered = {i for t in phrase_triggers.values() for i in range(t.span.start, t.span.end)}
     triggers = list(phrase_triggers.values())
     nouns = lexicon()["nouns"]
+    verb_lemmas = [lemma_id for lemma_id, lemma in lowered.items() if lemma in trigger_verbs()]
     noun_lemmas = [lemma_id for lemma_id, lemma in lowered.items() if lemma in nouns]
-    noun_words = [lower_id for lower_id in set(lower_ids.tolist()) if strings[lower_id] in nouns]
-    candidates = (pos == VERB) | np.isin(lemma_ids, noun_lemmas) | np.isin(lower_ids, noun_words)
-    for i in np.flatnonzero(candidates).tolist():
+    noun_words = [strings[noun] for noun in nouns]  # a word's id is its LOWER id when the word is lowercase
+    is_verb = pos == VERB
+    # A verb triggers by its lemma, or as the clause of a reported demand (request_by_modal: "said Y must do Z").
+    verbs = is_verb & (np.isin(lemma_ids, verb_lemmas) | (dep == strings["ccomp"]))
+    event_nouns = ~is_verb & (np.isin(lemma_ids, noun_lemmas) | np.isin(lower_ids, noun_words))
+    for i in np.flatnonzero(verbs | event_nouns).tolist():
         if i in covered:
             continue
         token = doc[i]
@@ -87,6 +90,14 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if trigger is not None:
             triggers.append(trigger)
     return sorted(triggers, key=lambda t: t.span.start)
+
+
+@functools.cache
+def trigger_verbs() -> frozenset[str]:
+    """The lemmas verb_trigger can find an event in, besides a reported demand."""
+    words = lexicon()
+    return frozenset(words["verbs"].keys() | words["object_rules"].keys() | words["prep_rules"].keys()
+                     | words["person_object_verbs"].keys() | phrases_by_verb().keys() | words["acceptance_verbs"])
 
 
 def verb_trigger(verb: Token) -> Trigger | None:
@@ -225,17 +236,20 @@ def phrases_by_first_word() -> dict[str, list[tuple[list[str], list[str]]]]:
     return {word: sorted(entries, key=lambda e: -len(e[0])) for word, entries in index.items()}
 
 
-def phrase_matches(doc: Doc, lemmas: list[str]) -> list[Trigger]:
-    """Contiguous lexicon phrases ("hunger strike", "called for"), one dictionary look-up per token; `lemmas` are
-    the document's lowercased lemmas."""
+def phrase_matches(doc: Doc, lemma_ids: np.ndarray, lowered: dict[int, str]) -> list[Trigger]:
+    """Contiguous lexicon phrases ("hunger strike", "called for"), tried from the tokens whose lemma starts one;
+    `lemma_ids` are the doc's LEMMA ids, `lowered` their lowercased lemmas."""
     index = phrases_by_first_word()
+    first_words = [lemma_id for lemma_id, lemma in lowered.items() if lemma in index]
+    lemma_ids, starts = lemma_ids.tolist(), np.flatnonzero(np.isin(lemma_ids, first_words)).tolist()
     matches, next_free = [], 0
-    for start, lemma in enumerate(lemmas):
+    for start in starts:
         if start < next_free:
             continue
-        for phrase, (event_type, mode) in index.get(lemma, ()):
+        for phrase, (event_type, mode) in index[lowered[lemma_ids[start]]]:
             end = start + len(phrase)
-            if end <= len(lemmas) and lemmas[start:end] == phrase and not followed_by_date(doc, end):
+            if end <= len(lemma_ids) and [lowered[i] for i in lemma_ids[start:end]] == phrase \
+                    and not followed_by_date(doc, end):
                 span = doc[start:end]
                 matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
                 next_free = end

@@ -10,10 +10,13 @@ Pronouns resolve by salience (the previous speaker), then recency among gender-c
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import LOWER, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from transforms.entities import HONORIFICS, entity_key
@@ -164,19 +167,31 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
     he/she after the person is a sentence's subject, before anyone else is named (through the next sentence)."""
     votes: dict[str, Counter] = defaultdict(Counter)
     mentions = index.person_mentions
+    # The scans below compare the doc's LOWER ids with the words' ids (a string's id is its hash), and find sentence
+    # ends in its SENT_START array: a Token per word scanned would cost more than the rule.
+    strings = doc.vocab.strings
+    female, male = ({strings[word] for word in markers} for markers in (FEMALE_MARKERS, MALE_MARKERS))
+    pronouns = {strings[word]: gender for word, gender in PERSON_PRONOUNS.items()}
+    lower_ids, sentence_starts = doc.to_array([LOWER, SENT_START]).T
+    lower_ids, starts = lower_ids.tolist(), np.flatnonzero(sentence_starts == 1).tolist()
+
+    def sentence_end(i: int) -> int:
+        following = bisect.bisect_right(starts, i)
+        return starts[following] if following < len(starts) else len(doc)
+
     for position, (token_index, full) in enumerate(mentions):
         head = doc[token_index]
-        described = {t.lower_ for t in doc[max(0, head.left_edge.i - 1) : head.i]}
-        described |= {t.lower_ for appos in head.rights if appos.dep_ == "appos" for t in appos.subtree}
-        votes[full]["f"] += 3 * bool(described & FEMALE_MARKERS)
-        votes[full]["m"] += 3 * bool(described & MALE_MARKERS)
+        described = set(lower_ids[max(0, head.left_edge.i - 1) : head.i])
+        described |= {t.lower for appos in head.rights if appos.dep_ == "appos" for t in appos.subtree}
+        votes[full]["f"] += 3 * bool(described & female)
+        votes[full]["m"] += 3 * bool(described & male)
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue
         next_mention = mentions[position + 1][0] if position + 1 < len(mentions) else len(doc)
-        sentence_end = head.sent.end
-        next_sentence_end = doc[sentence_end].sent.end if sentence_end < len(doc) else sentence_end
-        for token in doc[head.i + 1 : min(next_mention, next_sentence_end)]:
-            gender = PERSON_PRONOUNS.get(token.lower_)
+        end = sentence_end(head.i)
+        next_sentence_end = sentence_end(end) if end < len(doc) else end
+        for lower_id in lower_ids[head.i + 1 : min(next_mention, next_sentence_end)]:
+            gender = pronouns.get(lower_id)
             if gender:
                 votes[full][gender] += 1
                 break
