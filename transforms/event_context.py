@@ -81,11 +81,11 @@ def modality(chain: list[Token]) -> Modality:
 def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMention]:
     """DATE entities (widened to their preposition and 'early/late' modifiers) plus relative phrases the model
     misses; durations ("two years") are left out. `text` and `ents` are the doc's."""
-    spans = [ent for ent in ents if ent.label_ == "DATE"]
-    covered = {i for ent in spans for i in range(ent.start_char, ent.end_char)}
+    entities = [ent for ent in ents if ent.label_ == "DATE"]
+    spans = list(entities)
     for match in EXTRA_DATES.finditer(text):
-        if match.start() not in covered and (span := doc.char_span(match.start(), match.end(),
-                                                                    alignment_mode="expand")) is not None:
+        covered = any(ent.start_char <= match.start() < ent.end_char for ent in entities)
+        if not covered and (span := doc.char_span(match.start(), match.end(), alignment_mode="expand")) is not None:
             spans.append(span)
     mentions = []
     for span in spans:

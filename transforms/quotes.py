@@ -781,6 +781,8 @@ def _partial(article: Article, cue: Cue) -> Attribution | None:
     inside, quotations = article.inside, article.quotations
     verb = cue.verb
     subject = cue.speaker_head
+    if max(inside[verb.left_edge.i : verb.right_edge.i + 1]) < 0:
+        return None  # no quotation within the verb's phrase (its subtree lies between its edges)
     held = sorted({
         inside[t.i] for t in verb.subtree
         if inside[t.i] >= 0 and (subject is None or not (subject.left_edge.i <= t.i <= subject.right_edge.i))
