@@ -42,6 +42,7 @@ DURATION = re.compile(r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine
 # dateparser is only worth asking (at ~10 ms a call) about a phrase with a calendar word or a numeric date in it.
 DATE_ANCHOR = re.compile(rf"\b(?:{MONTH_RE}|{WEEKDAY_RE})\b|\d{{1,4}}[/.-]\d{{1,2}}|\bago\b")
 DAY_PARTS = re.compile(r"\s+(?:morning|afternoon|evening|night|noon)$")
+WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def looks_like_date(text: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    phrase = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" ,.;")
+    phrase = WHITESPACE.sub(" ", text.lower().replace("’", "'")).strip(" ,.;")
     phrase = POSSESSIVE_TAIL.sub("", phrase).replace("this past ", "last ")
     previous = None
     while previous != phrase:
@@ -95,9 +96,11 @@ def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | No
     return None if offset is None else day(reference + timedelta(days=offset))
 
 
+WEEKDAY_PHRASE = re.compile(rf"(?:(?:early|earlier|late|later)\s+)?(last|this|next|coming|previous)?\s*({WEEKDAY_RE})")
+
+
 def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
-    match = re.fullmatch(rf"(?:(?:early|earlier|late|later)\s+)?(last|this|next|coming|previous)?\s*({WEEKDAY_RE})",
-                         phrase)
+    match = WEEKDAY_PHRASE.fullmatch(phrase)
     if not match:
         return None
     modifier, name = match.groups()
@@ -110,9 +113,12 @@ def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     return day(reference - timedelta(days=back))
 
 
+WEEKEND_PHRASE = re.compile(r"(last|this|next|coming|past)?\s*weekend")
+
+
 def weekend(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'(this/last/next) weekend': Saturday to Sunday, the nearest one on the preferred side."""
-    match = re.fullmatch(r"(last|this|next|coming|past)?\s*weekend", phrase)
+    match = WEEKEND_PHRASE.fullmatch(phrase)
     if not match:
         return None
     modifier = match.group(1)
@@ -122,9 +128,12 @@ def weekend(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     return ResolvedDate(saturday, saturday + timedelta(days=1), "day")
 
 
+DECADE_PHRASE = re.compile(r"(early|mid|late)?[\s-]*((?:1[89]|20)\d)0s")
+
+
 def decade(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'the 1990s', 'the mid-1970s': a span of years."""
-    match = re.fullmatch(r"(early|mid|late)?[\s-]*((?:1[89]|20)\d)0s", phrase)
+    match = DECADE_PHRASE.fullmatch(phrase)
     if not match:
         return None
     part, stem = match.groups()
@@ -133,10 +142,13 @@ def decade(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     return ResolvedDate(date(start_year + first, 1, 1), date(start_year + last, 12, 31), "year")
 
 
+RELATIVE_PERIOD_PHRASE = re.compile(
+    r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|next|coming)\s+(week|month|year)")
+
+
 def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """last/this/next week|month|year, and earlier/later this month."""
-    match = re.fullmatch(r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|next|coming)\s+(week|month|year)",
-                         phrase)
+    match = RELATIVE_PERIOD_PHRASE.fullmatch(phrase)
     if not match:
         return None
     _, which, unit = match.groups()
@@ -144,10 +156,13 @@ def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate |
     return period(unit, reference, step)
 
 
+COMING_OR_RECENT_PHRASE = re.compile(
+    r"(?:the\s+)?(coming|next|recent|past|last)\s+(?:few\s+|several\s+)?(days|weeks|months)")
+
+
 def coming_or_recent(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'in (the) coming days', 'in recent weeks', 'the next few days': a window after or before the reference."""
-    match = re.fullmatch(r"(?:the\s+)?(coming|next|recent|past|last)\s+(?:few\s+|several\s+)?(days|weeks|months)",
-                         phrase)
+    match = COMING_OR_RECENT_PHRASE.fullmatch(phrase)
     if not match:
         return None
     direction, unit = match.groups()
@@ -158,8 +173,11 @@ def coming_or_recent(phrase: str, reference: date, prefer: str) -> ResolvedDate 
     return ResolvedDate(reference - timedelta(days=span_days), reference - timedelta(days=1), granularity)
 
 
+AGO_PHRASE = re.compile(r"(\d+|a few|[a-z]+)\s+(days?|weeks?|months?|years?)\s+ago")
+
+
 def ago(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
-    match = re.fullmatch(r"(\d+|a few|[a-z]+)\s+(days?|weeks?|months?|years?)\s+ago", phrase)
+    match = AGO_PHRASE.fullmatch(phrase)
     if not match or (match.group(1) not in NUMBER_WORDS and not match.group(1).isdigit()):
         return None
     count = int(match.group(1)) if match.group(1).isdigit() else NUMBER_WORDS[match.group(1)]
@@ -173,8 +191,11 @@ def ago(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     return ResolvedDate(date(reference.year - count, 1, 1), None, "year")
 
 
+PART_OF_MONTH_PHRASE = re.compile(rf"({PART_RE})[\s-]*(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?")
+
+
 def part_of_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
-    match = re.fullmatch(rf"({PART_RE})[\s-]*(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", phrase)
+    match = PART_OF_MONTH_PHRASE.fullmatch(phrase)
     if not match:
         return None
     part, month_name, year = match.groups()
@@ -185,27 +206,32 @@ def part_of_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | N
     return ResolvedDate(date(year, month, first), date(year, month, last), "month")
 
 
+CALENDAR_PHRASES = tuple((re.compile(pattern), fields) for pattern, fields in (
+    (rf"({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", ("month", "day", "year")),
+    (rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", ("day", "month", "year")),
+    (rf"({MONTH_RE})\.?,?\s+(?:of\s+)?(\d{{4}})", ("month", "year")),
+    (rf"({MONTH_RE})\.?", ("month",)),
+    (r"(?:the\s+year\s+)?((?:19|20)\d\d)", ("year",)),
+    (r"(\d{4})-(\d\d)-(\d\d)", ("year", "month", "day")),
+))
+
+
 def month_day_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'February 2022', 'August', 'June 30', '30 June 2021', 'Sept. 19, 2001', '2022'."""
-    patterns = (
-        (rf"({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", ("month", "day", "year")),
-        (rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", ("day", "month", "year")),
-        (rf"({MONTH_RE})\.?,?\s+(?:of\s+)?(\d{{4}})", ("month", "year")),
-        (rf"({MONTH_RE})\.?", ("month",)),
-        (r"(?:the\s+year\s+)?((?:19|20)\d\d)", ("year",)),
-        (r"(\d{4})-(\d\d)-(\d\d)", ("year", "month", "day")),
-    )
-    for pattern, fields in patterns:
-        match = re.fullmatch(pattern, phrase)
+    for pattern, fields in CALENDAR_PHRASES:
+        match = pattern.fullmatch(phrase)
         if match:
             parts = dict(zip(fields, match.groups()))
             return calendar_date(parts, reference, prefer)
     return None
 
 
+PART_OF_PERIOD_PHRASE = re.compile(r"(end|beginning|start|middle)\s+of\s+(?:the\s+)?(this|last|next)?\s*(month|year)")
+
+
 def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'the end of the month', 'the beginning of next year': the first or last stretch of a period."""
-    match = re.fullmatch(r"(end|beginning|start|middle)\s+of\s+(?:the\s+)?(this|last|next)?\s*(month|year)", phrase)
+    match = PART_OF_PERIOD_PHRASE.fullmatch(phrase)
     if not match:
         return None
     part, which, unit = match.groups()
@@ -219,9 +245,12 @@ def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
                         "year")
 
 
+SEASON_PHRASE = re.compile(r"(last|this|next|coming)?\s*(spring|summer|fall|autumn|winter)")
+
+
 def season(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'last summer', 'this spring' (northern-hemisphere seasons), as the months they cover."""
-    match = re.fullmatch(r"(last|this|next|coming)?\s*(spring|summer|fall|autumn|winter)", phrase)
+    match = SEASON_PHRASE.fullmatch(phrase)
     if not match:
         return None
     which, name = match.groups()
@@ -241,9 +270,12 @@ def season_of(year: int, first_month: int) -> ResolvedDate:
     return ResolvedDate(start, period_end(ResolvedDate(last_month_start, None, "month")), "month")
 
 
+MODIFIED_MONTH_PHRASE = re.compile(rf"(last|next|this|coming)\s+({MONTH_RE})\.?")
+
+
 def modified_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'last August' is the latest August before this month; 'next March' the first after; 'this May' this year's."""
-    match = re.fullmatch(rf"(last|next|this|coming)\s+({MONTH_RE})\.?", phrase)
+    match = MODIFIED_MONTH_PHRASE.fullmatch(phrase)
     if not match:
         return None
     which, month_name = match.groups()
@@ -257,10 +289,13 @@ def modified_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     return ResolvedDate(date(year, month, 1), None, "month")
 
 
+WORDED_RANGE = re.compile(r"(?:between\s+)?(.+?)\s+(?:and|to|until|through|till)\s+(.+)")
+DASHED_RANGE = re.compile(r"(.+?)\s*[-–]\s*(.+)")
+
+
 def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'between March 3 and 5', 'from Monday to Wednesday', 'March 3-5', '3-5 March', '2019-2021'."""
-    match = (re.fullmatch(r"(?:between\s+)?(.+?)\s+(?:and|to|until|through|till)\s+(.+)", phrase)
-             or re.fullmatch(r"(.+?)\s*[-–]\s*(.+)", phrase))
+    match = WORDED_RANGE.fullmatch(phrase) or DASHED_RANGE.fullmatch(phrase)
     if not match:
         return None
     first, second = match.groups()

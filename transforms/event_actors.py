@@ -122,15 +122,16 @@ def thing_nouns() -> frozenset[str]:
 
 def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
     """Objects and prepositional objects of a verb (and of its object), and the places it happens in."""
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
+    children = list(verb.children)
+    objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
     # "providing photographs to Macedonia": the parser can mark "to" itself as the dative.
-    objects += [p for c in verb.children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
+    objects += [p for c in children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
                 if p.dep_ == "pobj"]
     candidates = [participant_in_noun(o) for o in objects]
     # "imposed sanctions on the Taliban", "suspended aid deliveries in Baghdad": the object's own preposition.
     candidates += [participant_in_noun(p) for o in objects for p in prepositional_objects(o, RECIPIENT_PREPS)]
     candidates += [participant_in_noun(pobj) for pobj in prepositional_objects(verb, RECIPIENT_PREPS)]
-    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+    for clause in (c for c in children if c.dep_ == "ccomp"):
         if (subject := first_child(clause, SUBJECTS)) is not None:
             candidates.append(participant_in_noun(subject))
     places = [pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",))

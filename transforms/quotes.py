@@ -376,11 +376,12 @@ def _passive_voice(verb: Token) -> bool:
 
 def _parsed_subject(verb: Token, inside: list[int]) -> Token | None:
     for _ in range(3):
-        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        children = list(verb.children)
+        subjects = [c for c in children if c.dep_ in SUBJECT_DEPS]
         # "The rejection ... signals "the end", said Geert Wilders" / "..., for people with ... ideas, she said":
         # of two subjects, the one after the verb speaks, else the one nearest before it
         subject = next((c for c in subjects if c.i > verb.i), subjects[-1]) if subjects else None
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        agent = next((c for c in children if c.dep_ == "agent"), None)
         if agent is not None:
             subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
         elif subject is not None and subject.dep_ == "nsubjpass" and not _contracted_perfect(verb):
