@@ -146,12 +146,13 @@ def _index_roles(doc: Doc, index: DocumentIndex) -> None:
     for token_index, full in index.person_mentions:
         head = doc[token_index]
         start = index.mention_starts[token_index]
-        role_tokens = list(doc[head.left_edge.i : start]) + [
-            t for t in doc[start:token_index] if t.lower_.rstrip(".") in HONORIFICS
-        ]
         appositive = next((t for t in head.rights if t.dep_ == "appos" and t.pos_ == "NOUN"), None)
         if appositive is not None:
             role_tokens = list(doc[appositive.left_edge.i : appositive.i + 1])
+        else:
+            role_tokens = list(doc[head.left_edge.i : start]) + [
+                t for t in doc[start:token_index] if t.lower_.rstrip(".") in HONORIFICS
+            ]
         role_tokens = [t for t in role_tokens if t.pos_ not in ("DET", "PUNCT", "PART") and t.dep_ != "case"]
         if not role_tokens or not any(t.pos_ in ("NOUN", "PROPN") for t in role_tokens):
             continue
