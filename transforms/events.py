@@ -241,14 +241,14 @@ def phrase_matches(doc: Doc, lemma_ids: np.ndarray, lowered: dict[int, str]) -> 
     `lemma_ids` are the doc's LEMMA ids, `lowered` their lowercased lemmas."""
     index = phrases_by_first_word()
     first_words = [lemma_id for lemma_id, lemma in lowered.items() if lemma in index]
-    lemma_ids, starts = lemma_ids.tolist(), np.flatnonzero(np.isin(lemma_ids, first_words)).tolist()
+    ids = lemma_ids.tolist()
     matches, next_free = [], 0
-    for start in starts:
+    for start in np.flatnonzero(np.isin(lemma_ids, first_words)).tolist():
         if start < next_free:
             continue
-        for phrase, (event_type, mode) in index[lowered[lemma_ids[start]]]:
+        for phrase, (event_type, mode) in index[lowered[ids[start]]]:
             end = start + len(phrase)
-            if end <= len(lemma_ids) and [lowered[i] for i in lemma_ids[start:end]] == phrase \
+            if end <= len(ids) and [lowered[lemma_id] for lemma_id in ids[start:end]] == phrase \
                     and not followed_by_date(doc, end):
                 span = doc[start:end]
                 matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))

@@ -173,8 +173,9 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
     strings = doc.vocab.strings
     female, male = ({strings[word] for word in markers} for markers in (FEMALE_MARKERS, MALE_MARKERS))
     pronouns = {strings[word]: gender for word, gender in PERSON_PRONOUNS.items()}
-    lower_ids, sentence_starts = doc.to_array([LOWER, SENT_START]).T
-    lower_ids, starts = lower_ids.tolist(), np.flatnonzero(sentence_starts == 1).tolist()
+    lower_column, sentence_start_column = doc.to_array([LOWER, SENT_START]).T
+    lower_ids = lower_column.tolist()
+    starts = np.flatnonzero(sentence_start_column == 1).tolist()
 
     def sentence_end(i: int) -> int:
         following = bisect.bisect_right(starts, i)
