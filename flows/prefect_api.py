@@ -3,8 +3,10 @@ modules (Prefect, GX, spaCy) import instead of after them.
 
 Without a configured API (PREFECT_API_URL), Prefect starts a temporary server itself when the flow begins, and
 waits seconds for it. Here the same server process (the command and environment of Prefect's own
-SubprocessASGIServer) starts first on the second core, and the flow then runs with PREFECT_API_URL pointing at
-it: both in this process's settings and in the environment worker processes inherit.
+SubprocessASGIServer) starts first, on the second core. It then becomes the server of that SubprocessASGIServer,
+the one Prefect's client starts and reuses in every thread of the process (the process-pool runner's message
+thread and the exit handlers included), so nothing starts a second one. Worker processes reach it through
+PREFECT_API_URL (flows/runners.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from contextlib import contextmanager
 
 import httpx
 
-API_URL_ENV = "PREFECT_API_URL"
 HEALTH_POLL_SECONDS = 0.1
 # Prefect's own settings for a temporary server: no UI, and ephemeral (no background services of a real server).
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
@@ -41,6 +42,13 @@ class TemporaryAPI:
         )
         # Stopped at exit, after Prefect's own exit handlers (registered later, run earlier) flush logs and events.
         atexit.register(self.stop)
+
+    def adopt(self) -> None:
+        """Make this the process's SubprocessASGIServer (a singleton per port; None is the temporary one)."""
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        server.port, server.server_process, server.running = self.port, self.process, True
 
     def wait_until_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -82,16 +90,10 @@ def start_temporary_api() -> TemporaryAPI | None:
 
 @contextmanager
 def using(api: TemporaryAPI | None) -> Iterator[None]:
-    """Run the block against `api`, once it answers; without one, as Prefect would anyway."""
-    if api is None:
-        yield
-        return
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+    """Run the block with `api` as Prefect's temporary server, once it answers; without one, as Prefect would."""
+    if api is not None:
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
-    api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-    os.environ[API_URL_ENV] = api.url
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: api.url}):
-            yield
-    finally:
-        os.environ.pop(API_URL_ENV, None)
+        api.adopt()
+        api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    yield

@@ -349,14 +349,15 @@ def test_storage_tasks_retry_a_transient_failure(prefect_server, tmp_path, monke
 
 def test_cli_on_prefect_temporary_server_with_worker_processes(threads_run, small_inbox, tmp_path):
     """`wirehouse run --runner processes` with no Prefect API configured, as on a fresh machine: the CLI starts
-    the temporary server itself and the worker processes report to it; the rows equal the threads run's."""
+    the temporary server itself, and nothing else starts another (Prefect announces each one it starts at INFO:
+    the worker processes and the runner's message thread all use the CLI's); the rows equal the threads run's."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for path in sorted(small_inbox.glob("*.json"))[:2]:
         shutil.copy(path, inbox / path.name)
     home = tmp_path / "home"
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_API")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), WIREHOUSE_WORKERS="2")
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), WIREHOUSE_WORKERS="2", PREFECT_LOGGING_LEVEL="INFO")
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--home", str(home), "--runner", "processes",
          "--chunk-size", "1", "--run-date", RUN_DATE.isoformat()],
@@ -364,6 +365,7 @@ def test_cli_on_prefect_temporary_server_with_worker_processes(threads_run, smal
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "(completed)" in done.stdout
+    assert "Starting temporary server" not in done.stdout + done.stderr
     for table, key in (("sources", "source_id"), ("quotes", "quote_id"), ("events", "event_id")):
         on_processes = rows_by_id(home, table, key)
         on_threads = rows_by_id(threads_run[0], table, key)
