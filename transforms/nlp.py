@@ -12,6 +12,7 @@ Both only depend on a few attributes of each token, so their result is computed 
 
 import functools
 import os
+import re
 
 import numpy
 import spacy
@@ -101,7 +102,9 @@ class CachedAttributeRuler:
     """spaCy's AttributeRuler, with the single-token patterns matched once per (word, tag, dependency).
 
     A single-token pattern that reads only the word, its tag and its dependency matches every token with those
-    three; spaCy's own Matcher decides on a one-token Doc, so the match is spaCy's by construction. The handful
+    three; spaCy's own Matcher decides on a one-token Doc, so the match is spaCy's by construction. Words no
+    pattern names (nor matches by regex) all match alike, so they share one entry per (tag, dependency): a new
+    word costs no Matcher call unless a pattern mentions it. The handful
     of multi-token patterns ("gon na", "there is") run through a Matcher too, but only from the tokens their
     first token's pattern accepts (decided and cached the same way) instead of over the whole document.
     Attributes are then applied in pattern order, later patterns winning, as AttributeRuler.set_annotations does.
@@ -115,6 +118,8 @@ class CachedAttributeRuler:
         self.multi = Matcher(self.vocab)
         self.multi_starts = Matcher(self.vocab)
         self.longest = 1
+        self.named_words, self.word_regexes = words_named_by(ruler)
+        self.word_matters: dict[int, bool] = {}
         for pattern_id, entry in enumerate(ruler.patterns):
             key = str(pattern_id)
             singles = [p for p in entry["patterns"] if len(p) == 1]
@@ -143,9 +148,15 @@ class CachedAttributeRuler:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        # One look-up per distinct (word, tag, dependency), applied to all its tokens at once.
-        distinct, token_key = numpy.unique(doc.to_array([ORTH, TAG, DEP]), axis=0, return_inverse=True)
-        found = [self._single(tuple(key)) for key in distinct.tolist()]
+        # One look-up per distinct (word, tag, dependency), applied to all its tokens at once; words no pattern
+        # names count as one word (0).
+        rows = doc.to_array([ORTH, TAG, DEP])
+        words, word_index = numpy.unique(rows[:, 0], return_inverse=True)
+        named = numpy.array([self._matters(word) for word in words.tolist()], dtype=bool)
+        keys = rows.copy()
+        keys[~named[word_index], 0] = 0
+        distinct, first, token_key = numpy.unique(keys, axis=0, return_index=True, return_inverse=True)
+        found = [self._single(tuple(key), int(rows[i, 0])) for key, i in zip(distinct.tolist(), first.tolist())]
         writes = numpy.array([[attr in merged for attr in RULER_WRITES] for _, merged, _ in found], dtype=bool)
         written = numpy.array([[merged.get(attr, 0) for attr in RULER_WRITES] for _, merged, _ in found],
                               dtype=numpy.uint64)
@@ -168,13 +179,26 @@ class CachedAttributeRuler:
                 index = self.indices[pattern_id]
                 extra.setdefault(start + index if index >= 0 else start + end + index, []).append(pattern_id)
 
-    def _single(self, key: tuple[int, int, int]) -> tuple[tuple[int, ...], dict[int, int], bool]:
+    def _matters(self, word: int) -> bool:
+        matters = self.word_matters.get(word)
+        if matters is None:
+            if len(self.word_matters) >= CACHE_ENTRIES:
+                self.word_matters.clear()
+            text = self.vocab.strings[word]
+            matters = self.word_matters[word] = (
+                self.named_words is None or text in self.named_words or text.lower() in self.named_words
+                or text.isspace() or any(regex.search(text) or regex.search(text.lower()) for regex in self.word_regexes)
+            )
+        return matters
+
+    def _single(self, key: tuple[int, int, int], word: int) -> tuple[tuple[int, ...], dict[int, int], bool]:
+        """The patterns matching a token with `key`; `word` is one such token's word (key[0] may be 0)."""
         found = self.cache.get(key)
         if found is None:
             if len(self.cache) >= CACHE_ENTRIES:
                 self.cache.clear()
-            orth, tag, dep = key
-            token = Doc(self.vocab, words=[self.vocab.strings[orth]], spaces=[False])
+            _, tag, dep = key
+            token = Doc(self.vocab, words=[self.vocab.strings[word]], spaces=[False])
             token.from_array([TAG, DEP], numpy.array([[tag, dep]], dtype=numpy.uint64))
             pattern_ids = tuple(sorted({int(self.vocab.strings[m]) for m, _, _ in
                                         self.single(token, allow_missing=True, as_spans=False)}))
@@ -187,6 +211,28 @@ class CachedAttributeRuler:
         for pattern_id in pattern_ids:
             merged.update(self.attrs[pattern_id])
         return merged
+
+
+def words_named_by(ruler) -> tuple[frozenset[str] | None, list[re.Pattern]]:
+    """The words the ruler's token patterns name (ORTH, TEXT or LOWER values and IN lists) and their regexes;
+    None for the words when some pattern tests words another way (then every word is looked up on its own)."""
+    words: set[str] = set()
+    regexes = []
+    for entry in ruler.patterns:
+        for pattern in entry["patterns"]:
+            for token in pattern if len(pattern) == 1 else pattern[:1]:
+                for attr, value in token.items():
+                    if attr.upper() not in ("ORTH", "TEXT", "LOWER"):
+                        continue
+                    if isinstance(value, str):
+                        words.add(value)
+                    elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN", "REGEX"}:
+                        words.update(value.get("IN", ()), value.get("NOT_IN", ()))
+                        if "REGEX" in value:
+                            regexes.append(re.compile(value["REGEX"]))
+                    else:
+                        return None, []
+    return frozenset(words), regexes
 
 
 class CachedLemmatizer:
