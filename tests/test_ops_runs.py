@@ -81,7 +81,7 @@ def test_worker_processes_inherit_the_flows_api_url(prefect_server, monkeypatch)
     from prefect import flow
     from prefect.client.orchestration import get_client
 
-    from flows.runners import workers_share_the_flows_api
+    from flows.runners import worker_environment
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
 
@@ -89,7 +89,7 @@ def test_worker_processes_inherit_the_flows_api_url(prefect_server, monkeypatch)
     def api_seen_by_a_child() -> tuple[str, str]:
         with get_client(sync_client=True) as client:
             own = str(client.api_url)
-        with workers_share_the_flows_api():
+        with worker_environment():
             child = subprocess.run([sys.executable, "-c", "import os; print(os.environ['PREFECT_API_URL'])"],
                                    capture_output=True, text=True, check=True).stdout.strip()
         return own, child
