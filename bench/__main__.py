@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help="also backfill all of Reuters-21578 (~19k stories, long) for its peak memory")
     parser.add_argument("--only-full-reuters", action="store_true",
                         help="run only that backfill and add it to the results already in --out")
-    parser.add_argument("--runner", default="processes",
-                        help="extraction runner of the pipeline runs (threads, processes, dask); processes uses every core")
+    parser.add_argument("--runner", default="threads",
+                        help="extraction runner of the pipeline runs (threads, the CLI's default; processes; dask)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared corpus folder")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where latest.json and latest.md go")
     args = parser.parse_args(argv)
