@@ -74,8 +74,9 @@ class InferenceOps(NumpyOps):
 
 
 def use_inference_ops(nlp: Language) -> None:
-    """Point every layer of the pipeline's models at InferenceOps, and keep BLAS to one thread: extraction
-    scales by worker processes (`--runner`), and a second BLAS thread per worker would only contend for cores."""
+    """Point every layer of the pipeline's models at InferenceOps, and keep BLAS to one thread per caller:
+    extraction runs in parallel across the runner's threads or processes (`--runner`, one per core), and extra
+    BLAS threads under each would only contend for the same cores."""
     threadpool_limits(limits=1, user_api="blas")
     ops = InferenceOps()
     for _, component in nlp.pipeline:
