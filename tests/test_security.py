@@ -97,11 +97,22 @@ def _python_files(packages=PACKAGES):
         yield from sorted((REPO / package).rglob("*.py"))
 
 
+# Reviewed exceptions: programs started with a fixed argument list, no shell and nothing from input data.
+FIXED_PROGRAMS = {
+    # Prefect's temporary API server: this interpreter, `-m uvicorn`, Prefect's app factory, a free port number.
+    "flows/prefect_api.py",
+}
+
+
 def test_no_code_starts_a_shell_or_a_program():
     """Nothing in the pipeline hands input (or anything) to a shell or a program: no subprocess, os.system,
-    os.popen, os.exec*. (bench/ starts `wirehouse` itself to time it.)"""
+    os.popen, os.exec*, except the reviewed FIXED_PROGRAMS, which never use a shell. (bench/ starts `wirehouse`
+    itself to time it.)"""
     offenders = []
     for path in _python_files(PIPELINE_PACKAGES):
+        if path.relative_to(REPO).as_posix() in FIXED_PROGRAMS:
+            assert "shell=" not in path.read_text(), path
+            continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
