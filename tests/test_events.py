@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from transforms.events import find_events
-from transforms.nlp import load_pipeline
 from transforms.plover import quad_class
 from transforms.schema import DATE_GRANULARITIES, EVENT_TYPES, QUAD_CLASSES
 
@@ -29,11 +28,6 @@ SEED_SOURCES = [
     {"name": "Maria Zakharova", "kind": "person", "entity_key": "maria_zakharova"},
     {"name": "CBS News", "kind": "outlet", "entity_key": "cbs_news"},
 ]
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_pipeline()
 
 
 def events_of(nlp, text, published=GSR_PUBLISHED, sources=()):

@@ -10,20 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CORPUS
 from transforms.quotes import attribute
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SEED = CORPUS / "seed" / "trump-putin-zelenskyy.txt"
 POLNEAR_TRAIN = CORPUS / "polnear" / "train" / "text"
 
 
-@pytest.fixture(scope="session")
-def nlp():
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
-    from transforms.nlp import load_pipeline
-
-    return load_pipeline()
+# The session-wide `nlp` fixture is conftest's; every test here reads the corpus.
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 
 
 @pytest.fixture(scope="module")

@@ -5,23 +5,16 @@ The sentences are read from the corpus files, not retyped, so the tests skip cle
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import CORPUS
 from transforms.quotes import attribute_with_rules
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 TRAIN = CORPUS / "polnear" / "train" / "text"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
-    from transforms.nlp import load_pipeline
-
-    return load_pipeline()
+# The session-wide `nlp` fixture is conftest's; every test here reads the corpus.
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 
 
 def paragraphs(name: str, needle: str, following: int = 0) -> str:
