@@ -26,6 +26,7 @@ from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
+from transforms import docfacts
 from transforms.event_actors import NameBook, noun_participants, verb_participants
 from transforms.event_context import clause_chain, date_mentions, event_date, location, modality
 from transforms.plover import cameo_root, lexicon, quad_class
@@ -51,8 +52,8 @@ class Trigger:
 
 
 def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
-    # doc.text and doc.ents are rebuilt on every access: read them once per document.
-    text, ents = doc.text, doc.ents
+    facts = docfacts.of(doc)
+    text, ents = facts.text, facts.ents
     names = NameBook(doc, sources, text, ents)
     dates = date_mentions(doc, text, ents)
     triggers = find_triggers(doc)

@@ -13,6 +13,7 @@ import polars as pl
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from transforms import docfacts
 from transforms import events as event_rules
 from transforms import quotes as quote_rules
 from transforms.ids import stable_id
@@ -56,7 +57,7 @@ def _parsed(nlp: Language, articles: Iterator[dict]) -> Iterator[tuple[dict, Doc
     the document that fails comes with its exception instead of a doc."""
     articles = iter(articles)
     while batch := list(islice(articles, BATCH_SIZE)):
-        texts = [article["body"][: article["extracted_chars"]] for article in batch]
+        texts = [parsed_text(article) for article in batch]
         try:
             docs: list[Doc | Exception] = list(nlp.pipe(texts, batch_size=BATCH_SIZE))
         except Exception:
@@ -71,7 +72,20 @@ def _parse_alone(nlp: Language, text: str) -> Doc | Exception:
         return exc
 
 
+def parsed_text(article: dict) -> str:
+    """The part of an article's body that spaCy parses."""
+    return article["body"][: article["extracted_chars"]]
+
+
 def extract_document(doc, article: dict) -> dict[str, list[dict]]:
+    # The quote and event rules share one reading of the doc's text and entities; the text is the body the doc was
+    # parsed from when the article carries it (spaCy keeps it verbatim), so doc.text is not rebuilt.
+    text = parsed_text(article) if "body" in article else None
+    with docfacts.reading(doc, text):
+        return _extract(doc, article)
+
+
+def _extract(doc, article: dict) -> dict[str, list[dict]]:
     article_id = article["article_id"]
     shared = {"article_id": article_id, "published_date": article["published_date"], "run_id": article["run_id"]}
     quotes, sources = quote_rules.attribute(doc)

@@ -41,7 +41,7 @@ import numpy as np
 from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
-from transforms import speakers
+from transforms import docfacts, speakers
 from transforms.cues import (
     CUE_PARTICLES,
     OBJECT_CONTENT_VERBS,
@@ -172,7 +172,7 @@ def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
 
 def attribute_with_rules(doc: Doc) -> tuple[list[dict], list[dict], list[str]]:
     """attribute(), plus the name of the rule behind each quote (for evaluation and calibration)."""
-    text = doc.text
+    text = docfacts.of(doc).text
     attributions, index = find_attributions(doc, text)
     attributed = [a for a in attributions if a.speaker is not None]
     quotes = [_quote_row(text, a) for a in attributed]
@@ -181,7 +181,7 @@ def attribute_with_rules(doc: Doc) -> tuple[list[dict], list[dict], list[str]]:
 
 def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], speakers.DocumentIndex]:
     """All attributions in reading order with resolved speakers (each keeps its rule, for evaluation)."""
-    text = doc.text if text is None else text
+    text = docfacts.of(doc).text if text is None else text
     paragraph_starts = _paragraph_starts(text)
     quotations = find_quotation_spans(text, paragraph_starts)
     inside = _tokens_inside_quotes(doc, quotations)
@@ -189,7 +189,7 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     cues = [c for c in _find_cues(article) if c.speaker_head is not None]
     attributions = _reported_content(article, cues)
     attributions += _direct_quotes(article, cues)
-    index = speakers.build_index(doc, article.inside, text)
+    index = speakers.build_index(doc, article.inside)
     attributions += _transcript_turns(article, index, attributions)
     attributions = _one_per_span(attributions)
     attributions.sort(key=lambda a: (a.start, -a.end))

@@ -19,6 +19,7 @@ import numpy as np
 from spacy.attrs import LOWER, SENT_START
 from spacy.tokens import Doc, Span, Token
 
+from transforms import docfacts
 from transforms.entities import HONORIFICS, entity_key
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
@@ -104,9 +105,10 @@ def name_tokens(head: Token) -> list[Token]:
     return tokens
 
 
-def build_index(doc: Doc, quoted: list[int] | None = None, text: str | None = None) -> DocumentIndex:
-    """The index of a document; quoted[i] >= 0 marks token i as inside a quotation; text is doc.text."""
-    index = DocumentIndex(text=doc.text if text is None else text, entities=doc.ents)
+def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
+    """The index of a document; quoted[i] >= 0 marks token i as inside a quotation."""
+    facts = docfacts.of(doc)
+    index = DocumentIndex(text=facts.text, entities=facts.ents)
     _index_names(index)
     index.antecedents = [(i, name) for i, name in index.person_mentions if quoted is None or quoted[i] < 0]
     _index_roles(doc, index)
