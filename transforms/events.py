@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from spacy.attrs import DEP, LEMMA, LOWER, POS
+from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
@@ -39,6 +39,7 @@ PREDICATIVE = ("attr", "oprd")
 REQUEST_MODALS = ("must", "should")
 # Prepositions that make an event noun the setting of its verb, whose subject then takes part in it.
 SETTING_PREPOSITIONS = ("in", "during", "at", "into")
+CCOMP = get_string_id("ccomp")
 
 
 @dataclass
@@ -52,15 +53,15 @@ class Trigger:
 
 
 def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
-    facts = docfacts.of(doc)
-    text, ents = facts.text, facts.ents
-    names = NameBook(doc, sources, text, ents)
-    dates = date_mentions(doc, text, ents)
-    triggers = find_triggers(doc)
-    by_head = {t.head.i: t for t in triggers}
-    requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
-    return [event_row(t, names, dates, published_at, text) for t in triggers
-            if t.head.i not in requested and not is_content(t, by_head)]
+    with docfacts.reading(doc) as facts:
+        text, ents = facts.text, facts.ents
+        names = NameBook(doc, sources, text, ents)
+        dates = date_mentions(doc, text, ents)
+        triggers = find_triggers(doc)
+        by_head = {t.head.i: t for t in triggers}
+        requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
+        return [event_row(t, names, dates, published_at, text) for t in triggers
+                if t.head.i not in requested and not is_content(t, by_head)]
 
 
 # --- triggers -----------------------------------------------------------------------------------------------------
@@ -68,21 +69,17 @@ def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) ->
 def find_triggers(doc: Doc) -> list[Trigger]:
     # The lexicon look-ups run over the doc's arrays of string ids: a Token object per word would cost more than
     # the rules, so only the words that can trigger become Tokens.
-    strings = doc.vocab.strings
-    pos, dep, lemma_ids, lower_ids = doc.to_array([POS, DEP, LEMMA, LOWER]).T
-    lowered = {lemma_id: strings[lemma_id].lower() for lemma_id in set(lemma_ids.tolist())}
+    facts = docfacts.of(doc)
+    pos, dep = facts.columns[:, 0], facts.columns[:, 1]
     # "Libya must hand over the bombers", reported, is a demand before it is a hand-over.
-    phrase_triggers = {t.head.i: request_by_modal(t.head) or t for t in phrase_matches(doc, lemma_ids, lowered)}
+    phrase_triggers = {t.head.i: request_by_modal(t.head) or t for t in phrase_matches(doc, facts)}
     covered = {i for t in phrase_triggers.values() for i in range(t.span.start, t.span.end)}
     triggers = list(phrase_triggers.values())
-    nouns = lexicon()["nouns"]
-    verb_lemmas = [lemma_id for lemma_id, lemma in lowered.items() if lemma in trigger_verbs()]
-    noun_lemmas = [lemma_id for lemma_id, lemma in lowered.items() if lemma in nouns]
-    noun_words = [strings[noun] for noun in nouns]  # a word's id is its LOWER id when the word is lowercase
+    nouns = trigger_nouns()
     is_verb = pos == VERB
     # A verb triggers by its lemma, or as the clause of a reported demand (request_by_modal: "said Y must do Z").
-    verbs = is_verb & (np.isin(lemma_ids, verb_lemmas) | (dep == strings["ccomp"]))
-    event_nouns = ~is_verb & (np.isin(lemma_ids, noun_lemmas) | np.isin(lower_ids, noun_words))
+    verbs = is_verb & (facts.lemma_in(trigger_verbs()) | (dep == CCOMP))
+    event_nouns = ~is_verb & (facts.lemma_in(nouns) | facts.lower_in(nouns))
     for i in np.flatnonzero(verbs | event_nouns).tolist():
         if i in covered:
             continue
@@ -91,6 +88,11 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if trigger is not None:
             triggers.append(trigger)
     return sorted(triggers, key=lambda t: t.span.start)
+
+
+@functools.cache
+def trigger_nouns() -> frozenset[str]:
+    return frozenset(lexicon()["nouns"])
 
 
 @functools.cache
@@ -237,19 +239,22 @@ def phrases_by_first_word() -> dict[str, list[tuple[list[str], list[str]]]]:
     return {word: sorted(entries, key=lambda e: -len(e[0])) for word, entries in index.items()}
 
 
-def phrase_matches(doc: Doc, lemma_ids: np.ndarray, lowered: dict[int, str]) -> list[Trigger]:
-    """Contiguous lexicon phrases ("hunger strike", "called for"), tried from the tokens whose lemma starts one;
-    `lemma_ids` are the doc's LEMMA ids, `lowered` their lowercased lemmas."""
+@functools.cache
+def phrase_first_words() -> frozenset[str]:
+    return frozenset(phrases_by_first_word())
+
+
+def phrase_matches(doc: Doc, facts: docfacts.DocFacts) -> list[Trigger]:
+    """Contiguous lexicon phrases ("hunger strike", "called for"), tried from the tokens whose lemma starts one."""
     index = phrases_by_first_word()
-    first_words = [lemma_id for lemma_id, lemma in lowered.items() if lemma in index]
-    ids = lemma_ids.tolist()
+    lowered, lemma_ids = facts.lowered_lemmas, facts.columns[:, 2]
     matches, next_free = [], 0
-    for start in np.flatnonzero(np.isin(lemma_ids, first_words)).tolist():
+    for start in np.flatnonzero(facts.lemma_in(phrase_first_words())).tolist():
         if start < next_free:
             continue
-        for phrase, (event_type, mode) in index[lowered[ids[start]]]:
+        for phrase, (event_type, mode) in index[lowered[int(lemma_ids[start])]]:
             end = start + len(phrase)
-            if end <= len(ids) and [lowered[lemma_id] for lemma_id in ids[start:end]] == phrase \
+            if end <= len(doc) and [lowered[lemma_id] for lemma_id in lemma_ids[start:end].tolist()] == phrase \
                     and not followed_by_date(doc, end):
                 span = doc[start:end]
                 matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
@@ -297,7 +302,7 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
     # "talks next week" is future even without a modal.
     future = flags.future or bool(resolved and resolved.start and resolved.start > publication_day(published_at))
     exclude = {t.i for p in actors + recipients for t in p.heads}
-    sentence = trigger.head.sent
+    sentence = docfacts.sentence(trigger.head)
     return {
         "event_type": trigger.event_type,
         "mode": trigger.mode or None,

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from spacy.attrs import IDX, LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from transforms import docfacts, speakers
@@ -89,7 +90,8 @@ TRANSCRIPT_LABEL = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0
 # One-word answers reported as speech ("said no", "half said so").
 ANSWERS = frozenset("yes no so".split())
 # Lemmas (lowercased) of every word that can be a cue: the speech and particle verbs, the clause nouns.
-CUE_LEMMAS = SPEECH_VERBS | PARTICLE_VERBS.keys() | CLAUSE_NOUNS
+CUE_LEMMAS = frozenset(SPEECH_VERBS | PARTICLE_VERBS.keys() | CLAUSE_NOUNS)
+ACCORDING = get_string_id("according")  # its id in every vocabulary
 
 # Precision of each rule on all 840 PolNeAR train articles (`python -m bench.eval_quotes --gold .../train`, the
 # "precision per rule" table): a quote's confidence is the share of its rule's predictions that gold confirms.
@@ -172,11 +174,12 @@ def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
 
 def attribute_with_rules(doc: Doc) -> tuple[list[dict], list[dict], list[str]]:
     """attribute(), plus the name of the rule behind each quote (for evaluation and calibration)."""
-    text = docfacts.of(doc).text
-    attributions, index = find_attributions(doc, text)
-    attributed = [a for a in attributions if a.speaker is not None]
-    quotes = [_quote_row(text, a) for a in attributed]
-    return quotes, _source_rows(attributions, index), [a.rule for a in attributed]
+    with docfacts.reading(doc) as facts:
+        text = facts.text
+        attributions, index = find_attributions(doc, text)
+        attributed = [a for a in attributions if a.speaker is not None]
+        quotes = [_quote_row(text, a) for a in attributed]
+        return quotes, _source_rows(attributions, index), [a.rule for a in attributed]
 
 
 def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], speakers.DocumentIndex]:
@@ -312,10 +315,8 @@ def _find_cues(article: Article) -> list[Cue]:
 def _cue_candidates(doc: Doc) -> list[int]:
     """The tokens whose lemma is a cue word, and every "according", found in the doc's arrays of string ids: a
     Token object per word would cost more than the cue rules."""
-    strings = doc.vocab.strings
-    lemma_ids, lower_ids = doc.to_array([LEMMA, LOWER]).T
-    cue_lemmas = [lemma_id for lemma_id in set(lemma_ids.tolist()) if strings[lemma_id].lower() in CUE_LEMMAS]
-    return np.flatnonzero(np.isin(lemma_ids, cue_lemmas) | (lower_ids == strings["according"])).tolist()
+    facts = docfacts.of(doc)
+    return np.flatnonzero(facts.lemma_in(CUE_LEMMAS) | (facts.columns[:, 3] == ACCORDING)).tolist()
 
 
 def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:
@@ -482,7 +483,7 @@ def _according_to(article: Article, cue: Cue) -> Attribution | None:
     """"According to X, ..." / "..., according to X": the sentence without the according-to phrase."""
     doc = article.doc
     according = doc.char_span(cue.start, cue.end, alignment_mode="expand")[0]
-    sentence = according.sent
+    sentence = docfacts.sentence(according)
     phrase_end = max(according.right_edge.i, cue.speaker_head.right_edge.i) + 1
     before = _trimmed(doc, sentence.start, according.i)
     after = _trimmed(doc, phrase_end, sentence.end)
@@ -576,7 +577,7 @@ def _content_before(article: Article, cue: Cue) -> tuple[int, int] | None:
         return None
     if any(c.dep_ in ("ccomp", "dobj", "xcomp", "parataxis", "oprd") and c.i > verb.i for c in verb.children):
         return None
-    sentence = verb.sent
+    sentence = docfacts.sentence(verb)
     start = verb.i
     if speaker.i < verb.i:
         if verb.i - speaker.i > 3:
@@ -634,7 +635,7 @@ def _that_clause(article: Article, verb: Token, lemma: str) -> tuple[int, int] |
     if lemma not in THAT_VERBS:
         return None
     doc, inside = article.doc, article.inside
-    end = min(verb.right_edge.i, verb.sent.end - 1)
+    end = min(verb.right_edge.i, docfacts.of(doc).sentence(verb.i)[1] - 1)
     for token in doc[verb.i + 1 : min(end + 1, verb.i + THAT_WINDOW)]:
         if inside[token.i] >= 0 or token.text in SENTENCE_END or token.text in (";", ":") or "\n" in token.text:
             return None
@@ -715,7 +716,7 @@ def _sentence_around(article: Article, verb: Token) -> tuple[int, int]:
     """The first and last token of the sentence holding verb, cut at sentence ends and breaks outside quotations
     (the parser's sentences run over both)."""
     doc, inside = article.doc, article.inside
-    sentence = verb.sent
+    sentence = docfacts.sentence(verb)
     low = sentence.start
     for token in doc[sentence.start : verb.i]:
         if inside[token.i] < 0 and (token.text in SENTENCE_END or "\n" in token.text):
@@ -1024,7 +1025,7 @@ def _colon_cue(doc: Doc, quote_start: int, inside: list[int], cue_at: dict[int, 
     cue = _scan(doc, colon - 1, -1, inside, cue_at)
     if cue is not None:
         return cue
-    for token in reversed(doc[max(doc[colon].sent.start, colon - CUE_WINDOW) : colon]):
+    for token in reversed(doc[max(docfacts.of(doc).sentence(colon)[0], colon - CUE_WINDOW) : colon]):
         if inside[token.i] >= 0 or "\n" in token.text:
             break
         if token.pos_ == "VERB":

@@ -270,12 +270,13 @@ def _mentioned_recently(full: str, head: Token, index: DocumentIndex) -> bool:
     """Whether `full` is still the salient antecedent: no other person of the pronoun's gender was named since
     (within the pronoun's sentence, or the last 60 tokens)."""
     gender = PERSON_PRONOUNS.get(head.lower_)
+    facts = docfacts.of(head.doc)
     for token_index, name in reversed(index.antecedents):
         if token_index >= head.i:
             continue
         if name == full:
             return True
-        if index.genders.get(name) in (gender, None) and head.doc[token_index].sent == head.sent:
+        if index.genders.get(name) in (gender, None) and facts.sentence(token_index) == facts.sentence(head.i):
             return False
         if index.genders.get(name) == gender and head.i - token_index < 60:
             return False
