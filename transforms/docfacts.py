@@ -45,6 +45,7 @@ class DocFacts:
         self.doc = doc
         if text is not None:
             self.text = text
+        self._children: dict[int, list[Token]] = {}
 
     @cached_property
     def text(self) -> str:
@@ -87,6 +88,12 @@ class DocFacts:
         """Per token, whether its lowercase form is one of the words."""
         return _member(self.columns[:, 3], words)
 
+    def children(self, token: Token) -> list[Token]:
+        found = self._children.get(token.i)
+        if found is None:
+            found = self._children[token.i] = list(token.children)
+        return found
+
     @cached_property
     def sentence_starts(self) -> list[int]:
         return np.flatnonzero(self.doc.to_array(SENT_START) == 1).tolist()
@@ -104,6 +111,12 @@ def of(doc: Doc) -> DocFacts:
     """The facts of the document being read, or a fresh reading of another."""
     scoped = getattr(_current, "scope", None)
     return scoped if scoped is not None and scoped.doc is doc else DocFacts(doc)
+
+
+def children(token: Token) -> list[Token]:
+    """`list(token.children)`, kept for the document being read: the rules ask for the same token's children
+    again and again (callers must not change the list)."""
+    return of(token.doc).children(token)
 
 
 def sentence(token: Token) -> Span:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.docfacts import children
 from transforms.entities import entity_key
 from transforms.plover import lexicon
 
@@ -51,7 +52,7 @@ def verb_participants(verb: Token, request_clause: Token | None = None) -> tuple
     """Actor and recipient heads of a verb trigger: passives swap subject and agent; a missing subject is
     borrowed from the governing verb ("Russia agreed to withdraw", "ready to meet")."""
     passive_subject = first_child(verb, ("nsubjpass",))
-    agent = next((pobj for prep in verb.children if prep.dep_ == "agent" for pobj in prep.children
+    agent = next((pobj for prep in children(verb) if prep.dep_ == "agent" for pobj in children(prep)
                   if pobj.dep_ == "pobj"), None)
     if passive_subject is not None:
         actors = [agent] if agent is not None else []
@@ -94,7 +95,7 @@ def verb_objects(verb: Token, request_clause: Token | None) -> list[Token]:
     done, such as "sanctions" or "aid") when nothing is named."""
     if request_clause is not None and (subject := first_child(request_clause, SUBJECTS)) is not None:
         return [participant_in_noun(subject)]
-    clauses = [verb] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") or is_purpose_clause(c)]
+    clauses = [verb] + [c for c in children(verb) if c.dep_ in ("xcomp", "ccomp") or is_purpose_clause(c)]
     found = [object_candidates(clause) for clause in clauses]
     candidates = [c for direct, _ in found for c in direct if c.ent_type_ not in NOT_PARTICIPANTS]
     places = [p for _, in_places in found for p in in_places]
@@ -110,7 +111,7 @@ def is_purpose_clause(token: Token) -> bool:
 
 
 def is_infinitive(verb: Token) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in children(verb))
 
 
 @functools.cache
@@ -122,16 +123,16 @@ def thing_nouns() -> frozenset[str]:
 
 def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
     """Objects and prepositional objects of a verb (and of its object), and the places it happens in."""
-    children = list(verb.children)
-    objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
+    verb_children = children(verb)
+    objects = [c for c in verb_children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
     # "providing photographs to Macedonia": the parser can mark "to" itself as the dative.
-    objects += [p for c in children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
+    objects += [p for c in verb_children if c.dep_ == "dative" and c.pos_ == "ADP" for p in children(c)
                 if p.dep_ == "pobj"]
     candidates = [participant_in_noun(o) for o in objects]
     # "imposed sanctions on the Taliban", "suspended aid deliveries in Baghdad": the object's own preposition.
     candidates += [participant_in_noun(p) for o in objects for p in prepositional_objects(o, RECIPIENT_PREPS)]
     candidates += [participant_in_noun(pobj) for pobj in prepositional_objects(verb, RECIPIENT_PREPS)]
-    for clause in (c for c in children if c.dep_ == "ccomp"):
+    for clause in (c for c in verb_children if c.dep_ == "ccomp"):
         if (subject := first_child(clause, SUBJECTS)) is not None:
             candidates.append(participant_in_noun(subject))
     places = [pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",))
@@ -142,9 +143,9 @@ def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
 def prepositional_objects(token: Token, prepositions: tuple[str, ...]) -> list[Token]:
     """The objects of the token's prepositions, in the order of `prepositions` (then of the words)."""
     by_preposition: dict[str, list[Token]] = {}
-    for prep in token.children:
+    for prep in children(token):
         if prep.dep_ == "prep" and prep.lower_ in prepositions:
-            by_preposition.setdefault(prep.lower_, []).extend(c for c in prep.children if c.dep_ == "pobj")
+            by_preposition.setdefault(prep.lower_, []).extend(c for c in children(prep) if c.dep_ == "pobj")
     return [pobj for word in prepositions for pobj in by_preposition.get(word, ())]
 
 
@@ -156,7 +157,7 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
     """Actors, recipients and location-like modifiers of an event noun ("Russia's offensive against Ukraine",
     "his Alaska summit with Putin", "talks between Putin and Zelenskyy")."""
     actors, recipients, places = [], [], []
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ == "poss":
             actors.append(child)
         elif child.dep_ in ("compound", "amod") and child.ent_type_ in ("GPE", "LOC", "FAC"):
@@ -188,19 +189,19 @@ def participant_in_noun(noun: Token) -> Token:
         return noun
     # "thousands of protesters", "52 members of the movement", "part of a stronghold": the group is the participant.
     if noun.ent_type_ in NOT_PARTICIPANTS or noun.lemma_.lower() in PART_NOUNS:
-        of_object = next((p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for p in c.children if p.dep_ == "pobj"), None)
+        of_object = next((p for c in children(noun) if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in children(c) if p.dep_ == "pobj"), None)
         if of_object is not None:
             return participant_in_noun(of_object)
-    possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+    possessor = next((c for c in children(noun) if c.dep_ == "poss"), None)
     if possessor is not None:
         return possessor
-    for child in noun.children:
+    for child in children(noun):
         if child.dep_ == "prep" and child.lower_ in NOUN_PARTICIPANT_PREPS:
             pobj = first_child(child, ("pobj",))
             if pobj is not None and is_named(pobj):
                 return pobj
-    modifier = next((c for c in noun.children if c.dep_ in ("amod", "compound") and c.ent_type_ in NAME_LABELS), None)
+    modifier = next((c for c in children(noun) if c.dep_ in ("amod", "compound") and c.ent_type_ in NAME_LABELS), None)
     return modifier if modifier is not None else noun
 
 
@@ -211,12 +212,12 @@ def conjuncts(head: Token) -> list[Token]:
 
 def nearest_child(token: Token, deps: tuple[str, ...]) -> Token | None:
     """The child with one of the arcs nearest the token (a misparsed heading can add a second subject)."""
-    found = [c for c in token.children if c.dep_ in deps]
+    found = [c for c in children(token) if c.dep_ in deps]
     return min(found, key=lambda c: abs(c.i - token.i)) if found else None
 
 
 def first_child(token: Token, deps: tuple[str, ...]) -> Token | None:
-    return next((c for c in token.children if c.dep_ in deps), None)
+    return next((c for c in children(token) if c.dep_ in deps), None)
 
 
 # --- phrases, pronouns and keys -----------------------------------------------------------------------------------

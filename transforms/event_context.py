@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.docfacts import children
 from transforms.event_actors import entity_span
 from transforms.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
 from transforms.plover import lexicon
@@ -57,21 +58,21 @@ def clause_chain(trigger: Token) -> list[Token]:
 
 def modality(chain: list[Token]) -> Modality:
     words = lexicon()
-    tokens_and_children = [(t, list(t.children)) for t in chain]
+    clause_children = [child for t in chain for child in children(t)]
     negated = any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "det", "advmod")
-                  for _, children in tokens_and_children for c in children)
-    modals = {c.lower_ for _, children in tokens_and_children for c in children if c.dep_ == "aux"}
+                  for c in clause_children)
+    modals = {c.lower_ for c in clause_children if c.dep_ == "aux"}
     governors = {t.lemma_.lower() for t in chain[1:]} | {t.lower_ for t in chain[1:]}
-    modifiers = {c.lower_ for c in chain[0].children if c.dep_ in ("amod", "compound")}
+    modifiers = {c.lower_ for c in children(chain[0]) if c.dep_ in ("amod", "compound")}
     conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_markers"]
-                                                 for m in c.children)
-                      for _, children in tokens_and_children for c in children)
+                                                 for m in children(c))
+                      for c in clause_children)
     reported = chain[-1].dep_ == "ccomp"
     would = "would" in modals and not reported
     # "the prospect of talks", "possible sanctions": an event considered, not one that happened.
     considered = bool((governors | modifiers) & words["hypothetical_governors"])
     hypothetical = conditional or bool(modals & words["hypothetical_modals"]) or would or considered
-    going_to = any(t.lemma_ == "go" and t.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in t.children)
+    going_to = any(t.lemma_ == "go" and t.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in children(t))
                    for t in chain[1:])
     future = (bool(modals & words["future_modals"]) or "would" in modals and reported or going_to
               or bool(governors & words["future_governors"]) or bool(modifiers & words["future_modifiers"]))
@@ -127,7 +128,7 @@ def belongs_to_clause(mention: DateMention, chain: list[Token]) -> bool:
     head = chain[-1]
     if mention.attach != head or head.dep_ != "ccomp":
         return True
-    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in children(head) if c.dep_ in ("nsubj", "nsubjpass")), None)
     return subject is None or mention.char_start > subject.idx
 
 
@@ -136,9 +137,9 @@ def location(chain: list[Token], places: list[Token], exclude: set[int]) -> str 
     modifier of an event noun ("the Alaska summit")."""
     for place in places:
         return entity_text(place)
-    clause_tokens = chain + [c for t in chain for c in t.children if c.dep_ == "advcl"]
+    clause_tokens = chain + [c for t in chain for c in children(t) if c.dep_ == "advcl"]
     for token in clause_tokens:
-        for prep in token.children:
+        for prep in children(token):
             if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPOSITIONS:
                 continue
             for candidate in place_candidates(prep):
@@ -149,10 +150,10 @@ def location(chain: list[Token], places: list[Token], exclude: set[int]) -> str 
 
 def place_candidates(prep: Token) -> list[Token]:
     """The object of a locative preposition and its own 'of' and compound parts ("the city of Kirkuk")."""
-    objects = [c for c in prep.children if c.dep_ == "pobj"]
-    nested = [p for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
-              for p in c.children if p.dep_ == "pobj"]
-    parts = [m for o in objects + nested for m in o.children if m.dep_ in ("compound", "amod")]
+    objects = [c for c in children(prep) if c.dep_ == "pobj"]
+    nested = [p for o in objects for c in children(o) if c.dep_ == "prep" and c.lower_ == "of"
+              for p in children(c) if p.dep_ == "pobj"]
+    parts = [m for o in objects + nested for m in children(o) if m.dep_ in ("compound", "amod")]
     return objects + nested + parts
 
 

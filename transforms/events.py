@@ -27,6 +27,7 @@ from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from transforms import docfacts
+from transforms.docfacts import children
 from transforms.event_actors import NameBook, noun_participants, verb_participants
 from transforms.event_context import clause_chain, date_mentions, event_date, location, modality
 from transforms.plover import cameo_root, lexicon, quad_class
@@ -112,7 +113,7 @@ def verb_trigger(verb: Token) -> Trigger | None:
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
         return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
     found = lexicon_type(verb)
-    if found is None or (lemma in words["intransitive_verbs"] and any(c.dep_ == "dobj" for c in verb.children)):
+    if found is None or (lemma in words["intransitive_verbs"] and any(c.dep_ == "dobj" for c in children(verb))):
         return None  # "has demonstrated an ambition" is not a demonstration
     event_type, mode = found
     if lemma in words["intent_verbs"] and intends_conflict(verb):
@@ -129,7 +130,7 @@ def lexicon_type(verb: Token) -> list[str] | None:
 
 def intends_conflict(verb: Token) -> bool:
     """'vowed to retaliate', 'pledged to fight on': a stated intention to use force or pressure is a threat."""
-    content = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+    content = next((c for c in children(verb) if c.dep_ == "xcomp"), None)
     found = lexicon_type(content) if content is not None else None
     return found is not None and quad_class(found[0]) in ("material conflict", "verbal conflict") \
         and found[0] not in ("REJECT", "ACCUSE", "REQUEST")
@@ -140,9 +141,9 @@ def particle_phrase(verb: Token, lemma: str) -> list[str] | None:
     particles = phrases_by_verb().get(lemma)
     if particles is None:
         return None
-    for child in verb.children:
+    for child in children(verb):
         if child.dep_ in ("prt", "prep", "advmod") and child.lower_ in particles \
-                and not any(c.ent_type_ in ("DATE", "TIME") for c in child.children):
+                and not any(c.ent_type_ in ("DATE", "TIME") for c in children(child)):
             return particles[child.lower_]
     return None
 
@@ -169,12 +170,12 @@ def object_rule(verb: Token, lemma: str) -> list[str] | None:
 
 
 def objects(verb: Token) -> list[Token]:
-    direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    via_prep = [p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+    direct = [c for c in children(verb) if c.dep_ in ("dobj", "nsubjpass")]
+    via_prep = [p for c in children(verb) if c.dep_ == "prep" for p in children(c) if p.dep_ == "pobj"]
     # "lifted a state of emergency", "withdraw its peacekeeping force": the object's parts decide too.
-    parts = [m for o in direct for m in o.children if m.dep_ in ("compound", "amod")]
-    of_objects = [p for o in direct for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for p in c.children if p.dep_ == "pobj"]
+    parts = [m for o in direct for m in children(o) if m.dep_ in ("compound", "amod")]
+    of_objects = [p for o in direct for c in children(o) if c.dep_ == "prep" and c.lower_ == "of"
+                  for p in children(c) if p.dep_ == "pobj"]
     return direct + parts + of_objects + via_prep
 
 
@@ -196,20 +197,20 @@ def prep_rule(verb: Token, lemma: str) -> list[str] | None:
     rules = lexicon()["prep_rules"].get(lemma)
     if not rules:
         return None
-    return next((rules[c.lower_] for c in verb.children if c.dep_ == "prep" and c.lower_ in rules), None)
+    return next((rules[c.lower_] for c in children(verb) if c.dep_ == "prep" and c.lower_ in rules), None)
 
 
 def request_by_modal(verb: Token) -> Trigger | None:
     """'X said (that) Y must do Z' reports a demand by X on Y."""
     if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in lexicon()["reporting_verbs"]:
         return None
-    if not any(c.dep_ == "aux" and c.lower_ in REQUEST_MODALS for c in verb.children):
+    if not any(c.dep_ == "aux" and c.lower_ in REQUEST_MODALS for c in children(verb)):
         return None
     return Trigger(verb.head, verb.doc[verb.i: verb.i + 1], "REQUEST", "", True, request_clause=verb)
 
 
 def that_clause(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    return next((c for c in children(verb) if c.dep_ == "ccomp"), None)
 
 
 def noun_trigger(noun: Token) -> Trigger | None:
@@ -226,7 +227,7 @@ def sibling_clause(noun: Token) -> Token | None:
     """'reiterated its demand that Israel ease ...': the parser hangs the demand's clause on the verb."""
     if noun.dep_ != "dobj":
         return None
-    return next((c for c in noun.head.children if c.dep_ == "ccomp" and c.i > noun.i), None)
+    return next((c for c in children(noun.head) if c.dep_ == "ccomp" and c.i > noun.i), None)
 
 
 @functools.cache
@@ -292,7 +293,7 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
     else:
         actor_heads, recipient_heads, places = noun_participants(trigger.head, governing_verb(chain))
         if trigger.request_clause is not None:
-            recipient_heads = [c for c in trigger.request_clause.children if c.dep_ == "nsubj"] or recipient_heads
+            recipient_heads = [c for c in children(trigger.request_clause) if c.dep_ == "nsubj"] or recipient_heads
     inside_trigger = range(trigger.span.start, trigger.span.end)
     actors = unique(names.participant(h) for h in actor_heads if h.i not in inside_trigger)
     recipients = [r for r in unique(names.participant(h) for h in recipient_heads if h.i not in inside_trigger)
