@@ -61,8 +61,9 @@ class DocFacts:
         return self.doc.to_array([POS, DEP, LEMMA, LOWER])
 
     @cached_property
-    def _lemmas(self) -> tuple[dict[int, str], np.ndarray]:
-        """The doc's lemma ids -> lowercased lemmas, and per token the id of its lowercased lemma."""
+    def _lemmas(self) -> tuple[dict[int, str], np.ndarray, np.ndarray]:
+        """The doc's lemma ids -> lowercased lemmas; the ids of those lowercased lemmas; per token, the place of its
+        lemma among them (the look-ups below then run once per distinct lemma)."""
         strings = self.doc.vocab.strings
         unique, positions = np.unique(self.columns[:, 2], return_inverse=True)
         lowered, lowered_ids = {}, []
@@ -73,7 +74,7 @@ class DocFacts:
                 known = _lowered[lemma_id] = (word, get_string_id(word))
             lowered[lemma_id] = known[0]
             lowered_ids.append(known[1])
-        return lowered, np.array(lowered_ids, dtype=np.uint64)[positions]
+        return lowered, np.array(lowered_ids, dtype=np.uint64), positions
 
     @property
     def lowered_lemmas(self) -> dict[int, str]:
@@ -82,7 +83,8 @@ class DocFacts:
 
     def lemma_in(self, words: frozenset[str]) -> np.ndarray:
         """Per token, whether its lowercased lemma is one of the words."""
-        return _member(self._lemmas[1], words)
+        _, lowered_ids, positions = self._lemmas
+        return _member(lowered_ids, words)[positions]
 
     def lower_in(self, words: frozenset[str]) -> np.ndarray:
         """Per token, whether its lowercase form is one of the words."""

@@ -785,9 +785,14 @@ def _partial(article: Article, cue: Cue) -> Attribution | None:
     subject = cue.speaker_head
     if max(inside[verb.left_edge.i : verb.right_edge.i + 1]) < 0:
         return None  # no quotation within the verb's phrase (its subtree lies between its edges)
+    # The quoted tokens of the verb's subtree (which lies between its edges), the speaker's phrase left out;
+    # asking each quoted token for its ancestry costs less than walking the whole subtree.
+    doc = article.doc
+    speaker_edges = (subject.left_edge.i, subject.right_edge.i) if subject is not None else (-1, -2)
     held = sorted({
-        inside[t.i] for t in verb.subtree
-        if inside[t.i] >= 0 and (subject is None or not (subject.left_edge.i <= t.i <= subject.right_edge.i))
+        inside[i] for i in range(verb.left_edge.i, verb.right_edge.i + 1)
+        if inside[i] >= 0 and not speaker_edges[0] <= i <= speaker_edges[1]
+        and (i == verb.i or verb.is_ancestor(doc[i]))
     })
     fragments = [quotations[i] for i in held if not quotations[i].consumed]
     if not fragments or not all(_embedded(article.text, q) for q in fragments):
