@@ -41,6 +41,8 @@ def _member(ids: np.ndarray, words: frozenset[str]) -> np.ndarray:
 
 
 class DocFacts:
+    """One document's text, entities, id columns, children and sentence bounds, each read on first use."""
+
     def __init__(self, doc: Doc, text: str | None = None):
         self.doc = doc
         if text is not None:
@@ -101,7 +103,7 @@ class DocFacts:
         return np.flatnonzero(self.doc.to_array(SENT_START) == 1).tolist()
 
     def sentence(self, i: int) -> tuple[int, int]:
-        """The (start, end) tokens of the sentence holding token i, as `doc[i].sent` finds them."""
+        """The (start, end) tokens of the sentence holding token i, as `doc[i].sent` finds them in a parsed doc."""
         starts = self.sentence_starts
         following = bisect.bisect_right(starts, i)
         start = starts[following - 1] if following else 0

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IDX, LEMMA, LOWER
+from spacy.attrs import IDX
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
