@@ -113,14 +113,65 @@ class InferenceOps(NumpyOps):
 
 def layernorm_for_inference(model, X, is_train):
     """thinc's layer normalisation in fewer passes over X: centre once, variance as a row-wise dot product."""
-    centred = X - X.mean(axis=1, keepdims=True)
+    return normalise_rows(X - X.mean(axis=1, keepdims=True), model.get_param("G"), model.get_param("b")), _inference_only
+
+
+def normalise_rows(centred, scale, shift):
+    """Layer normalisation of rows already centred on their mean, in place."""
     variance = numpy.einsum("ij,ij->i", centred, centred)
-    variance /= X.shape[1]
+    variance /= centred.shape[1]
     variance += 1e-08
     centred *= (1.0 / numpy.sqrt(variance))[:, None]
-    centred *= model.get_param("G")
-    centred += model.get_param("b")
-    return centred, _inference_only
+    centred *= scale
+    centred += shift
+    return centred
+
+
+# Rows of the window encoder computed together: its activations then stay in the CPU's L2 cache between steps.
+ENCODER_BLOCK_ROWS = 1024
+WINDOW_BLOCK = "residual(expand_window>>maxout>>layernorm>>dropout)"
+
+
+def encode_in_row_blocks(stack):
+    """The MaxoutWindowEncoder (residual window blocks: window, maxout, layer norm) run over a block of rows at a
+    time through all its layers, instead of each layer over the whole batch.
+
+    Layer by layer, every step reads and writes the batch's activations (tens of MB) from main memory; a block
+    of rows plus its receptive field (one window per layer on either side) fits in cache. Rows are computed from
+    the same neighbours as thinc computes them, so the output is the same. Maxout's weights are reordered once,
+    piece by piece, so its maximum is taken over contiguous columns."""
+    layers = []
+    for block in stack.layers:
+        named = {layer.name: layer for layer in block.walk()}
+        window, maxout, norm = named["expand_window"], named["maxout"], named["layernorm"]
+        n_out, pieces, n_in = maxout.get_dim("nO"), maxout.get_dim("nP"), maxout.get_dim("nI")
+        weights = maxout.get_param("W").reshape(n_out, pieces, n_in).transpose(1, 0, 2).reshape(pieces * n_out, n_in)
+        bias = maxout.get_param("b").reshape(n_out, pieces).T.reshape(-1)
+        layers.append((window.attrs["window_size"], n_out, pieces, numpy.ascontiguousarray(weights.T), bias,
+                       norm.get_param("G"), norm.get_param("b")))
+    reach = sum(width for width, *_ in layers)
+
+    def forward(model, X, is_train):
+        rows = X.shape[0]
+        encoded = numpy.empty_like(X)
+        for start in range(0, rows, ENCODER_BLOCK_ROWS):
+            end = min(start + ENCODER_BLOCK_ROWS, rows)
+            low, high = max(0, start - reach), min(rows, end + reach)
+            hidden = X[low:high]
+            for width, n_out, pieces, weights, bias, scale, shift in layers:
+                pieces_out = model.ops.seq2col(hidden, width) @ weights
+                pieces_out += bias
+                best = numpy.maximum(pieces_out[:, :n_out], pieces_out[:, n_out: 2 * n_out])
+                for piece in range(2, pieces):
+                    numpy.maximum(best, pieces_out[:, piece * n_out: (piece + 1) * n_out], out=best)
+                best -= best.mean(axis=1, keepdims=True)
+                normalise_rows(best, scale, shift)
+                best += hidden
+                hidden = best
+            encoded[start:end] = hidden[start - low: end - low]
+        return encoded, _inference_only
+
+    return forward
 
 
 def embed_distinct_rows(model, docs, is_train):
@@ -157,12 +208,23 @@ def is_hash_embed(layer) -> bool:
             and names[2].startswith("with_array(ints-getitem>>hashembed") and names[3].startswith("with_array(maxout>>"))
 
 
+def is_window_encoder(layer) -> bool:
+    return bool(layer.layers) and layer.name == ">>".join([WINDOW_BLOCK] * len(layer.layers))
+
+
 def use_inference_forwards(layer) -> None:
-    """Swap in the inference forwards above where a layer is what they compute; training keeps thinc's own."""
-    fast = layernorm_for_inference if layer.name == "layernorm" else embed_distinct_rows if is_hash_embed(layer) else None
-    if fast is not None:
-        original = layer._func
-        layer._func = lambda model, X, is_train: original(model, X, is_train) if is_train else fast(model, X, is_train)
+    """Swap in the inference forwards above where a layer is what they compute; training keeps thinc's own.
+    Weights are read as the pipeline loads."""
+    if layer.name == "layernorm":
+        fast = layernorm_for_inference
+    elif is_hash_embed(layer):
+        fast = embed_distinct_rows
+    elif is_window_encoder(layer):
+        fast = encode_in_row_blocks(layer)
+    else:
+        return
+    original = layer._func
+    layer._func = lambda model, X, is_train: original(model, X, is_train) if is_train else fast(model, X, is_train)
 
 
 def use_inference_ops(nlp: Language) -> None:
