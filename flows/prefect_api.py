@@ -3,10 +3,10 @@ modules (Prefect, GX, spaCy) import instead of after them.
 
 Without a configured API (PREFECT_API_URL), Prefect starts a temporary server itself when the flow begins, and
 waits seconds for it. Here the same server process (the command and environment of Prefect's own
-SubprocessASGIServer) starts first, on the second core. It then becomes the server of that SubprocessASGIServer,
-the one Prefect's client starts and reuses in every thread of the process (the process-pool runner's message
-thread and the exit handlers included), so nothing starts a second one. Worker processes reach it through
-PREFECT_API_URL (flows/runners.py).
+SubprocessASGIServer) starts first, on the second core. While the run uses it, it is the process's
+PREFECT_API_URL in Prefect's process-wide settings, as Prefect's own test harness does it: every thread (the
+process-pool runner's message thread, the log and event workers) and every worker process (flows/runners.py)
+talks to it, so nothing starts a second server, and this process never imports Prefect's server code (seconds).
 """
 
 from __future__ import annotations
@@ -40,15 +40,8 @@ class TemporaryAPI:
              "--log-level", "error", "--lifespan", "on"],
             env={**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)},
         )
-        # Stopped at exit, after Prefect's own exit handlers (registered later, run earlier) flush logs and events.
+        # Stopped at exit, also when the run never got to use it.
         atexit.register(self.stop)
-
-    def adopt(self) -> None:
-        """Make this the process's SubprocessASGIServer (a singleton per port; None is the temporary one)."""
-        from prefect.server.api.server import SubprocessASGIServer
-
-        server = SubprocessASGIServer()
-        server.port, server.server_process, server.running = self.port, self.process, True
 
     def wait_until_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -90,10 +83,25 @@ def start_temporary_api() -> TemporaryAPI | None:
 
 @contextmanager
 def using(api: TemporaryAPI | None) -> Iterator[None]:
-    """Run the block with `api` as Prefect's temporary server, once it answers; without one, as Prefect would."""
-    if api is not None:
-        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+    """Run the block with `api` as Prefect's API, once it answers; without one, as Prefect would.
 
-        api.adopt()
-        api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-    yield
+    Flow runs send no heartbeats to it: they detect crashed runs for a server that outlives them, and this one
+    ends with the process (the flow engine's exit also waits up to a second for its heartbeat thread). Logs and
+    events still queued are sent before the block ends, while the server is still the process's API.
+    """
+    if api is None:
+        yield
+        return
+    from prefect.context import _temporary_global_settings_context, get_settings_context
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    with temporary_settings(updates={"api.url": api.url, "flows.heartbeat_frequency": None}), \
+            _temporary_global_settings_context(get_settings_context()):
+        try:
+            yield
+        finally:
+            APILogWorker.drain_all(at_exit=False)
+            EventsWorker.drain_all(at_exit=False)
