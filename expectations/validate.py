@@ -12,6 +12,7 @@ import functools
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -57,9 +58,19 @@ def _context():
     return context
 
 
-@functools.cache
+# Suites are set up once, by whichever thread gets there first (`prepare` may run on a background thread while
+# the flow reaches validation): a second thread waits instead of adding the same definitions again.
+_SETUP_LOCK = threading.Lock()
+
+
 def _validator(table_name: str):
     """A GX validation definition for one suite, in the shared ephemeral context."""
+    with _SETUP_LOCK:
+        return _validation_definition(table_name)
+
+
+@functools.cache
+def _validation_definition(table_name: str):
     import great_expectations as gx
 
     context = _context()
@@ -70,8 +81,8 @@ def _validator(table_name: str):
 
 
 def prepare() -> None:
-    """Import GX and set up every suite's validation now: seconds, once per process. The CLI does it while
-    Prefect's temporary server boots, so the first validation does not pay for it later."""
+    """Import GX and set up every suite's validation now: seconds, once per process. The CLI starts it on a
+    background thread while Prefect's temporary server boots, so the first validation does not pay for it."""
     for suite in sorted(SUITES_DIR.glob("*.json")):
         _validator(suite.stem)
 

@@ -101,6 +101,7 @@ def process_batch(
     crash never records progress without the rows or rows without the progress.
     """
     started_at = stages.now()
+    runners.prepare(runner)  # the model loads while the batch is normalised
     articles, duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
     judged_ids = set(articles["article_id"])
     clock.lap("normalise")

@@ -9,14 +9,18 @@ Only extraction is distributed. The articles are cut into chunks (64 by default)
 the results come back to the flow in chunk order, so the tables are the same whatever ran them. Everything
 that touches the lake or the warehouse stays in the flow's process: DuckDB allows one writer per file.
 
-spaCy loads once per worker process (`transforms.nlp.load_pipeline` is cached per process), not per chunk.
+spaCy loads once per worker process (`transforms.nlp.load_pipeline` is cached per process), not per chunk. With
+the threads runner the flow's process is the worker: its model loads on a background thread (`shared_model`)
+while the inbox is read and normalised, and the tasks start once it is there.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
 import polars as pl
@@ -33,8 +37,32 @@ MALLOC_KEEPS_FREED_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(2**30), "MALLOC_TRIM_
 EXTRACTED_TABLES = ("sources", "quotes", "events", "extraction_failures")
 
 
+# One thread for work a run needs later (spaCy's model, GX's suites), done while it waits on other things.
+BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirehouse-background")
+
+
 class UnknownRunner(ValueError):
     pass
+
+
+def prepare(runner: str = DEFAULT_RUNNER) -> None:
+    """Start loading what extraction on `runner` needs in this process before its tasks run (with threads, the
+    model); the other runners load it in their worker processes."""
+    if (runner or DEFAULT_RUNNER).lower() == "threads":
+        shared_model()
+
+
+@functools.cache
+def shared_model() -> Future:
+    """spaCy's pipeline for the threads runner's tasks, loading on the background thread from the first call on.
+
+    The tasks wait for it rather than call `load_pipeline` at once: its cache does not make concurrent first
+    callers wait, so each of the first tasks would load a model of its own. A failed load is not raised here:
+    the tasks load again and fail as they would have.
+    """
+    from transforms.nlp import load_pipeline
+
+    return BACKGROUND.submit(load_pipeline)
 
 
 def worker_count(workers: int | None = None) -> int:
@@ -122,6 +150,8 @@ def extract_parallel(
 
     if articles.is_empty():
         return stages.extract.fn(articles)
+    if (runner or DEFAULT_RUNNER).lower() == "threads":
+        wait([shared_model()])
     parts = chunks(articles, chunk_size)
     with started(runner, dask_address, min(worker_count(workers), len(parts))) as task_runner:
         futures = [task_runner.submit(stages.extract, {"articles": part}) for part in parts]
