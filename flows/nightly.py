@@ -102,10 +102,18 @@ def process_batch(
     """
     started_at = stages.now()
     runners.prepare(runner)  # the model loads while the batch is normalised
-    articles, duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
+    articles, exact_duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
     judged_ids = set(articles["article_id"])
     clock.lap("normalise")
-    extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
+    # Near duplicates change no article's extraction: they are judged (over the whole batch, in its order) while
+    # extraction runs, and counted in its time.
+    marking = stages.near_duplicates.submit(articles, home, run_id, started_at)
+    try:
+        extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
+    finally:
+        marking.wait()
+    articles, near_duplicates = marking.result()
+    duplicates = pl.concat([exact_duplicates, near_duplicates])
     articles, extraction_failed = stages.split_extraction_failures(articles, extracted.pop("extraction_failures"))
     clock.lap("extract")
     outcome = stages.validate({"articles": articles, **extracted}, run_id, started_at)
