@@ -11,6 +11,7 @@ Pronouns resolve by salience (the previous speaker), then recency among gender-c
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -92,6 +93,11 @@ def strip_titles(words: list[str]) -> list[str]:
     return [w for w in words if w]
 
 
+@functools.lru_cache(maxsize=8192)  # an article names the same people and places again and again
+def _name_words(mention: str) -> tuple[str, ...]:
+    return tuple(strip_titles(mention.split()))
+
+
 def name_tokens(head: Token) -> list[Token]:
     """The proper-name tokens ending at head: its left compound/flat PROPN chain, plus head itself."""
     tokens = [head]
@@ -118,7 +124,7 @@ def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
 
 def _index_names(index: DocumentIndex) -> None:
     """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
-    named = [(ent, words) for ent in index.entities if (words := strip_titles(span_text(ent, index).split()))]
+    named = [(ent, words) for ent in index.entities if (words := _name_words(span_text(ent, index)))]
     for ent, words in named:
         name = " ".join(words)
         lowered = name.lower()
