@@ -21,6 +21,7 @@ INSIDE_CLAUSE = ("xcomp", "acomp", "dobj", "pobj", "prep", "pcomp", "attr", "opr
                  "agent", "compound", "amod", "appos", "npadvmod")
 DATE_PREPOSITIONS = frozenset("on in at during since from between by until through".split())
 DATE_MODIFIERS = frozenset("early late mid earlier later".split())
+WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS
 PLACE_PREPOSITIONS = frozenset("in at near to inside outside across into".split())
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Relative expressions the small model does not tag as DATE. The lookahead on the letters that can start a match
@@ -91,14 +92,15 @@ def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMenti
     mentions = []
     for span in spans:
         widened = widen(span)
-        if looks_like_date(widened.text):
-            mentions.append(DateMention(widened.text, widened.start_char, attachment(span)))
+        widened_text = text[widened.start_char : widened.end_char]  # Span.text joins its tokens per access
+        if looks_like_date(widened_text):
+            mentions.append(DateMention(widened_text, widened.start_char, attachment(span)))
     return mentions
 
 
 def widen(span: Span) -> Span:
     start = span.start
-    while start > 0 and span.doc[start - 1].lower_ in DATE_MODIFIERS | DATE_PREPOSITIONS:
+    while start > 0 and span.doc[start - 1].lower_ in WIDENING_WORDS:
         start -= 1
         if span.doc[start].lower_ in DATE_PREPOSITIONS:
             break

@@ -309,7 +309,7 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
         "mode": trigger.mode or None,
         "quad_class": quad_class(trigger.event_type),
         "cameo_root": cameo_root(trigger.event_type, trigger.mode),
-        "trigger": trigger.span.text,
+        "trigger": text[trigger.span.start_char : trigger.span.end_char],
         "trigger_char_start": trigger.span.start_char,
         "trigger_char_end": trigger.span.end_char,
         "actor": join_texts(actors),
