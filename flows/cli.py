@@ -136,7 +136,7 @@ def run(
     _check_runner(runner)
     from flows import prefect_api
 
-    api = prefect_api.start_temporary_api()  # boots while the flow's modules import
+    api = prefect_api.start_temporary_api()  # boots while Prefect and the flow's modules import
     from flows.nightly import nightly
 
     prepare_in_background(runner)
@@ -162,7 +162,7 @@ def backfill(
     _check_runner(runner)
     from flows import prefect_api
 
-    api = prefect_api.start_temporary_api()  # boots while the flow's modules import
+    api = prefect_api.start_temporary_api()  # boots while Prefect and the flow's modules import
     from flows.backfill import backfill as backfill_flow
 
     prepare_in_background(runner)

@@ -12,6 +12,7 @@ talks to it, so nothing starts a second server, and this process never imports P
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -29,16 +31,17 @@ SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREF
 
 class TemporaryAPI:
     def __init__(self) -> None:
-        import prefect
-        from prefect.settings import get_current_settings
-
+        # Started before this process imports Prefect (a second): the server reads the same environment, profile
+        # and prefect.toml as this process would, so it gets the settings Prefect's own SubprocessASGIServer
+        # would hand it.
+        packages = Path(importlib.util.find_spec("prefect").origin).parent.parent
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(packages), "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)},
+            env={**os.environ, **SERVER_ENV},
         )
         # Stopped at exit, also when the run never got to use it.
         atexit.register(self.stop)
@@ -72,13 +75,18 @@ def free_port() -> int:
 
 
 def start_temporary_api() -> TemporaryAPI | None:
-    """A temporary server starting in the background, or None where an API is configured or ephemeral
-    servers are turned off (Prefect then connects, or fails, as it would without us)."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+    """A temporary server starting in the background, or None where the environment names an API. A profile can
+    name one too, or turn temporary servers off: `using` reads Prefect's settings and stops the server then."""
+    if os.environ.get("PREFECT_API_URL"):
         return None
     return TemporaryAPI()
+
+
+def needed() -> bool:
+    """Whether Prefect's settings leave the run to a temporary server (no API named, temporary servers on)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    return not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value()
 
 
 @contextmanager
@@ -89,6 +97,9 @@ def using(api: TemporaryAPI | None) -> Iterator[None]:
     ends with the process (the flow engine's exit also waits up to a second for its heartbeat thread). Logs and
     events still queued are sent before the block ends, while the server is still the process's API.
     """
+    if api is not None and not needed():
+        api.stop()
+        api = None
     if api is None:
         yield
         return

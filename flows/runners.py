@@ -22,9 +22,12 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import polars as pl
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+if TYPE_CHECKING:  # Prefect is imported where a runner starts: the CLI checks --runner before it
+    from prefect.task_runners import TaskRunner
 
 RUNNERS = ("threads", "processes", "dask")
 DEFAULT_RUNNER = "threads"
@@ -71,6 +74,8 @@ def worker_count(workers: int | None = None) -> int:
 
 def make_task_runner(runner: str = DEFAULT_RUNNER, dask_address: str | None = None, workers: int | None = None) -> TaskRunner:
     """A fresh, not yet started Prefect task runner for `runner` (threads, processes or dask)."""
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
     runner = (runner or DEFAULT_RUNNER).lower()
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=worker_count(workers))
