@@ -99,6 +99,25 @@ def test_worker_processes_inherit_the_flows_api_url(prefect_server, monkeypatch)
     assert "PREFECT_API_URL" not in os.environ
 
 
+def test_a_temporary_server_started_before_prefect_is_stopped_where_settings_name_an_api(prefect_server):
+    """The CLI starts Prefect's temporary server before it imports Prefect; where Prefect's settings name an API
+    after all (here the test server's), `using` stops it and the run talks to that API."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows import prefect_api
+
+    configured = PREFECT_API_URL.value()
+    stopped = []
+
+    class StartedEarly:
+        def stop(self) -> None:
+            stopped.append(True)
+
+    with prefect_api.using(StartedEarly()):
+        used = PREFECT_API_URL.value()
+    assert stopped == [True] and used == configured
+
+
 def test_dask_runner_on_a_local_two_worker_cluster_equals_threads(threads_run, small_inbox, tmp_path, monkeypatch):
     from flows.nightly import nightly
 
