@@ -35,8 +35,6 @@ CHUNK_ARTICLES = 64
 DASK_ADDRESS_ENV = "WIREHOUSE_DASK_ADDRESS"
 WORKERS_ENV = "WIREHOUSE_WORKERS"
 API_URL_ENV = "PREFECT_API_URL"
-# Read by glibc when a process starts: blocks up to 1 GiB come from the heap, which is never trimmed.
-MALLOC_KEEPS_FREED_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(2**30), "MALLOC_TRIM_THRESHOLD_": str(2**31 - 1)}
 EXTRACTED_TABLES = ("sources", "quotes", "events", "extraction_failures")
 
 
@@ -117,15 +115,11 @@ def started(runner: str, dask_address: str | None = None, workers: int | None = 
 
 @contextmanager
 def worker_environment() -> Iterator[None]:
-    """The environment worker processes started here inherit.
-
-    - PREFECT_API_URL: the API the flow itself talks to. Without it, a flow on Prefect's temporary server would
-      have every worker process start a temporary server of its own (seconds of CPU and a few hundred MB each).
-    - glibc's malloc keeps freed memory instead of handing large blocks back to the OS: spaCy allocates and frees
-      tens of MB of activations per batch, and faulting them in afresh each time cost a worker ~25 % of its CPU
-      as system time. A worker's peak memory rises a little (~7 % measured); the flow's own process is unchanged.
-    """
-    added = {name: value for name, value in MALLOC_KEEPS_FREED_MEMORY.items() if name not in os.environ}
+    """The environment worker processes started here inherit: PREFECT_API_URL, the API the flow itself talks to.
+    Without it, a flow on Prefect's temporary server would have every worker process start a temporary server of
+    its own (seconds of CPU and a few hundred MB each). (Memory reuse is set where the model loads,
+    transforms.nlp.keep_freed_memory, for every process that extracts.)"""
+    added = {}
     if not os.environ.get(API_URL_ENV):
         from prefect.client.orchestration import get_client
 
