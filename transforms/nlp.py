@@ -2,7 +2,9 @@
 
 The neural components compute through InferenceOps: thinc's CPU ops with the matrix products handed to numpy's
 OpenBLAS, which uses AVX-512 where the CPU has it (thinc's blis kernels stop at AVX2), and maxout taken as an
-element-wise maximum. Same model, same annotations (tests/test_nlp.py compares them with stock spaCy's).
+element-wise maximum; the tok2vec embedding runs once per distinct token and the window encoder a block of rows
+at a time (use_inference_forwards). Same model, same annotations (tests/test_nlp.py compares them with stock
+spaCy's).
 
 The pipeline's attribute ruler and lemmatizer are swapped for cached equivalents that give the same annotations
 (checked token by token on PolNeAR by tests/test_nlp.py): in en_core_web_sm they cost about a quarter of spaCy's
