@@ -10,14 +10,11 @@ Pronouns resolve by salience (the previous speaker), then recency among gender-c
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
-from spacy.attrs import LOWER, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from transforms import docfacts
@@ -176,18 +173,16 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
     he/she after the person is a sentence's subject, before anyone else is named (through the next sentence)."""
     votes: dict[str, Counter] = defaultdict(Counter)
     mentions = index.person_mentions
-    # The scans below compare the doc's LOWER ids with the words' ids (a string's id is its hash), and find sentence
-    # ends in its SENT_START array: a Token per word scanned would cost more than the rule.
+    # The scans below compare the doc's LOWER ids with the words' ids (a string's id is its hash), and take sentence
+    # ends from the doc's facts: a Token per word scanned would cost more than the rule.
     strings = doc.vocab.strings
     female, male = ({strings[word] for word in markers} for markers in (FEMALE_MARKERS, MALE_MARKERS))
     pronouns = {strings[word]: gender for word, gender in PERSON_PRONOUNS.items()}
-    lower_column, sentence_start_column = doc.to_array([LOWER, SENT_START]).T
-    lower_ids = lower_column.tolist()
-    starts = np.flatnonzero(sentence_start_column == 1).tolist()
+    facts = docfacts.of(doc)
+    lower_ids = facts.columns[:, 3].tolist()
 
     def sentence_end(i: int) -> int:
-        following = bisect.bisect_right(starts, i)
-        return starts[following] if following < len(starts) else len(doc)
+        return facts.sentence(i)[1]
 
     for position, (token_index, full) in enumerate(mentions):
         head = doc[token_index]
