@@ -46,10 +46,14 @@ class UnknownRunner(ValueError):
     pass
 
 
+def runner_name(runner: str | None) -> str:
+    return (runner or DEFAULT_RUNNER).lower()
+
+
 def prepare(runner: str = DEFAULT_RUNNER) -> None:
     """Start loading what extraction on `runner` needs in this process before its tasks run (with threads, the
     model); the other runners load it in their worker processes."""
-    if (runner or DEFAULT_RUNNER).lower() == "threads":
+    if runner_name(runner) == "threads":
         shared_model()
 
 
@@ -74,7 +78,7 @@ def make_task_runner(runner: str = DEFAULT_RUNNER, dask_address: str | None = No
     """A fresh, not yet started Prefect task runner for `runner` (threads, processes or dask)."""
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-    runner = (runner or DEFAULT_RUNNER).lower()
+    runner = runner_name(runner)
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=worker_count(workers))
     if runner == "processes":
@@ -149,7 +153,7 @@ def extract_parallel(
 
     if articles.is_empty():
         return stages.extract.fn(articles)
-    if (runner or DEFAULT_RUNNER).lower() == "threads":
+    if runner_name(runner) == "threads":
         wait([shared_model()])
     parts = chunks(articles, chunk_size)
     with started(runner, dask_address, min(worker_count(workers), len(parts))) as task_runner:

@@ -33,8 +33,11 @@ from warehouse import lake as lake_io
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
 
-# No task caches its result: each reads state or has effects a rerun must see afresh, and hashing their inputs
-# (whole batches) into cache keys cost ~0.4 s a run.
+def stage_task(name: str, **options):
+    """A pipeline task. None caches its result: each reads state or has effects a rerun must see afresh, and
+    hashing their inputs (whole batches) into cache keys cost ~0.4 s a run."""
+    return task(name=name, cache_policy=NO_CACHE, **options)
+
 
 # Tasks that touch storage (the lake, the warehouse file) retry with exponential backoff and jitter:
 # waits of about 2, 4, 8 s by default (WIREHOUSE_STORAGE_RETRIES, WIREHOUSE_STORAGE_BACKOFF_SECONDS).
@@ -97,7 +100,7 @@ class Accounting:
         return self.records_read == self.loaded + self.duplicates + self.skipped + self.quarantined
 
 
-@task(name="find-new-files", cache_policy=NO_CACHE, **STORAGE_RETRY)
+@stage_task("find-new-files", **STORAGE_RETRY)
 def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
     """Inbox files whose content has not been ingested before (a renamed or touched file is not new); copies of
     one new file all come, for `ingest` to read once and account for the rest."""
@@ -109,7 +112,7 @@ def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
     return [f for f in files if f.sha256 not in known]
 
 
-@task(name="ingest", cache_policy=NO_CACHE)
+@stage_task("ingest")
 def ingest(files: list[InboxFile]) -> Ingested:
     batch = Ingested()
     first_with_content: dict[str, Path] = {}
@@ -123,7 +126,7 @@ def ingest(files: list[InboxFile]) -> Ingested:
     return batch
 
 
-@task(name="normalise", cache_policy=NO_CACHE)
+@stage_task("normalise")
 def normalise(
     batch: Ingested, run_id: str, started_at: datetime, home: Path, window: tuple[date | None, date | None] = (None, None)
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
@@ -139,7 +142,7 @@ def normalise(
     return articles, exact, no_body + outside_window, conflicts
 
 
-@task(name="near-duplicates", cache_policy=NO_CACHE)
+@stage_task("near-duplicates")
 def near_duplicates(articles: pl.DataFrame, home: Path, run_id: str, started_at: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The articles with `duplicate_of` set on syndicated copies (they load), and their `duplicates` rows (kind
     'near'). Judged against HOME's index of earlier runs and the whole batch, in the batch's order."""
@@ -171,7 +174,7 @@ def discard_unsaved_near_duplicates(home: Path) -> None:
     _near_duplicate_indexes.pop(Path(home).resolve(), None)
 
 
-@task(name="extract", cache_policy=NO_CACHE)
+@stage_task("extract")
 def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     if articles.is_empty():
         return {"sources": empty(SOURCES), "quotes": empty(QUOTES), "events": empty(EVENTS),
@@ -230,12 +233,12 @@ def ingested_file_rows(files: list[InboxFile], batch: Ingested, run_id: str, at:
     return conform(rows, INGESTED_FILES)
 
 
-@task(name="validate", cache_policy=NO_CACHE)
+@stage_task("validate")
 def validate(tables: dict[str, pl.DataFrame], run_id: str, started_at: datetime):
     return validate_batch(tables, run_id, started_at)
 
 
-@task(name="check-lake", cache_policy=NO_CACHE, **STORAGE_RETRY)
+@stage_task("check-lake", **STORAGE_RETRY)
 def check_lake(lake: str) -> None:
     """Fail early (before extraction) when the lake cannot be written: write and delete a small probe object."""
     try:
@@ -248,7 +251,7 @@ def check_lake(lake: str) -> None:
         raise _lake_failure(lake, "probe write", exc) from exc
 
 
-@task(name="discard-interrupted-runs", cache_policy=NO_CACHE, **STORAGE_RETRY)
+@stage_task("discard-interrupted-runs", **STORAGE_RETRY)
 def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
     """Remove what runs that never loaded left in the lake; returns their run ids.
 
@@ -280,7 +283,7 @@ def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
     return sorted(discarded)
 
 
-@task(name="write-lake", cache_policy=NO_CACHE, **STORAGE_RETRY)
+@stage_task("write-lake", **STORAGE_RETRY)
 def write_lake(lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]) -> int:
     try:
         written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
@@ -291,7 +294,7 @@ def write_lake(lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, 
     return written
 
 
-@task(name="record-run", cache_policy=NO_CACHE, **STORAGE_RETRY)
+@stage_task("record-run", **STORAGE_RETRY)
 def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
     try:
         lake_io.write_run_tables(lake, run_id, {"runs": run_row})
@@ -299,7 +302,7 @@ def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
         raise _lake_failure(lake, "write runs row", exc) from exc
 
 
-@task(name="load-warehouse", cache_policy=NO_CACHE, **STORAGE_RETRY)
+@stage_task("load-warehouse", **STORAGE_RETRY)
 def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
     with connect(home) as con:
         apply_schema(con)
