@@ -4,7 +4,6 @@ the markdown table is written. No timing is asserted: the machine running the te
 from __future__ import annotations
 
 import json
-
 import subprocess
 import sys
 
