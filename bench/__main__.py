@@ -46,12 +46,21 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure; the median is reported")
     parser.add_argument("--quick", action="store_true", help="a handful of articles, one run each: a smoke test")
-    parser.add_argument("--full-reuters", action="store_true",
-                        help="also backfill all of Reuters-21578 (~19k stories, long) for its peak memory")
-    parser.add_argument("--only-full-reuters", action="store_true",
-                        help="run only that backfill and add it to the results already in --out")
-    parser.add_argument("--runner", default="threads",
-                        help="extraction runner of the pipeline runs (threads, the CLI's default; processes; dask)")
+    parser.add_argument(
+        "--full-reuters",
+        action="store_true",
+        help="also backfill all of Reuters-21578 (~19k stories, long) for its peak memory",
+    )
+    parser.add_argument(
+        "--only-full-reuters",
+        action="store_true",
+        help="run only that backfill and add it to the results already in --out",
+    )
+    parser.add_argument(
+        "--runner",
+        default="threads",
+        help="extraction runner of the pipeline runs (threads, the CLI's default; processes; dask)",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared corpus folder")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where latest.json and latest.md go")
     args = parser.parse_args(argv)
@@ -59,9 +68,14 @@ def main(argv: list[str] | None = None) -> dict:
         results = add_full_reuters(args.corpus, args.out)
         print(markdown(results))
         return results
-    results = run_benchmark(args.corpus, args.out, repeats=1 if args.quick else args.repeats,
-                            sizes=QUICK_SIZES if args.quick else FULL_SIZES, runner=args.runner,
-                            full_reuters=args.full_reuters)
+    results = run_benchmark(
+        args.corpus,
+        args.out,
+        repeats=1 if args.quick else args.repeats,
+        sizes=QUICK_SIZES if args.quick else FULL_SIZES,
+        runner=args.runner,
+        full_reuters=args.full_reuters,
+    )
     print(markdown(results))
     return results
 
@@ -96,23 +110,40 @@ def run_benchmark(corpus: Path, out: Path, repeats: int, sizes: Sizes, runner: s
         full = full_reuters_backfill(corpus, tmp, env) if full_reuters else None
 
     # The peer as installed needs a fresh environment from PyPI: not worth it for a smoke test.
-    comparison = peer.compare(corpus / "polnear" / "dev", repeats, sizes.peer_articles,
-                              installed_peer=sizes != QUICK_SIZES)
+    comparison = peer.compare(
+        corpus / "polnear" / "dev", repeats, sizes.peer_articles, installed_peer=sizes != QUICK_SIZES
+    )
     end_to_end = median_run(first_runs)
-    rerun = {key: statistics.median(getattr(r, key) for r in reruns) for key in ("seconds", "peak_rss_mb", "peak_tree_rss_mb")}
+    rerun = {
+        key: statistics.median(getattr(r, key) for r in reruns)
+        for key in ("seconds", "peak_rss_mb", "peak_tree_rss_mb")
+    }
     base, ten = median_run(base_runs), median_run(ten_runs)
     results = {
         "machine": machine(),
-        "taken": {"started": started.isoformat(timespec="seconds"), "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-                  "load_average_before": [round(x, 2) for x in load_before],
-                  "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                  "repeats": repeats, "quick": sizes == QUICK_SIZES, "runner": runner, "commit": git_commit()},
-        "end_to_end": {**end_to_end, "inbox": {"polnear_files": sizes.polnear or "all", "reuters_stories": sizes.reuters_slice},
-                       "polnear_size_articles_per_s": polnear_size_rate(end_to_end)},
+        "taken": {
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "repeats": repeats,
+            "quick": sizes == QUICK_SIZES,
+            "runner": runner,
+            "commit": git_commit(),
+        },
+        "end_to_end": {
+            **end_to_end,
+            "inbox": {"polnear_files": sizes.polnear or "all", "reuters_stories": sizes.reuters_slice},
+            "polnear_size_articles_per_s": polnear_size_rate(end_to_end),
+        },
         "rerun": {**rerun, "share_of_first_run": rerun["seconds"] / end_to_end["seconds"]},
         "peer": comparison,
-        "scale": {"1x": base, "10x": ten, "growth_factor": ten["seconds"] / base["seconds"],
-                  "peak_rss_growth": ten["peak_tree_rss_mb"] / base["peak_tree_rss_mb"]},
+        "scale": {
+            "1x": base,
+            "10x": ten,
+            "growth_factor": ten["seconds"] / base["seconds"],
+            "peak_rss_growth": ten["peak_tree_rss_mb"] / base["peak_tree_rss_mb"],
+        },
         "full_reuters": full,
     }
     write_results(results, out)
@@ -123,8 +154,11 @@ def full_reuters_backfill(corpus: Path, tmp: Path, env: dict[str, str]) -> dict:
     """`wirehouse backfill` of the whole Reuters-21578 on a fresh home, with the load it ran under."""
     load_before = os.getloadavg()
     run = throughput.run_backfill([corpus / "reuters21578"], fresh_dir(tmp, "home-reuters"), env)
-    return {**run.as_dict(), "started_load_average": round(load_before[0], 2),
-            "finished_load_average": round(os.getloadavg()[0], 2)}
+    return {
+        **run.as_dict(),
+        "started_load_average": round(load_before[0], 2),
+        "finished_load_average": round(os.getloadavg()[0], 2),
+    }
 
 
 def add_full_reuters(corpus: Path, out: Path) -> dict:
@@ -157,8 +191,9 @@ def median_run(runs: list[PipelineRun]) -> dict:
     rows = [run.as_dict() for run in runs]
     merged = {key: statistics.median(row[key] for row in rows) for key in rows[0] if key != "stage_seconds"}
     stages = list(dict.fromkeys(stage for row in rows for stage in row["stage_seconds"]))  # in their order
-    merged["stage_seconds"] = {stage: statistics.median(row["stage_seconds"].get(stage, 0.0) for row in rows)
-                               for stage in stages}
+    merged["stage_seconds"] = {
+        stage: statistics.median(row["stage_seconds"].get(stage, 0.0) for row in rows) for stage in stages
+    }
     merged["stage_articles_per_s"] = {
         stage: merged["articles"] / seconds if seconds else None for stage, seconds in merged["stage_seconds"].items()
     }
@@ -178,10 +213,15 @@ def targets(results: dict) -> dict:
         "ten_x_growth <= 11": results["scale"]["growth_factor"],
         "full_reuters_peak_tree_rss_mb <= 2048": full["peak_tree_rss_mb"] if full else None,
     }
-    limits = {"throughput_per_core_vs_peer >= 2.0": (2.0, ">="),
-              "throughput_per_core_vs_installed_peer >= 2.0": (2.0, ">="), "quote_recall_vs_peer >= 2.0": (2.0, ">="),
-              "end_to_end_polnear_size_articles_per_s >= 20": (20, ">="), "noop_rerun_share <= 0.05": (0.05, "<="),
-              "ten_x_growth <= 11": (11, "<="), "full_reuters_peak_tree_rss_mb <= 2048": (PEAK_MEMORY_LIMIT_MB, "<=")}
+    limits = {
+        "throughput_per_core_vs_peer >= 2.0": (2.0, ">="),
+        "throughput_per_core_vs_installed_peer >= 2.0": (2.0, ">="),
+        "quote_recall_vs_peer >= 2.0": (2.0, ">="),
+        "end_to_end_polnear_size_articles_per_s >= 20": (20, ">="),
+        "noop_rerun_share <= 0.05": (0.05, "<="),
+        "ten_x_growth <= 11": (11, "<="),
+        "full_reuters_peak_tree_rss_mb <= 2048": (PEAK_MEMORY_LIMIT_MB, "<="),
+    }
     out = {}
     for name, value in checks.items():
         limit, sense = limits[name]
@@ -191,16 +231,28 @@ def targets(results: dict) -> dict:
 
 
 def machine() -> dict:
-    cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("model name")), platform.processor())
-    return {"nproc": os.cpu_count(), "cpu_model": cpu_model, "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "platform": platform.platform()}
+    cpu_model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def git_commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=throughput.REPO, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=throughput.REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -218,9 +270,12 @@ def markdown(results: dict) -> str:
         f"| end to end: {e2e['articles']} articles, {e2e['words']} words | {e2e['seconds']:.1f} s, "
         f"{e2e['articles_per_s']:.1f} articles/s, {e2e['words_per_s']:.0f} words/s "
         f"({e2e['polnear_size_articles_per_s']:.1f} PolNeAR-size articles/s) |",
-        "| per stage (s, articles/s) | " + ", ".join(
+        "| per stage (s, articles/s) | "
+        + ", ".join(
             f"{stage} {seconds:.1f} s" + (f" ({e2e['stage_articles_per_s'][stage]:.0f}/s)" if seconds >= 0.05 else "")
-            for stage, seconds in e2e["stage_seconds"].items()) + " |",
+            for stage, seconds in e2e["stage_seconds"].items()
+        )
+        + " |",
         f"| peak RSS, end to end | {e2e['peak_rss_mb']:.0f} MB largest process, {e2e['peak_tree_rss_mb']:.0f} MB whole tree |",
         f"| no-op rerun | {rerun['seconds']:.1f} s ({rerun['share_of_first_run']:.1%} of the first run) |",
         f"| extraction per core, PolNeAR dev ({p['articles']} articles) | ours {p['ours']['articles_per_cpu_s']:.1f} "
@@ -236,10 +291,12 @@ def markdown(results: dict) -> str:
     ]
     full = results["full_reuters"]
     if full:
-        lines.append(f"| whole Reuters-21578 backfill ({full['articles']} articles) | {full['seconds']:.0f} s, "
-                     f"{full['articles_per_s']:.1f} articles/s; peak RSS {full['peak_rss_mb']:.0f} MB largest process, "
-                     f"{full['peak_tree_rss_mb']:.0f} MB whole tree (load average {full['started_load_average']} "
-                     f"at its start) |")
+        lines.append(
+            f"| whole Reuters-21578 backfill ({full['articles']} articles) | {full['seconds']:.0f} s, "
+            f"{full['articles_per_s']:.1f} articles/s; peak RSS {full['peak_rss_mb']:.0f} MB largest process, "
+            f"{full['peak_tree_rss_mb']:.0f} MB whole tree (load average {full['started_load_average']} "
+            f"at its start) |"
+        )
     lines += ["", "| target | measured | met |", "|---|---|---|"]
     for name, check in results["targets"].items():
         value = "not run" if check["value"] is None else f"{check['value']:.3g}"

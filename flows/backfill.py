@@ -21,8 +21,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from flows import report, runners, stages
 from flows.lock import home_lock
 from flows.nightly import RunFailed, RunSummary, StageClock, default_lake, new_run_id, process_batch, record_failure
-from transforms.ids import stable_id
-from transforms.readers import Item, read_path
+from transforms.ingest.records import Item, read_path
+from transforms.normalise.ids import stable_id
 from transforms.schema import BACKFILL_CHUNKS, INGESTED_FILES, conform
 from warehouse.load import connect, warehouse_path
 
@@ -91,7 +91,9 @@ def input_files(paths: list[Path]) -> list[stages.InboxFile]:
     return [stages.InboxFile(p, p.stat().st_size, stages.file_sha256(p)) for p in found]
 
 
-def chunks(files: list[stages.InboxFile], done: LoadedSoFar, chunk_records: int, totals: BackfillTotals) -> Iterator[list[Segment]]:
+def chunks(
+    files: list[stages.InboxFile], done: LoadedSoFar, chunk_records: int, totals: BackfillTotals
+) -> Iterator[list[Segment]]:
     """Chunks of at most `chunk_records` records not loaded yet, as segments of files, in file and record order.
 
     A file's last segment carries its record count (possibly with no records left to load), so the chunk that
@@ -132,10 +134,16 @@ def load_progress(home: Path) -> LoadedSoFar:
         return LoadedSoFar(set(), {})
     with connect(home, read_only=True) as con:
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        done_files = {r[0] for r in con.execute("SELECT sha256 FROM ingested_files").fetchall()} if "ingested_files" in tables else set()
+        done_files = (
+            {r[0] for r in con.execute("SELECT sha256 FROM ingested_files").fetchall()}
+            if "ingested_files" in tables
+            else set()
+        )
         ranges: dict[str, list[tuple[int, int]]] = {}
         if "backfill_chunks" in tables:
-            for sha, first, count in con.execute("SELECT file_sha256, first_record, records FROM backfill_chunks").fetchall():
+            for sha, first, count in con.execute(
+                "SELECT file_sha256, first_record, records FROM backfill_chunks"
+            ).fetchall():
                 ranges.setdefault(sha, []).append((first, count))
     return LoadedSoFar(done_files, ranges)
 
@@ -144,22 +152,40 @@ def progress_tables(chunk: list[Segment], run_id: str) -> dict:
     """The chunk's checkpoint rows, loaded in the same transaction as its articles."""
     at = stages.now()
     segments = [
-        {"chunk_id": stable_id(s.file.sha256, s.first_record), "path": str(s.file.path), "file_sha256": s.file.sha256,
-         "first_record": s.first_record, "records": len(s.items), "run_id": run_id, "loaded_at": at}
-        for s in chunk if s.items
+        {
+            "chunk_id": stable_id(s.file.sha256, s.first_record),
+            "path": str(s.file.path),
+            "file_sha256": s.file.sha256,
+            "first_record": s.first_record,
+            "records": len(s.items),
+            "run_id": run_id,
+            "loaded_at": at,
+        }
+        for s in chunk
+        if s.items
     ]
     finished = [
-        {"path": str(s.file.path), "size_bytes": s.file.size_bytes, "sha256": s.file.sha256,
-         "records": s.file_records, "run_id": run_id, "ingested_at": at}
-        for s in chunk if s.file_records is not None
+        {
+            "path": str(s.file.path),
+            "size_bytes": s.file.size_bytes,
+            "sha256": s.file.sha256,
+            "records": s.file_records,
+            "run_id": run_id,
+            "ingested_at": at,
+        }
+        for s in chunk
+        if s.file_records is not None
     ]
     return {"backfill_chunks": conform(segments, BACKFILL_CHUNKS), "ingested_files": conform(finished, INGESTED_FILES)}
 
 
 def progress_bar() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TextColumn("{task.fields[records]} records, {task.fields[rate]:.1f}/s"), TimeElapsedColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[records]} records, {task.fields[rate]:.1f}/s"),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
         transient=False,
     )
@@ -167,9 +193,16 @@ def progress_bar() -> Progress:
 
 @flow(name="backfill", log_prints=True)
 def backfill(
-    paths: list[str], home: str, date_from: date | None = None, date_to: date | None = None,
-    lake: str | None = None, chunk_records: int = DEFAULT_CHUNK_RECORDS, run_date: date | None = None,
-    runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None, chunk_size: int = runners.CHUNK_ARTICLES,
+    paths: list[str],
+    home: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    lake: str | None = None,
+    chunk_records: int = DEFAULT_CHUNK_RECORDS,
+    run_date: date | None = None,
+    runner: str = runners.DEFAULT_RUNNER,
+    dask_address: str | None = None,
+    chunk_size: int = runners.CHUNK_ARTICLES,
 ) -> dict:
     """Load archives and dumps into HOME, resumably; `date_from`/`date_to` keep only articles published then.
 
@@ -181,8 +214,9 @@ def backfill(
     logger = get_run_logger()
     totals = BackfillTotals()
     with home_lock(home_path, purpose=f"backfill of {len(paths)} path(s)"):
-        plan = ChunkPlan(home_path, lake, new_run_id("backfill"), (date_from, date_to), run_date,
-                         runner, dask_address, chunk_size)
+        plan = ChunkPlan(
+            home_path, lake, new_run_id("backfill"), (date_from, date_to), run_date, runner, dask_address, chunk_size
+        )
         if discarded := stages.discard_interrupted_runs(home_path, lake):
             logger.warning("removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded))
         files = input_files([Path(p) for p in paths])
@@ -194,14 +228,23 @@ def backfill(
                 _load_chunk(chunk, plan, clock, totals)
                 finished_bytes = sum(s.file.size_bytes for s in chunk if s.file_records is not None)
                 elapsed = progress.tasks[bar].elapsed or 1e-9
-                progress.update(bar, advance=finished_bytes, records=totals.accounting.records_read,
-                                rate=totals.accounting.records_read / elapsed)
+                progress.update(
+                    bar,
+                    advance=finished_bytes,
+                    records=totals.accounting.records_read,
+                    rate=totals.accounting.records_read / elapsed,
+                )
                 clock = StageClock()
     summary = {
-        "run_id": plan.base_run_id, "status": "completed", "files": len(files),
-        "files_already_done": totals.files_already_done, "records_already_done": totals.records_already_done,
-        "chunks_loaded": totals.chunks_loaded, "accounting": vars(totals.accounting),
-        "table_rows": totals.table_rows, "near_duplicates": totals.near_duplicates,
+        "run_id": plan.base_run_id,
+        "status": "completed",
+        "files": len(files),
+        "files_already_done": totals.files_already_done,
+        "records_already_done": totals.records_already_done,
+        "chunks_loaded": totals.chunks_loaded,
+        "accounting": vars(totals.accounting),
+        "table_rows": totals.table_rows,
+        "near_duplicates": totals.near_duplicates,
     }
     logger.info("backfill %s: %s", plan.base_run_id, summary)
     return summary
@@ -216,13 +259,31 @@ def _load_chunk(chunk: list[Segment], plan: ChunkPlan, clock: StageClock, totals
     files_finished = sum(s.file_records is not None for s in chunk)
     try:
         summary = process_batch(
-            batch, plan.home, plan.lake, run_id, "backfill", plan.run_date, clock, progress_tables(chunk, run_id),
-            files_read=files_finished, window=plan.window, runner=plan.runner, dask_address=plan.dask_address,
+            batch,
+            plan.home,
+            plan.lake,
+            run_id,
+            "backfill",
+            plan.run_date,
+            clock,
+            progress_tables(chunk, run_id),
+            files_read=files_finished,
+            window=plan.window,
+            runner=plan.runner,
+            dask_address=plan.dask_address,
             chunk_size=plan.chunk_size,
         )
     except Exception as exc:
-        failure = record_failure(exc, home=plan.home, lake=plan.lake, run_id=run_id, flow_name="backfill",
-                                 run_date=plan.run_date, started_at=started_at, stage_seconds=clock.seconds)
+        failure = record_failure(
+            exc,
+            home=plan.home,
+            lake=plan.lake,
+            run_id=run_id,
+            flow_name="backfill",
+            run_date=plan.run_date,
+            started_at=started_at,
+            stage_seconds=clock.seconds,
+        )
         report.publish_failure_report(failure, plan.home)
         first = chunk[0]
         raise RunFailed(f"chunk from record {first.first_record} of {first.file.path}: {failure.message}") from exc

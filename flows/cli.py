@@ -44,7 +44,9 @@ class Program(typer.Typer):
             gc.freeze()
 
 
-app = Program(help="wirehouse: news articles in, an auditable warehouse of sources, quotes and events out.", no_args_is_help=True)
+app = Program(
+    help="wirehouse: news articles in, an auditable warehouse of sources, quotes and events out.", no_args_is_help=True
+)
 eval_app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 console = Console()
@@ -76,7 +78,10 @@ def print_summary(summary: dict) -> None:
 
 
 RunnerOption = Annotated[str, typer.Option("--runner", help="Where extraction runs: threads, processes or dask.")]
-DaskAddressOption = Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask).")]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask)."),
+]
 ChunkSizeOption = Annotated[int, typer.Option("--chunk-size", help="Articles per extraction task.")]
 
 
@@ -121,7 +126,9 @@ def run(
     inbox: Annotated[Path, typer.Option("--inbox", exists=True, file_okay=False, help="Folder of raw article files.")],
     home: HomeOption,
     run_date: Annotated[str | None, typer.Option("--run-date", help="YYYY-MM-DD; defaults to today.")] = None,
-    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    lake: Annotated[
+        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
+    ] = None,
     runner: RunnerOption = "threads",
     dask_address: DaskAddressOption = None,
     chunk_size: ChunkSizeOption = 64,
@@ -141,19 +148,37 @@ def run(
 
     prepare_in_background(runner)
     with flow_exit_codes("run failed"), prefect_api.using(api):
-        summary = nightly(inbox=inbox, home=home, run_date=_parse_day(run_date), lake=lake, runner=runner,
-                          dask_address=dask_address, chunk_size=chunk_size)
+        summary = nightly(
+            inbox=inbox,
+            home=home,
+            run_date=_parse_day(run_date),
+            lake=lake,
+            runner=runner,
+            dask_address=dask_address,
+            chunk_size=chunk_size,
+        )
     print_summary(summary)
 
 
 @app.command()
 def backfill(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="Archives, dumps or folders (WARC, HTML, JSON, JSONL, txt, tar, zip).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(exists=True, help="Archives, dumps or folders (WARC, HTML, JSON, JSONL, txt, tar, zip)."),
+    ],
     home: HomeOption,
-    date_from: Annotated[str | None, typer.Option("--from", help="Keep articles published on or after YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Keep articles published on or before YYYY-MM-DD.")] = None,
-    chunk_records: Annotated[int, typer.Option("--chunk-records", min=1, help="Records per chunk (and checkpoint).")] = 500,
-    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Keep articles published on or after YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Keep articles published on or before YYYY-MM-DD.")
+    ] = None,
+    chunk_records: Annotated[
+        int, typer.Option("--chunk-records", min=1, help="Records per chunk (and checkpoint).")
+    ] = 500,
+    lake: Annotated[
+        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
+    ] = None,
     runner: RunnerOption = "threads",
     dask_address: DaskAddressOption = None,
     chunk_size: ChunkSizeOption = 64,
@@ -168,16 +193,36 @@ def backfill(
     prepare_in_background(runner)
     with flow_exit_codes("backfill failed (rerun the same command to resume)"), prefect_api.using(api):
         summary = backfill_flow(
-            paths=[str(p) for p in paths], home=str(home), date_from=_parse_day(date_from), date_to=_parse_day(date_to),
-            lake=lake, chunk_records=chunk_records, runner=runner, dask_address=dask_address, chunk_size=chunk_size,
+            paths=[str(p) for p in paths],
+            home=str(home),
+            date_from=_parse_day(date_from),
+            date_to=_parse_day(date_to),
+            lake=lake,
+            chunk_records=chunk_records,
+            runner=runner,
+            dask_address=dask_address,
+            chunk_size=chunk_size,
         )
     accounting = summary["accounting"]
     table = Table(title=f"backfill {summary['run_id']}")
-    for column in ("files", "chunks loaded", "records already loaded", "records read", "loaded", "duplicates", "near duplicates", "skipped", "quarantined"):
+    for column in (
+        "files",
+        "chunks loaded",
+        "records already loaded",
+        "records read",
+        "loaded",
+        "duplicates",
+        "near duplicates",
+        "skipped",
+        "quarantined",
+    ):
         table.add_column(column, justify="right")
     table.add_row(
-        str(summary["files"]), str(summary["chunks_loaded"]), str(summary["records_already_done"]),
-        *(str(accounting[k]) for k in ("records_read", "loaded", "duplicates")), str(summary["near_duplicates"]),
+        str(summary["files"]),
+        str(summary["chunks_loaded"]),
+        str(summary["records_already_done"]),
+        *(str(accounting[k]) for k in ("records_read", "loaded", "duplicates")),
+        str(summary["near_duplicates"]),
         *(str(accounting[k]) for k in ("skipped", "quarantined")),
     )
     console.print(table)
@@ -190,10 +235,18 @@ SQL_HISTORY = Path.home() / ".wirehouse_sql_history"
 @app.command()
 def sql(
     home: HomeOption,
-    query: Annotated[str | None, typer.Argument(help="A SQL query; without one (and without --file) an interactive prompt starts.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", exists=True, dir_okay=False, help="Run the SQL in this file.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, csv, json or parquet (parquet needs --out).")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file instead of the terminal.")] = None,
+    query: Annotated[
+        str | None, typer.Argument(help="A SQL query; without one (and without --file) an interactive prompt starts.")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", exists=True, dir_okay=False, help="Run the SQL in this file.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="table, csv, json or parquet (parquet needs --out).")
+    ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the result to this file instead of the terminal.")
+    ] = None,
 ) -> None:
     """Query HOME's warehouse read-only: a query, a file of SQL, or an interactive prompt with history."""
     if format not in SQL_FORMATS:
@@ -252,8 +305,10 @@ def sql_prompt(home: Path, format: str) -> None:
         readline.set_history_length(2000)
         if SQL_HISTORY.exists():
             readline.read_history_file(SQL_HISTORY)
-        console.print(f"[dim]wirehouse sql on {home} (read-only). End statements with ';'. "
-                      ".tables lists tables, views and macros; Ctrl-D quits.[/dim]")
+        console.print(
+            f"[dim]wirehouse sql on {home} (read-only). End statements with ';'. "
+            ".tables lists tables, views and macros; Ctrl-D quits.[/dim]"
+        )
     lines: list[str] = []
     try:
         while True:
@@ -303,7 +358,9 @@ SQL_CATALOGUE = """SELECT name, type, comment FROM (
 
 def print_rows(columns: list[str], rows: list[tuple], format: str, stream) -> None:
     if format == "json":
-        stream.write(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1) + "\n")
+        stream.write(
+            json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1) + "\n"
+        )
     elif format == "csv":
         import csv
 
@@ -344,7 +401,7 @@ def eval_quotes(
     limit: Annotated[int | None, typer.Option("--limit")] = None,
 ) -> None:
     """Quote attribution precision, recall, F1 and speaker accuracy against PolNeAR gold."""
-    from bench.eval_quotes import evaluate_quotes, format_report
+    from transforms.evaluate.quotes import evaluate_quotes, format_report
 
     console.print(format_report(evaluate_quotes(gold, limit=limit)))
 
@@ -352,7 +409,7 @@ def eval_quotes(
 @eval_app.command("events")
 def eval_events(gold: Annotated[Path, typer.Option("--gold", exists=True, help="PLOVER gold records (JSON).")]) -> None:
     """PLOVER event type accuracy and actor/recipient match against gold records."""
-    from bench.eval_events import evaluate_events, format_report
+    from transforms.evaluate.events import evaluate_events, format_report
 
     console.print(format_report(evaluate_events(gold)))
 
@@ -363,7 +420,7 @@ def eval_html(
     expected: Annotated[Path, typer.Option("--expected", exists=True)],
 ) -> None:
     """Body-text extraction precision, recall and F1 against expected texts."""
-    from bench.eval_html import evaluate_html, format_report
+    from transforms.evaluate.html import evaluate_html, format_report
 
     console.print(format_report(evaluate_html(pages, expected)))
 
@@ -383,18 +440,26 @@ def bench(ctx: typer.Context) -> None:
 def serve(
     inbox: Annotated[Path, typer.Option("--inbox", file_okay=False, help="Folder the scheduled runs read.")],
     home: HomeOption,
-    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    lake: Annotated[
+        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
+    ] = None,
     cron: Annotated[str, typer.Option("--cron", help="When the nightly run starts.")] = "0 2 * * *",
-    timezone: Annotated[str | None, typer.Option("--timezone", help="Time zone of --cron (default $WIREHOUSE_TZ or UTC).")] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="Time zone of --cron (default $WIREHOUSE_TZ or UTC).")
+    ] = None,
     runner: Annotated[str, typer.Option("--runner", help="threads, processes or dask.")] = "threads",
-    dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster.")] = None,
+    dask_address: Annotated[
+        str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster.")
+    ] = None,
 ) -> None:
     """Serve the nightly schedule (and the backfill deployment) against a Prefect server (PREFECT_API_URL)."""
     from flows.serve import NoPrefectServer
     from flows.serve import serve as serve_deployments
 
     try:
-        serve_deployments(inbox=inbox, home=home, lake=lake, runner=runner, dask_address=dask_address, cron=cron, timezone=timezone)
+        serve_deployments(
+            inbox=inbox, home=home, lake=lake, runner=runner, dask_address=dask_address, cron=cron, timezone=timezone
+        )
     except NoPrefectServer as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
@@ -403,7 +468,9 @@ def serve(
 @app.command()
 def rebuild(
     home: HomeOption,
-    lake: Annotated[str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")] = None,
+    lake: Annotated[
+        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
+    ] = None,
 ) -> None:
     """Recreate HOME's DuckDB warehouse from the lake (built beside, then renamed over the old file)."""
     from flows.lock import home_lock
@@ -435,9 +502,20 @@ def status(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from None
     runs = Table(title=f"last {len(state.runs)} run(s), newest first")
-    headers = {"run_id": "run", "run_date": "date", "started_at": "started (UTC)", "status": "state",
-               "records_read": "read", "loaded": "loaded", "duplicates": "dup", "skipped": "skip",
-               "quarantined": "quar", "quotes_rows": "quotes", "events_rows": "events", "seconds": "s"}
+    headers = {
+        "run_id": "run",
+        "run_date": "date",
+        "started_at": "started (UTC)",
+        "status": "state",
+        "records_read": "read",
+        "loaded": "loaded",
+        "duplicates": "dup",
+        "skipped": "skip",
+        "quarantined": "quar",
+        "quotes_rows": "quotes",
+        "events_rows": "events",
+        "seconds": "s",
+    }
     for column, header in headers.items():
         runs.add_column(header, no_wrap=True, justify="left" if column in ("run_id", "status") else "right")
     messages = []

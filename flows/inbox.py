@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.readers import sidecar_for
+from transforms.ingest.records import sidecar_for
 
 HASH_CHUNK_BYTES = 1 << 20
 

@@ -38,7 +38,11 @@ def home_lock(home: Path, purpose: str) -> Iterator[None]:
     try:
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "since": datetime.now(UTC).isoformat(timespec="seconds"), "purpose": purpose}))
+        handle.write(
+            json.dumps(
+                {"pid": os.getpid(), "since": datetime.now(UTC).isoformat(timespec="seconds"), "purpose": purpose}
+            )
+        )
         handle.flush()
         yield
     finally:

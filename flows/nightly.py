@@ -68,9 +68,17 @@ class StageClock:
 
 
 def process_files(
-    files: list[stages.InboxFile], home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
-    *, runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None,
-    chunk_size: int = runners.CHUNK_ARTICLES, clock: StageClock | None = None,
+    files: list[stages.InboxFile],
+    home: Path,
+    lake: str,
+    run_id: str,
+    flow_name: str,
+    run_date: date | None,
+    *,
+    runner: str = runners.DEFAULT_RUNNER,
+    dask_address: str | None = None,
+    chunk_size: int = runners.CHUNK_ARTICLES,
+    clock: StageClock | None = None,
 ) -> RunSummary:
     """Run whole inbox files through every stage and load them; returns the run's accounting.
 
@@ -82,15 +90,37 @@ def process_files(
     batch = stages.ingest(files)
     clock.lap("ingest")
     ingested_files = stages.ingested_file_rows(files, batch, run_id, stages.now())
-    return process_batch(batch, home, lake, run_id, flow_name, run_date, clock, {"ingested_files": ingested_files}, len(files),
-                         runner=runner, dask_address=dask_address, chunk_size=chunk_size)
+    return process_batch(
+        batch,
+        home,
+        lake,
+        run_id,
+        flow_name,
+        run_date,
+        clock,
+        {"ingested_files": ingested_files},
+        len(files),
+        runner=runner,
+        dask_address=dask_address,
+        chunk_size=chunk_size,
+    )
 
 
 def process_batch(
-    batch: stages.Ingested, home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
-    clock: StageClock, progress_tables: dict[str, pl.DataFrame], files_read: int,
+    batch: stages.Ingested,
+    home: Path,
+    lake: str,
+    run_id: str,
+    flow_name: str,
+    run_date: date | None,
+    clock: StageClock,
+    progress_tables: dict[str, pl.DataFrame],
+    files_read: int,
     window: tuple[date | None, date | None] = (None, None),
-    *, runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None, chunk_size: int = runners.CHUNK_ARTICLES,
+    *,
+    runner: str = runners.DEFAULT_RUNNER,
+    dask_address: str | None = None,
+    chunk_size: int = runners.CHUNK_ARTICLES,
 ) -> RunSummary:
     """Normalise, extract, validate, write and load one batch of read records, in one load transaction.
 
@@ -120,17 +150,21 @@ def process_batch(
     data_docs = build_data_docs(home)
     clock.lap("validate")
 
-    quarantine = pl.concat([
-        stages.quarantine_rows(batch.rejected + conflicts, run_id, started_at),
-        stages.quarantine_rows(extraction_failed, run_id, started_at, table_name="articles"),
-        outcome.quarantine,
-    ])
+    quarantine = pl.concat(
+        [
+            stages.quarantine_rows(batch.rejected + conflicts, run_id, started_at),
+            stages.quarantine_rows(extraction_failed, run_id, started_at, table_name="articles"),
+            outcome.quarantine,
+        ]
+    )
     accounting = stages.Accounting(
         records_read=batch.items_read,
         loaded=outcome.valid["articles"].height,
         duplicates=duplicates.filter(pl.col("kind") == "exact").height,
         skipped=len(batch.skipped) + len(skipped_records),
-        quarantined=len(batch.rejected) + len(conflicts) + len(extraction_failed)
+        quarantined=len(batch.rejected)
+        + len(conflicts)
+        + len(extraction_failed)
         + (articles.height - outcome.valid["articles"].height),
     )
     if not accounting.balanced:
@@ -146,11 +180,18 @@ def process_batch(
     stages.write_lake(lake, outcome.valid, run_id, run_tables)
     clock.lap("write")
     summary = RunSummary(
-        run_id=run_id, status="completed", accounting=accounting, table_rows=table_rows,
-        quarantined_rows=quarantined_rows, stage_seconds=clock.seconds,
-        expectations=stages.expectation_summary(outcome.results), files_read=files_read,
+        run_id=run_id,
+        status="completed",
+        accounting=accounting,
+        table_rows=table_rows,
+        quarantined_rows=quarantined_rows,
+        stage_seconds=clock.seconds,
+        expectations=stages.expectation_summary(outcome.results),
+        files_read=files_read,
         near_duplicates=duplicates.filter(pl.col("kind") == "near").height,
-        quarantine_reasons=top_reasons(quarantine), lake=lake, runner=runners.describe(runner, dask_address),
+        quarantine_reasons=top_reasons(quarantine),
+        lake=lake,
+        runner=runners.describe(runner, dask_address),
         data_docs=data_docs,
     )
     # The runs row holds the timings up to the lake write; the printed summary adds the load.
@@ -180,8 +221,11 @@ def top_reasons(quarantine: pl.DataFrame, limit: int = 10) -> list[dict]:
     if quarantine.is_empty():
         return []
     reasons = (
-        quarantine.select("table_name", pl.col("reason").str.split("; ").alias("reason")).explode("reason")
-        .group_by("table_name", "reason").len("rows").sort(["rows", "table_name", "reason"], descending=[True, False, False])
+        quarantine.select("table_name", pl.col("reason").str.split("; ").alias("reason"))
+        .explode("reason")
+        .group_by("table_name", "reason")
+        .len("rows")
+        .sort(["rows", "table_name", "reason"], descending=[True, False, False])
         .head(limit)
     )
     return reasons.to_dicts()
@@ -190,21 +234,37 @@ def top_reasons(quarantine: pl.DataFrame, limit: int = 10) -> list[dict]:
 def run_record(summary: RunSummary, flow_name: str, run_date: date | None, started_at) -> pl.DataFrame:
     a = summary.accounting
     row = {
-        "run_id": summary.run_id, "flow": flow_name, "run_date": run_date, "started_at": started_at,
-        "finished_at": stages.now(), "status": summary.status, "files_read": summary.files_read,
-        "records_read": a.records_read, "loaded": a.loaded, "duplicates": a.duplicates, "skipped": a.skipped,
-        "quarantined": a.quarantined, "sources_rows": summary.table_rows.get("sources", 0),
-        "quotes_rows": summary.table_rows.get("quotes", 0), "events_rows": summary.table_rows.get("events", 0),
+        "run_id": summary.run_id,
+        "flow": flow_name,
+        "run_date": run_date,
+        "started_at": started_at,
+        "finished_at": stages.now(),
+        "status": summary.status,
+        "files_read": summary.files_read,
+        "records_read": a.records_read,
+        "loaded": a.loaded,
+        "duplicates": a.duplicates,
+        "skipped": a.skipped,
+        "quarantined": a.quarantined,
+        "sources_rows": summary.table_rows.get("sources", 0),
+        "quotes_rows": summary.table_rows.get("quotes", 0),
+        "events_rows": summary.table_rows.get("events", 0),
         "quarantined_rows": sum(summary.quarantined_rows.values()),
-        "stage_seconds": stages.stage_seconds_json(summary.stage_seconds), "message": summary.message,
+        "stage_seconds": stages.stage_seconds_json(summary.stage_seconds),
+        "message": summary.message,
     }
     return conform([row], RUNS)
 
 
 @flow(name="nightly", log_prints=True)
 def nightly(
-    inbox: Path, home: Path, run_date: date | None = None, lake: str | None = None,
-    runner: str = runners.DEFAULT_RUNNER, dask_address: str | None = None, chunk_size: int = runners.CHUNK_ARTICLES,
+    inbox: Path,
+    home: Path,
+    run_date: date | None = None,
+    lake: str | None = None,
+    runner: str = runners.DEFAULT_RUNNER,
+    dask_address: str | None = None,
+    chunk_size: int = runners.CHUNK_ARTICLES,
 ) -> dict:
     """Ingest every new file in INBOX into HOME's lake and warehouse.
 
@@ -225,14 +285,37 @@ def nightly(
         files: list[stages.InboxFile] = []
         try:
             if discarded := stages.discard_interrupted_runs(home, lake):
-                logger.warning("removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded))
+                logger.warning(
+                    "removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded)
+                )
             files = stages.find_new_files(inbox, home)
-            logger.info("%d new file(s) in %s; extraction on %s", len(files), inbox, runners.describe(runner, dask_address))
-            summary = process_files(files, home, lake, run_id, "nightly", run_date, runner=runner,
-                                    dask_address=dask_address, chunk_size=chunk_size, clock=clock)
+            logger.info(
+                "%d new file(s) in %s; extraction on %s", len(files), inbox, runners.describe(runner, dask_address)
+            )
+            summary = process_files(
+                files,
+                home,
+                lake,
+                run_id,
+                "nightly",
+                run_date,
+                runner=runner,
+                dask_address=dask_address,
+                chunk_size=chunk_size,
+                clock=clock,
+            )
         except Exception as exc:
-            failure = record_failure(exc, home=home, lake=lake, run_id=run_id, flow_name="nightly", run_date=run_date,
-                                     started_at=started_at, stage_seconds=clock.seconds, files_read=len(files))
+            failure = record_failure(
+                exc,
+                home=home,
+                lake=lake,
+                run_id=run_id,
+                flow_name="nightly",
+                run_date=run_date,
+                started_at=started_at,
+                stage_seconds=clock.seconds,
+                files_read=len(files),
+            )
             report.publish_failure_report(failure, home)
             raise RunFailed(failure.message) from exc
     report.publish_run_report(summary, home)
@@ -252,8 +335,16 @@ def failure_message(exc: BaseException) -> str:
 
 
 def record_failure(
-    exc: BaseException, *, home: Path, lake: str, run_id: str, flow_name: str, run_date: date | None,
-    started_at, stage_seconds: dict[str, float] | None = None, files_read: int = 0,
+    exc: BaseException,
+    *,
+    home: Path,
+    lake: str,
+    run_id: str,
+    flow_name: str,
+    run_date: date | None,
+    started_at,
+    stage_seconds: dict[str, float] | None = None,
+    files_read: int = 0,
 ) -> RunSummary:
     """Record a failed run in `runs` (warehouse and lake, whichever can be written) and return its summary.
 
@@ -265,8 +356,15 @@ def record_failure(
     logger = get_run_logger()
     stages.discard_unsaved_near_duplicates(home)
     summary = RunSummary(
-        run_id=run_id, status="failed", accounting=stages.Accounting(), table_rows={}, quarantined_rows={},
-        stage_seconds=dict(stage_seconds or {}), files_read=files_read, message=failure_message(exc), lake=lake,
+        run_id=run_id,
+        status="failed",
+        accounting=stages.Accounting(),
+        table_rows={},
+        quarantined_rows={},
+        stage_seconds=dict(stage_seconds or {}),
+        files_read=files_read,
+        message=failure_message(exc),
+        lake=lake,
     )
     row = run_record(summary, flow_name, run_date, started_at)
     recorded = []

@@ -38,9 +38,23 @@ class TemporaryAPI:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(packages), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "error", "--lifespan", "on"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(packages),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
             env={**os.environ, **SERVER_ENV},
         )
         # Stopped at exit, also when the run never got to use it.
@@ -109,8 +123,10 @@ def using(api: TemporaryAPI | None) -> Iterator[None]:
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
     api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
-    with temporary_settings(updates={"api.url": api.url, "flows.heartbeat_frequency": None}), \
-            _temporary_global_settings_context(get_settings_context()):
+    with (
+        temporary_settings(updates={"api.url": api.url, "flows.heartbeat_frequency": None}),
+        _temporary_global_settings_context(get_settings_context()),
+    ):
         try:
             yield
         finally:

@@ -32,18 +32,30 @@ def table_counts(summary: RunSummary) -> list[dict]:
     """
     a = summary.accounting
     q = summary.quarantined_rows
-    rows = [{
-        "table": "records", "read": a.records_read, "loaded": a.loaded, "duplicate": a.duplicates,
-        "skipped": a.skipped, "quarantined": a.quarantined,
-    }]
+    rows = [
+        {
+            "table": "records",
+            "read": a.records_read,
+            "loaded": a.loaded,
+            "duplicate": a.duplicates,
+            "skipped": a.skipped,
+            "quarantined": a.quarantined,
+        }
+    ]
     for name in ARTICLE_TABLES:
         loaded = summary.table_rows.get(name, 0)
         quarantined = q.get(name, 0)
         duplicate = a.duplicates if name == "articles" else 0
-        rows.append({
-            "table": name, "read": loaded + duplicate + quarantined, "loaded": loaded,
-            "duplicate": duplicate, "skipped": 0, "quarantined": quarantined,
-        })
+        rows.append(
+            {
+                "table": name,
+                "read": loaded + duplicate + quarantined,
+                "loaded": loaded,
+                "duplicate": duplicate,
+                "skipped": 0,
+                "quarantined": quarantined,
+            }
+        )
     return rows
 
 
@@ -91,12 +103,15 @@ def render_markdown(summary: RunSummary) -> str:
     ]
     if summary.message:
         parts.append(f"**Message:** {summary.message}\n")
-    parts += ["## Rows per table\n", _md_table(table_counts(summary), ["table", "read", "loaded", "duplicate", "skipped", "quarantined"])]
-    expectations = [
-        {**e, "result": "pass" if e["success"] else "FAIL"} for e in summary.expectations
+    parts += [
+        "## Rows per table\n",
+        _md_table(table_counts(summary), ["table", "read", "loaded", "duplicate", "skipped", "quarantined"]),
     ]
-    parts += ["## Validation (Great Expectations)\n",
-              _md_table(expectations, ["table", "expectation", "column", "result", "failed_rows"])]
+    expectations = [{**e, "result": "pass" if e["success"] else "FAIL"} for e in summary.expectations]
+    parts += [
+        "## Validation (Great Expectations)\n",
+        _md_table(expectations, ["table", "expectation", "column", "result", "failed_rows"]),
+    ]
     if summary.data_docs:
         uri = Path(summary.data_docs).resolve().as_uri()
         parts.append(f"GX data docs for this validation: [{summary.data_docs}]({uri})\n")
@@ -131,7 +146,9 @@ def publish_run_report(summary: RunSummary, home: Path) -> str:
         from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
         create_markdown_artifact(key=REPORT_KEY, markdown=markdown, description=f"wirehouse run {summary.run_id}")
-        create_table_artifact(key=TABLE_KEY, table=table_counts(summary), description=f"rows per table, run {summary.run_id}")
+        create_table_artifact(
+            key=TABLE_KEY, table=table_counts(summary), description=f"rows per table, run {summary.run_id}"
+        )
     except Exception as exc:  # no API reachable, outside a flow run...
         log.warning("run report artifact not published: %s", exc)
     return markdown
@@ -142,6 +159,7 @@ def publish_failure_report(summary: RunSummary, home: Path) -> str:
 
 
 # --- wirehouse status -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Status:
@@ -167,11 +185,14 @@ def read_status(home: Path, limit: int = 10) -> Status:
         existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         cursor = con.execute(
             "SELECT *, date_diff('millisecond', started_at, finished_at) / 1000.0 AS seconds "
-            "FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", [limit],
+            "FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?",
+            [limit],
         )
         columns = [d[0] for d in cursor.description]
         runs = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        table_rows = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES if name in existing}
+        table_rows = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES if name in existing
+        }
     return Status(runs=runs, warehouse_bytes=warehouse_bytes(home), table_rows=table_rows)
 
 

@@ -18,8 +18,28 @@ import duckdb
 NO_OUTLET = "(no outlet)"
 TOP_SPEAKERS = 15
 # Tableau 20, strong tones first: the outlets quoted most get the clearest colours; beyond twenty they repeat.
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#9c755f", "#d37295", "#499894", "#b6992d", "#79706e",
-           "#a0cbe8", "#ffbe7d", "#ff9d9a", "#8cd17d", "#d4a6c8", "#d7b5a6", "#fabfd2", "#86bcb6", "#f1ce63", "#bab0ac")
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#59a14f",
+    "#b07aa1",
+    "#9c755f",
+    "#d37295",
+    "#499894",
+    "#b6992d",
+    "#79706e",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#ff9d9a",
+    "#8cd17d",
+    "#d4a6c8",
+    "#d7b5a6",
+    "#fabfd2",
+    "#86bcb6",
+    "#f1ce63",
+    "#bab0ac",
+)
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 
 # Every query takes $start and $end (inclusive published dates, NULL for an open end). With either bound set,
@@ -82,6 +102,7 @@ def write_report(home: Path, out: Path, start: date | None = None, end: date | N
 
 # --- drawing ------------------------------------------------------------------------------------------------------
 
+
 def nice_max(count: int) -> tuple[int, int]:
     """An axis maximum at or above count, and a whole tick step (1, 2 or 5 times a power of ten): five ticks at most."""
     count = max(count, 1)
@@ -91,9 +112,11 @@ def nice_max(count: int) -> tuple[int, int]:
 
 
 def svg(width: float, height: float, body: list[str], chart: str, caption: str) -> str:
-    return (f'<svg class="chart" data-chart="{chart}" role="img" aria-label="{escape(caption)}" width="{width:.0f}" '
-            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" '
-            f'style="{FONT};font-size:11px">' + "".join(body) + "</svg>")
+    return (
+        f'<svg class="chart" data-chart="{chart}" role="img" aria-label="{escape(caption)}" width="{width:.0f}" '
+        f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" '
+        f'style="{FONT};font-size:11px">' + "".join(body) + "</svg>"
+    )
 
 
 def mark(shape: str, chart: str, title: str, data: dict, **attributes) -> str:
@@ -129,26 +152,43 @@ def quotes_per_day_chart(rows: list[dict]) -> str:
     body = []
     for tick in range(0, top + 1, step):
         y = 12 + plot_h - tick * scale
-        body.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>')
+        body.append(
+            f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>'
+        )
     for i, day in enumerate(days):
         x = left + i * slot + 4
         y = 12 + plot_h
         for r in [r for r in rows if r["published_date"] == day]:  # stacked upwards, outlets in name order
             h = r["quotes"] * scale
             y -= h
-            body.append(mark("rect", "quotes-per-day", f"{day} · {r['outlet']}: {r['quotes']} quotes",
-                             {"day": day.isoformat(), "outlet": r["outlet"], "value": r["quotes"]},
-                             x=x, y=f"{y:.1f}", width=slot - 8, height=f"{h:.1f}", fill=colours[r["outlet"]]))
-        body.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" fill="#333">{totals[day]}</text>'
-                    f'<text transform="translate({x + slot / 2:.1f},{12 + plot_h + 8}) rotate(-55)" text-anchor="end" '
-                    f'fill="#333">{day.isoformat()}</text>')
-    return (f'<div class="scroll">{svg(width, height, body, "quotes-per-day", "Quotes per day by outlet")}</div>'
-            + legend(colours))
+            body.append(
+                mark(
+                    "rect",
+                    "quotes-per-day",
+                    f"{day} · {r['outlet']}: {r['quotes']} quotes",
+                    {"day": day.isoformat(), "outlet": r["outlet"], "value": r["quotes"]},
+                    x=x,
+                    y=f"{y:.1f}",
+                    width=slot - 8,
+                    height=f"{h:.1f}",
+                    fill=colours[r["outlet"]],
+                )
+            )
+        body.append(
+            f'<text x="{x + (slot - 8) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" fill="#333">{totals[day]}</text>'
+            f'<text transform="translate({x + slot / 2:.1f},{12 + plot_h + 8}) rotate(-55)" text-anchor="end" '
+            f'fill="#333">{day.isoformat()}</text>'
+        )
+    return (
+        f'<div class="scroll">{svg(width, height, body, "quotes-per-day", "Quotes per day by outlet")}</div>'
+        + legend(colours)
+    )
 
 
-def horizontal_bars(chart: str, bars: list[tuple[str, float, str, dict]], maximum: float, colour: str,
-                    track: bool = False) -> str:
+def horizontal_bars(
+    chart: str, bars: list[tuple[str, float, str, dict]], maximum: float, colour: str, track: bool = False
+) -> str:
     """One bar per (label, length, value text, data); `track` draws the full length behind (for shares)."""
     label_w, bar_w, row_h, value_w = 210, 420, 22, 150
     width, height = label_w + bar_w + value_w, row_h * len(bars) + 8
@@ -159,28 +199,52 @@ def horizontal_bars(chart: str, bars: list[tuple[str, float, str, dict]], maximu
         if track:
             body.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" fill="#eceff3"/>')
         w = bar_w * length / maximum if maximum else 0
-        body.append(mark("rect", chart, f"{name}: {value_text}", data, x=label_w, y=y + 3, width=f"{w:.1f}",
-                         height=row_h - 6, fill=colour))
-        body.append(f'<text x="{label_w + (bar_w if track else w) + 6:.1f}" y="{y + 15}" fill="#333">{escape(value_text)}</text>')
+        body.append(
+            mark(
+                "rect",
+                chart,
+                f"{name}: {value_text}",
+                data,
+                x=label_w,
+                y=y + 3,
+                width=f"{w:.1f}",
+                height=row_h - 6,
+                fill=colour,
+            )
+        )
+        body.append(
+            f'<text x="{label_w + (bar_w if track else w) + 6:.1f}" y="{y + 15}" fill="#333">{escape(value_text)}</text>'
+        )
     return svg(width, height, body, chart, chart.replace("-", " "))
 
 
 def top_speakers_chart(rows: list[dict]) -> str:
     if not rows:
         return '<p class="empty">No named speaker quoted in this range.</p>'
-    bars = [(r["name"], r["quotes"], f"{r['quotes']} quotes", {"entity_key": r["entity_key"], "value": r["quotes"]})
-            for r in rows]
+    bars = [
+        (r["name"], r["quotes"], f"{r['quotes']} quotes", {"entity_key": r["entity_key"], "value": r["quotes"]})
+        for r in rows
+    ]
     return horizontal_bars("top-speakers", bars, max(r["quotes"] for r in rows), PALETTE[0])
 
 
 def anonymous_share_chart(rows: list[dict]) -> str:
     if not rows:
         return '<p class="empty">No sources in this range.</p>'
-    bars = [(r["outlet"], r["anonymous"] / r["sources"],
-             f"{r['anonymous']} of {r['sources']} sources ({100 * r['anonymous'] / r['sources']:.1f}%)",
-             {"outlet": r["outlet"], "anonymous": r["anonymous"], "sources": r["sources"],
-              "value": round(r["anonymous"] / r["sources"], 4)})
-            for r in rows]
+    bars = [
+        (
+            r["outlet"],
+            r["anonymous"] / r["sources"],
+            f"{r['anonymous']} of {r['sources']} sources ({100 * r['anonymous'] / r['sources']:.1f}%)",
+            {
+                "outlet": r["outlet"],
+                "anonymous": r["anonymous"],
+                "sources": r["sources"],
+                "value": round(r["anonymous"] / r["sources"], 4),
+            },
+        )
+        for r in rows
+    ]
     return horizontal_bars("anonymous-share", bars, 1.0, PALETTE[2], track=True)
 
 
@@ -201,28 +265,46 @@ def event_types_chart(rows: list[dict]) -> str:
         body.append(f'<text transform="translate({x:.1f},{top - 6}) rotate(-55)" fill="#333">{week.isoformat()}</text>')
     for i, event_type in enumerate(types):
         y = top + i * cell_h
-        body.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" fill="#222">{event_type}</text>'
-                    f'<rect x="{left}" y="{y}" width="{cell_w * len(weeks)}" height="{cell_h - 2}" fill="#f4f5f7"/>'
-                    f'<text x="{left + cell_w * len(weeks) + 6}" y="{y + 14}" fill="#777">{totals[event_type]}</text>')
+        body.append(
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" fill="#222">{event_type}</text>'
+            f'<rect x="{left}" y="{y}" width="{cell_w * len(weeks)}" height="{cell_h - 2}" fill="#f4f5f7"/>'
+            f'<text x="{left + cell_w * len(weeks) + 6}" y="{y + 14}" fill="#777">{totals[event_type]}</text>'
+        )
     for r in rows:
         x, y = left + weeks.index(r["week"]) * cell_w, top + types.index(r["event_type"]) * cell_h
         strength = math.sqrt(r["events"] / peak)
-        body.append(mark("rect", "event-types-per-week", f"week of {r['week']} · {r['event_type']}: {r['events']} events",
-                         {"week": r["week"].isoformat(), "event_type": r["event_type"], "value": r["events"]},
-                         x=x + 1, y=y, width=cell_w - 2, height=cell_h - 2,
-                         fill=f"rgb({int(232 - 201 * strength)},{int(240 - 162 * strength)},{int(250 - 97 * strength)})"))
+        body.append(
+            mark(
+                "rect",
+                "event-types-per-week",
+                f"week of {r['week']} · {r['event_type']}: {r['events']} events",
+                {"week": r["week"].isoformat(), "event_type": r["event_type"], "value": r["events"]},
+                x=x + 1,
+                y=y,
+                width=cell_w - 2,
+                height=cell_h - 2,
+                fill=f"rgb({int(232 - 201 * strength)},{int(240 - 162 * strength)},{int(250 - 97 * strength)})",
+            )
+        )
         text_colour = "#fff" if strength > 0.55 else "#123"
-        body.append(f'<text x="{x + cell_w / 2:.1f}" y="{y + 14}" text-anchor="middle" fill="{text_colour}" '
-                    f'pointer-events="none">{r["events"]}</text>')
+        body.append(
+            f'<text x="{x + cell_w / 2:.1f}" y="{y + 14}" text-anchor="middle" fill="{text_colour}" '
+            f'pointer-events="none">{r["events"]}</text>'
+        )
     return f'<div class="scroll">{svg(width, height, body, "event-types-per-week", "Event types per week")}</div>'
 
 
 def runs_table(runs: Rows) -> str:
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in runs.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{'' if v is None else escape(str(v.strftime('%Y-%m-%d %H:%M') if isinstance(v, datetime) else v))}</td>"
-                         for v in row) + "</tr>"
-        for row in runs.rows)
+        "<tr>"
+        + "".join(
+            f"<td>{'' if v is None else escape(str(v.strftime('%Y-%m-%d %H:%M') if isinstance(v, datetime) else v))}</td>"
+            for v in row
+        )
+        + "</tr>"
+        for row in runs.rows
+    )
     return f'<div class="scroll"><table class="runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
@@ -247,16 +329,18 @@ svg .mark:hover {{ opacity: .75; }}
 def render(data: dict[str, Rows], home: Path, start: date | None, end: date | None) -> str:
     totals = data["totals"].dicts()[0]
     span = f"{start or 'the first article'} to {end or 'the last'}" if start or end else "all articles"
-    cards = "".join(f'<div class="card"><b>{totals[key]}</b><span>{key}</span></div>'
-                    for key in ("articles", "quotes", "sources", "events", "outlets"))
+    cards = "".join(
+        f'<div class="card"><b>{totals[key]}</b><span>{key}</span></div>'
+        for key in ("articles", "quotes", "sources", "events", "outlets")
+    )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>wirehouse report: {escape(span)}</title><style>{STYLE}</style></head>
 <body>
 <h1>wirehouse report</h1>
-<p class="note">{escape(str(home))} · published {escape(span)} (articles dated {totals['first_day'] or '–'} to
-{totals['last_day'] or '–'}) · generated {generated}. Hover a bar or cell for its numbers.</p>
+<p class="note">{escape(str(home))} · published {escape(span)} (articles dated {totals["first_day"] or "–"} to
+{totals["last_day"] or "–"}) · generated {generated}. Hover a bar or cell for its numbers.</p>
 <div class="cards">{cards}</div>
 <h2>Quotes per day, by outlet</h2>
 <p class="note">Days with at least one quote, by publication date; the number above a bar is the day's total.</p>

@@ -65,7 +65,7 @@ def shared_model() -> Future:
     callers wait, so each of the first tasks would load a model of its own. A failed load is not raised here:
     the tasks load again and fail as they would have.
     """
-    from transforms.nlp import load_pipeline
+    from transforms.nlp.loading import load_pipeline
 
     return BACKGROUND.submit(load_pipeline)
 
@@ -74,7 +74,9 @@ def worker_count(workers: int | None = None) -> int:
     return workers or int(os.environ.get(WORKERS_ENV) or 0) or os.cpu_count() or 1
 
 
-def make_task_runner(runner: str = DEFAULT_RUNNER, dask_address: str | None = None, workers: int | None = None) -> TaskRunner:
+def make_task_runner(
+    runner: str = DEFAULT_RUNNER, dask_address: str | None = None, workers: int | None = None
+) -> TaskRunner:
     """A fresh, not yet started Prefect task runner for `runner` (threads, processes or dask)."""
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
@@ -91,10 +93,17 @@ def make_task_runner(runner: str = DEFAULT_RUNNER, dask_address: str | None = No
             return DaskTaskRunner(address=address)
         # One single-threaded worker process per core: spaCy holds the GIL, so threads within a worker would only
         # take turns. The local scheduler's INFO chatter (workers joining and leaving) is not the run's news.
-        logging.getLogger("distributed").setLevel(max(logging.getLogger("distributed").getEffectiveLevel(), logging.WARNING))
-        return DaskTaskRunner(cluster_kwargs={
-            "n_workers": worker_count(workers), "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        })
+        logging.getLogger("distributed").setLevel(
+            max(logging.getLogger("distributed").getEffectiveLevel(), logging.WARNING)
+        )
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": worker_count(workers),
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
     raise UnknownRunner(f"unknown runner {runner!r}: use one of {', '.join(RUNNERS)}")
 
 

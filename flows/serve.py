@@ -58,8 +58,13 @@ def nightly_parameters(inbox: Path, home: Path, lake: str | None, runner: str, d
 
 
 def build_deployments(
-    inbox: Path, home: Path, lake: str | None = None, runner: str = runners.DEFAULT_RUNNER,
-    dask_address: str | None = None, cron: str = DEFAULT_CRON, timezone: str | None = None,
+    inbox: Path,
+    home: Path,
+    lake: str | None = None,
+    runner: str = runners.DEFAULT_RUNNER,
+    dask_address: str | None = None,
+    cron: str = DEFAULT_CRON,
+    timezone: str | None = None,
 ) -> list:
     """RunnerDeployments for `nightly` (scheduled) and, where flows/backfill.py exists, `backfill`."""
     from prefect.schedules import Cron
@@ -69,9 +74,11 @@ def build_deployments(
     timezone = timezone or os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE
     deployments = [
         nightly.to_deployment(
-            name="nightly", schedules=[Cron(cron, timezone=timezone)],
+            name="nightly",
+            schedules=[Cron(cron, timezone=timezone)],
             parameters=nightly_parameters(inbox, home, lake, runner, dask_address),
-            description=f"wirehouse nightly run, {cron} {timezone}", tags=["wirehouse"],
+            description=f"wirehouse nightly run, {cron} {timezone}",
+            tags=["wirehouse"],
         )
     ]
     backfill = _backfill_flow()
@@ -79,10 +86,14 @@ def build_deployments(
         accepted = set(inspect.signature(backfill.fn).parameters)
         parameters = {"home": str(Path(home).resolve()), "runner": runner, "lake": lake, "dask_address": dask_address}
         parameters = {k: v for k, v in parameters.items() if k in accepted and v is not None}
-        deployments.append(backfill.to_deployment(
-            name="backfill", parameters=parameters, description="wirehouse backfill over archives (on demand)",
-            tags=["wirehouse"],
-        ))
+        deployments.append(
+            backfill.to_deployment(
+                name="backfill",
+                parameters=parameters,
+                description="wirehouse backfill over archives (on demand)",
+                tags=["wirehouse"],
+            )
+        )
     return deployments
 
 

@@ -22,13 +22,24 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from expectations.validate import ExpectationResult, validate_batch
-from flows.inbox import InboxFile, file_sha256, list_inbox  # noqa: F401  (the flows and tests use them from here)
+from flows.inbox import InboxFile, file_sha256, list_inbox
 from transforms.extract import EXTRACTION_FAILURES, extract_articles
-from transforms.ids import stable_id
-from transforms.neardup import NearDuplicateIndex
-from transforms.normalize import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
-from transforms.readers import Item, RawRecord, Rejected, Skipped, read_path
-from transforms.schema import BOOKKEEPING_TABLES, EVENTS, INGESTED_FILES, QUARANTINE, QUOTES, RUNS, SKIPPED, SOURCES, conform, empty
+from transforms.ingest.records import Item, RawRecord, Rejected, Skipped, read_path
+from transforms.normalise.articles import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
+from transforms.normalise.ids import stable_id
+from transforms.normalise.near_duplicates import NearDuplicateIndex
+from transforms.schema import (
+    BOOKKEEPING_TABLES,
+    EVENTS,
+    INGESTED_FILES,
+    QUARANTINE,
+    QUOTES,
+    RUNS,
+    SKIPPED,
+    SOURCES,
+    conform,
+    empty,
+)
 from warehouse import lake as lake_io
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
@@ -45,7 +56,9 @@ STORAGE_RETRIES = int(os.environ.get("WIREHOUSE_STORAGE_RETRIES", "3"))
 STORAGE_BACKOFF_SECONDS = float(os.environ.get("WIREHOUSE_STORAGE_BACKOFF_SECONDS", "2"))
 STORAGE_RETRY = {
     "retries": STORAGE_RETRIES,
-    "retry_delay_seconds": exponential_backoff(backoff_factor=STORAGE_BACKOFF_SECONDS)(STORAGE_RETRIES) if STORAGE_RETRIES else 0,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=STORAGE_BACKOFF_SECONDS)(STORAGE_RETRIES)
+    if STORAGE_RETRIES
+    else 0,
     "retry_jitter_factor": 0.5,
 }
 
@@ -67,6 +80,8 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
 
 def _lake_failure(lake: str, action: str, exc: BaseException) -> LakeUnreachable:
     return LakeUnreachable(f"lake storage {lake} is unreachable ({action} failed): {type(exc).__name__}: {exc}")
+
+
 NEAR_DUPLICATE_INDEX_FILE = Path("state") / "near-duplicates.pickle"
 
 
@@ -83,7 +98,13 @@ class Ingested:
 
     def add(self, items: Iterable[Item]) -> None:
         for item in items:
-            target = self.records if isinstance(item, RawRecord) else self.rejected if isinstance(item, Rejected) else self.skipped
+            target = (
+                self.records
+                if isinstance(item, RawRecord)
+                else self.rejected
+                if isinstance(item, Rejected)
+                else self.skipped
+            )
             target.append(item)
 
 
@@ -128,7 +149,11 @@ def ingest(files: list[InboxFile]) -> Ingested:
 
 @stage_task("normalise")
 def normalise(
-    batch: Ingested, run_id: str, started_at: datetime, home: Path, window: tuple[date | None, date | None] = (None, None)
+    batch: Ingested,
+    run_id: str,
+    started_at: datetime,
+    home: Path,
+    window: tuple[date | None, date | None] = (None, None),
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
     """Articles to extract, exact duplicates (not loaded), records skipped (no body, outside the date window), id
     conflicts. Near duplicates are marked by `near_duplicates`."""
@@ -143,7 +168,9 @@ def normalise(
 
 
 @stage_task("near-duplicates")
-def near_duplicates(articles: pl.DataFrame, home: Path, run_id: str, started_at: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
+def near_duplicates(
+    articles: pl.DataFrame, home: Path, run_id: str, started_at: datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The articles with `duplicate_of` set on syndicated copies (they load), and their `duplicates` rows (kind
     'near'). Judged against HOME's index of earlier runs and the whole batch, in the batch's order."""
     return mark_near_duplicates(articles, near_duplicate_index(home), run_id, started_at)
@@ -177,8 +204,12 @@ def discard_unsaved_near_duplicates(home: Path) -> None:
 @stage_task("extract")
 def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     if articles.is_empty():
-        return {"sources": empty(SOURCES), "quotes": empty(QUOTES), "events": empty(EVENTS),
-                "extraction_failures": pl.DataFrame(schema=EXTRACTION_FAILURES)}
+        return {
+            "sources": empty(SOURCES),
+            "quotes": empty(QUOTES),
+            "events": empty(EVENTS),
+            "extraction_failures": pl.DataFrame(schema=EXTRACTION_FAILURES),
+        }
     extracted = extract_articles(articles)
     pause_if_requested("extract")
     return extracted
@@ -213,8 +244,13 @@ def quarantine_rows(items: list[Rejected], run_id: str, at: datetime, table_name
 
 def skipped_rows(items: list[Skipped], run_id: str, at: datetime) -> pl.DataFrame:
     rows = [
-        {"skip_id": stable_id(run_id, item.source_uri, item.reason), "run_id": run_id, "source_uri": item.source_uri,
-         "reason": item.reason, "skipped_at": at}
+        {
+            "skip_id": stable_id(run_id, item.source_uri, item.reason),
+            "run_id": run_id,
+            "source_uri": item.source_uri,
+            "reason": item.reason,
+            "skipped_at": at,
+        }
         for item in items
     ]
     return conform(rows, SKIPPED)
@@ -226,8 +262,14 @@ def ingested_file_rows(files: list[InboxFile], batch: Ingested, run_id: str, at:
     for f in files:
         first_of_content.setdefault(f.sha256, f)
     rows = [
-        {"path": str(f.path), "size_bytes": f.size_bytes, "sha256": f.sha256,
-         "records": batch.records_per_file.get(str(f.path), 0), "run_id": run_id, "ingested_at": at}
+        {
+            "path": str(f.path),
+            "size_bytes": f.size_bytes,
+            "sha256": f.sha256,
+            "records": batch.records_per_file.get(str(f.path), 0),
+            "run_id": run_id,
+            "ingested_at": at,
+        }
         for f in first_of_content.values()
     ]
     return conform(rows, INGESTED_FILES)
@@ -284,7 +326,9 @@ def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
 
 
 @stage_task("write-lake", **STORAGE_RETRY)
-def write_lake(lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]) -> int:
+def write_lake(
+    lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]
+) -> int:
     try:
         written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
         pause_if_requested("write")
@@ -311,7 +355,13 @@ def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
 
 def expectation_summary(results: list[ExpectationResult]) -> list[dict]:
     return [
-        {"table": r.table, "expectation": r.expectation, "column": r.column, "success": r.success, "failed_rows": r.unexpected_count}
+        {
+            "table": r.table,
+            "expectation": r.expectation,
+            "column": r.column,
+            "success": r.success,
+            "failed_rows": r.unexpected_count,
+        }
         for r in results
     ]
 
@@ -341,4 +391,3 @@ def pause_if_requested(stage: str) -> None:
     deadline = time.monotonic() + PAUSE_LIMIT_SECONDS
     while marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-

@@ -29,7 +29,7 @@ def corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from transforms.nlp import load_pipeline
+    from transforms.nlp.loading import load_pipeline
 
     return load_pipeline()
 

@@ -33,7 +33,10 @@ def backfill(paths: list[Path], home: Path, **options) -> dict:
 def ids(home: Path) -> dict[str, list[str]]:
     con = duckdb.connect(str(warehouse_path(home)), read_only=True)
     try:
-        return {t: [r[0] for r in con.execute(f"SELECT {c} FROM {t} ORDER BY {c}").fetchall()] for t, c in ID_COLUMNS.items()}
+        return {
+            t: [r[0] for r in con.execute(f"SELECT {c} FROM {t} ORDER BY {c}").fetchall()]
+            for t, c in ID_COLUMNS.items()
+        }
     finally:
         con.close()
 
@@ -104,6 +107,8 @@ def test_common_crawl_and_truncated_warc_are_accounted_with_reasons(prefect_serv
     assert cut and all("cut off" in r[0] or "truncated" in r[0] for r in cut)
     non_english = con.execute("SELECT count(*) FROM articles WHERE extraction_skipped = 'non_english'").fetchone()[0]
     assert non_english > 0
-    assert con.execute("SELECT count(*) FROM quotes q JOIN articles a USING (article_id) WHERE a.extraction_skipped IS NOT NULL").fetchone() == (0,)
+    assert con.execute(
+        "SELECT count(*) FROM quotes q JOIN articles a USING (article_id) WHERE a.extraction_skipped IS NOT NULL"
+    ).fetchone() == (0,)
     files = con.execute("SELECT count(*) FROM ingested_files").fetchone()[0]
     assert files == 2

@@ -35,8 +35,10 @@ RUN_DATE = date(2025, 9, 4)
 NEWSPLEASE = sorted((DEMO_INBOX / "newsplease").glob("*.json"))
 KILLED_IN = ("extract", "write", "load")
 # Counts that agree only if a load is seen whole: the articles and the runs that loaded them.
-SNAPSHOT_SQL = ("SELECT (SELECT count(*) FROM articles) AS articles, "
-                "(SELECT sum(loaded) FROM runs WHERE status = 'completed') AS loaded, (SELECT count(*) FROM runs) AS runs")
+SNAPSHOT_SQL = (
+    "SELECT (SELECT count(*) FROM articles) AS articles, "
+    "(SELECT sum(loaded) FROM runs WHERE status = 'completed') AS loaded, (SELECT count(*) FROM runs) AS runs"
+)
 
 
 def make_inboxes(root: Path) -> tuple[Path, Path]:
@@ -67,7 +69,10 @@ def warehouse_state(home: Path) -> dict:
     """What must match between two homes: ids and rows of every table, bookkeeping without run ids and times."""
     con = duckdb.connect(str(warehouse_path(home)), read_only=True)
     try:
-        state = {t.name: sorted(r[0] for r in con.execute(f"SELECT {t.key} FROM {t.name}").fetchall()) for t in ARTICLE_TABLES}
+        state = {
+            t.name: sorted(r[0] for r in con.execute(f"SELECT {t.key} FROM {t.name}").fetchall())
+            for t in ARTICLE_TABLES
+        }
         queries = {
             "quarantine": "SELECT table_name, source_uri, reason FROM quarantine",
             "skipped": "SELECT source_uri, reason FROM skipped",
@@ -127,8 +132,9 @@ def scenario(prefect_server, tmp_path_factory) -> dict:
                         seen["impatient_connect"] = "connected"
                 except WarehouseBusy as exc:
                     seen["impatient_connect"] = str(exc)
-                impatient = CliRunner().invoke(app, ["sql", "--home", str(home), "SELECT 1"],
-                                               env={"WIREHOUSE_LOCK_WAIT_SECONDS": "0.5"})
+                impatient = CliRunner().invoke(
+                    app, ["sql", "--home", str(home), "SELECT 1"], env={"WIREHOUSE_LOCK_WAIT_SECONDS": "0.5"}
+                )
                 seen["impatient_sql"] = (impatient.exit_code, words(impatient.output))
         # Left the block: SIGKILLed, with its Prefect server; no cleanup code of its ran.
         seen["after_kill"][stage] = warehouse_state(home)
@@ -139,8 +145,13 @@ def scenario(prefect_server, tmp_path_factory) -> dict:
 
     # The same command once more, held inside its load while a patient reader (the default wait) waits.
     with paused_run(args, "load", root) as rerun:
-        reader = subprocess.Popen([str(WIREHOUSE), "sql", "--home", str(home), "--format", "json", SNAPSHOT_SQL],
-                                  env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        reader = subprocess.Popen(
+            [str(WIREHOUSE), "sql", "--home", str(home), "--format", "json", SNAPSHOT_SQL],
+            env=cli_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(3)
         seen["reader_waited"] = reader.poll() is None
         (root / "paused-at-load").unlink()

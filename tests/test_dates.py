@@ -6,11 +6,11 @@ careful reader takes the phrase to mean on that publication date. Runs without t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from transforms.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
+from transforms.events.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
 
 SEED = date(2025, 9, 4)  # corpus/seed/trump-putin-zelenskyy.txt, a Thursday
 POLNEAR = date(2016, 9, 20)  # polnear/dev huff-post_2016-09-20_hillary-clinton-speaks-directly-, a Tuesday
@@ -116,8 +116,9 @@ def test_date_table_resolves_at_least_95_percent():
     assert score(TABLE) >= 0.95
 
 
-@pytest.mark.parametrize("text,published,prefer,start,end,granularity", TABLE,
-                         ids=[f"{row[0]}@{row[1]}" for row in TABLE])
+@pytest.mark.parametrize(
+    "text,published,prefer,start,end,granularity", TABLE, ids=[f"{row[0]}@{row[1]}" for row in TABLE]
+)
 def test_each_expression(text, published, prefer, start, end, granularity):
     resolved = resolve_date(text, published, prefer)
     assert (resolved.start, resolved.end, resolved.granularity) == (start, end, granularity)
@@ -129,7 +130,7 @@ def test_without_a_published_date_nothing_resolves():
 
 
 def test_published_datetime_is_accepted():
-    published = datetime(2025, 9, 4, 23, 30, tzinfo=timezone.utc)
+    published = datetime(2025, 9, 4, 23, 30, tzinfo=UTC)
     assert resolve_date("yesterday", published).start == date(2025, 9, 3)
 
 

@@ -9,8 +9,13 @@ def test_unambiguous_surnames_join_their_full_name_and_ambiguous_ones_do_not():
     con = duckdb.connect()
     apply_schema(con)
     # Keys as the extractor writes them for articles that say "President Trump", "Donald Trump", "Clinton"...
-    people = [("a1", "trump", "Trump", 3), ("a2", "donald_trump", "Donald Trump", 2), ("a3", "clinton", "Clinton", 1),
-              ("a3", "bill_clinton", "Bill Clinton", 1), ("a4", "hillary_clinton", "Hillary Clinton", 1)]
+    people = [
+        ("a1", "trump", "Trump", 3),
+        ("a2", "donald_trump", "Donald Trump", 2),
+        ("a3", "clinton", "Clinton", 1),
+        ("a3", "bill_clinton", "Bill Clinton", 1),
+        ("a4", "hillary_clinton", "Hillary Clinton", 1),
+    ]
     for article, key, name, quotes in people:
         con.execute(
             "INSERT INTO articles (article_id, body, content_hash, source_uri, run_id, ingested_at) VALUES (?, 'x', 'h', 'u', 'r', now()) ON CONFLICT DO NOTHING",

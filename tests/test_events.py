@@ -9,18 +9,18 @@ Tests that read the corpus itself skip when ../shared/corpus is absent.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from transforms.events import find_events
-from transforms.plover import quad_class
+from transforms.events.plover import quad_class
+from transforms.events.triggers import find_events
 from transforms.schema import DATE_GRANULARITIES, EVENT_TYPES, QUAD_CLASSES
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-SEED_PUBLISHED = datetime(2025, 9, 4, tzinfo=timezone.utc)
-GSR_PUBLISHED = datetime(2000, 1, 1, tzinfo=timezone.utc)  # the gold records' own `date`
+SEED_PUBLISHED = datetime(2025, 9, 4, tzinfo=UTC)
+GSR_PUBLISHED = datetime(2000, 1, 1, tzinfo=UTC)  # the gold records' own `date`
 SEED_SOURCES = [
     {"name": "Donald Trump", "kind": "person", "entity_key": "donald_trump"},
     {"name": "Vladimir Putin", "kind": "person", "entity_key": "vladimir_putin"},
@@ -51,55 +51,123 @@ def words(text):
 
 FAMILY_CASES = [
     # verbal cooperation. PLOVER-GSR01-AGREE-0004 (coordination: two actors)
-    ("Jordan and Britain have agreed to undertake joint military exercises this month, a Jordanian official "
-     "confirmed.", "AGREE", {"jordan", "britain"}, set()),
+    (
+        "Jordan and Britain have agreed to undertake joint military exercises this month, a Jordanian official "
+        "confirmed.",
+        "AGREE",
+        {"jordan", "britain"},
+        set(),
+    ),
     # PLOVER-GSR01 CONSULT host record
-    ("Russian President Boris Yeltsin on Saturday hosted Japanese Prime Minister Ryutaro Hashimoto in this Siberian "
-     "city for an informal meeting aimed at establishing close personal relations between the two leaders.",
-     "CONSULT", {"yeltsin"}, {"hashimoto"}),
+    (
+        "Russian President Boris Yeltsin on Saturday hosted Japanese Prime Minister Ryutaro Hashimoto in this Siberian "
+        "city for an informal meeting aimed at establishing close personal relations between the two leaders.",
+        "CONSULT",
+        {"yeltsin"},
+        {"hashimoto"},
+    ),
     # PLOVER-GSR01 SUPPORT record
-    ("Argentina has apologized to Brazil for one of its gunboats intercepting a Brazilian ship in the Beagle "
-     "Channel, disputed by Argentina and Chile.", "SUPPORT", {"argentina"}, {"brazil"}),
+    (
+        "Argentina has apologized to Brazil for one of its gunboats intercepting a Brazilian ship in the Beagle "
+        "Channel, disputed by Argentina and Chile.",
+        "SUPPORT",
+        {"argentina"},
+        {"brazil"},
+    ),
     # material cooperation. PLOVER-GSR01 AID record
-    ("Uganda has granted political asylum to 18 Rwandan rebels who entered the country illegally two years ago and "
-     "are wanted at home on treason charges, a United Nations official said on Friday.", "AID", {"uganda"},
-     {"rwandan"}),
+    (
+        "Uganda has granted political asylum to 18 Rwandan rebels who entered the country illegally two years ago and "
+        "are wanted at home on treason charges, a United Nations official said on Friday.",
+        "AID",
+        {"uganda"},
+        {"rwandan"},
+    ),
     # PLOVER-GSR01 COOPERATE record
-    ("Zambia extradited suspected British militant Haroon Rashid Aswad to Britain on Sunday, a senior Zambian "
-     "government official said.", "COOPERATE", {"zambia"}, {"aswad"}),
+    (
+        "Zambia extradited suspected British militant Haroon Rashid Aswad to Britain on Sunday, a senior Zambian "
+        "government official said.",
+        "COOPERATE",
+        {"zambia"},
+        {"aswad"},
+    ),
     # verbal conflict. PLOVER-GSR01 DEMAND record (a that-clause names the recipient)
-    ("The PRC on Tuesday demanded that the US cancel plans to sell air-to-surface anti-tank weapons to Taiwan to "
-     "avoid ``new damage'' to US-PRC relations.", "REQUEST", {"prc"}, {"us"}),
+    (
+        "The PRC on Tuesday demanded that the US cancel plans to sell air-to-surface anti-tank weapons to Taiwan to "
+        "avoid ``new damage'' to US-PRC relations.",
+        "REQUEST",
+        {"prc"},
+        {"us"},
+    ),
     # PLOVER-GSR01 DISAPPROVE record
-    ("Zimbabwean Prime Minister Robert Mugabe today accused the United States of restoring the blackmail in the "
-     "negotiations on independence for Namibia.", "ACCUSE", {"mugabe"}, {"united", "states"}),
+    (
+        "Zimbabwean Prime Minister Robert Mugabe today accused the United States of restoring the blackmail in the "
+        "negotiations on independence for Namibia.",
+        "ACCUSE",
+        {"mugabe"},
+        {"united", "states"},
+    ),
     # PLOVER-GSR01 REJECT record
-    ("Pakistan President Mohammad Zia-Ul-Haq today rejected a fresh offer from Afganistan for direct talks between "
-     "the two neighbors.", "REJECT", {"zia"}, {"afganistan"}),
+    (
+        "Pakistan President Mohammad Zia-Ul-Haq today rejected a fresh offer from Afganistan for direct talks between "
+        "the two neighbors.",
+        "REJECT",
+        {"zia"},
+        {"afganistan"},
+    ),
     # PLOVER-GSR01 THREATEN record (the recipient sits in the threatened act)
-    ("Iran on Tuesday threatened to cut off electricity to the autonomous Azerbaijani republic of Nakhichevan over "
-     "non-payment of bills, the official IRNA news agency reported.", "THREATEN", {"iran"}, {"nakhichevan"}),
+    (
+        "Iran on Tuesday threatened to cut off electricity to the autonomous Azerbaijani republic of Nakhichevan over "
+        "non-payment of bills, the official IRNA news agency reported.",
+        "THREATEN",
+        {"iran"},
+        {"nakhichevan"},
+    ),
     # material conflict. PLOVER-GSR01 COERCE record
-    ("Israeli soldiers arrested more than 100 Palestinians on Saturday in a security sweep of the Hebron area of "
-     "the occupied West Bank, military sources said.", "COERCE", {"soldiers"}, {"palestinians"}),
+    (
+        "Israeli soldiers arrested more than 100 Palestinians on Saturday in a security sweep of the Hebron area of "
+        "the occupied West Bank, military sources said.",
+        "COERCE",
+        {"soldiers"},
+        {"palestinians"},
+    ),
     # PLOVER-GSR01 FIGHT record (FIGHT is ASSAULT in PLOVER 2)
-    ("Sudanese rebels shelled the southern regional capital Juba for the first time in a year on Sunday and "
-     "Monday, killing about 20 people, relief officials in Nairobi said.", "ASSAULT", {"rebels"}, {"juba"}),
+    (
+        "Sudanese rebels shelled the southern regional capital Juba for the first time in a year on Sunday and "
+        "Monday, killing about 20 people, relief officials in Nairobi said.",
+        "ASSAULT",
+        {"rebels"},
+        {"juba"},
+    ),
     # PLOVER-GSR01 SANCTION record
-    ("Japan said on Tuesday it had halted economic aid to Serbia in line with Western efforts to end the fighting "
-     "there.", "SANCTION", {"japan"}, {"serbia"}),
+    (
+        "Japan said on Tuesday it had halted economic aid to Serbia in line with Western efforts to end the fighting "
+        "there.",
+        "SANCTION",
+        {"japan"},
+        {"serbia"},
+    ),
     # PLOVER-GSR01 PROTEST record
-    ("Up to 1,000 ethnic Turks began a hunger strike on Monday to protest against Sweden's decision to send them "
-     "back to Bulgaria, where they say they face imprisonment, homelessness and persecution.", "PROTEST",
-     {"turks"}, set()),
+    (
+        "Up to 1,000 ethnic Turks began a hunger strike on Monday to protest against Sweden's decision to send them "
+        "back to Bulgaria, where they say they face imprisonment, homelessness and persecution.",
+        "PROTEST",
+        {"turks"},
+        set(),
+    ),
     # PLOVER-GSR01 MOBILIZE record
-    ("Israel has strengthened its forces in Lebanon following the discovery of Russian-made Katyusha rockets in the "
-     "area last week, military sources said today.", "MOBILIZE", {"israel"}, set()),
+    (
+        "Israel has strengthened its forces in Lebanon following the discovery of Russian-made Katyusha rockets in the "
+        "area last week, military sources said today.",
+        "MOBILIZE",
+        {"israel"},
+        set(),
+    ),
 ]
 
 
-@pytest.mark.parametrize("text,event_type,actor_words,recipient_words", FAMILY_CASES,
-                         ids=[c[1] + "-" + c[0][:20] for c in FAMILY_CASES])
+@pytest.mark.parametrize(
+    "text,event_type,actor_words,recipient_words", FAMILY_CASES, ids=[c[1] + "-" + c[0][:20] for c in FAMILY_CASES]
+)
 def test_each_family_types_and_participants(nlp, text, event_type, actor_words, recipient_words):
     _, events = events_of(nlp, text)
     event = main_event(events)
@@ -120,17 +188,20 @@ def test_rows_carry_quad_class_cameo_root_and_valid_values(nlp):
             assert event["event_type"] in EVENT_TYPES
             assert event["quad_class"] in QUAD_CLASSES
             assert re.fullmatch(r"\d\d", event["cameo_root"])
-            assert doc.text[event["trigger_char_start"]:event["trigger_char_end"]] == event["trigger"]
+            assert doc.text[event["trigger_char_start"] : event["trigger_char_end"]] == event["trigger"]
             assert event["sentence_char_start"] <= event["trigger_char_start"] < event["sentence_char_end"]
             assert event["date_granularity"] in DATE_GRANULARITIES + (None,)
 
 
 # --- participants: passive, possessive ----------------------------------------------------------------------------
 
+
 def test_passive_agent_is_the_actor(nlp):
     # PLOVER-GSR01 ASSAULT primitive record
-    text = ("A temporary camp for Congolese refugees was attacked by Burundian militiamen armed with machetes, killing "
-            "at least 156 people, the UN refugee agency reported.")
+    text = (
+        "A temporary camp for Congolese refugees was attacked by Burundian militiamen armed with machetes, killing "
+        "at least 156 people, the UN refugee agency reported."
+    )
     event = by_trigger(events_of(nlp, text)[1], "attacked")
     assert event["event_type"] == "ASSAULT"
     assert "militiamen" in words(event["actor"])
@@ -139,19 +210,26 @@ def test_passive_agent_is_the_actor(nlp):
 
 def test_possessive_actor_and_against_recipient(nlp):
     # seed article, last sentence
-    text = ("Trump has been frustrated at his inability to get a halt to the fighting, which began with Russia's "
-            "full-scale military offensive against Ukraine in February 2022.")
+    text = (
+        "Trump has been frustrated at his inability to get a halt to the fighting, which began with Russia's "
+        "full-scale military offensive against Ukraine in February 2022."
+    )
     event = by_trigger(events_of(nlp, text, SEED_PUBLISHED)[1], "offensive")
-    assert (event["event_type"], event["actor_entity_keys"], event["recipient_entity_keys"]) == \
-        ("ASSAULT", ["russia"], ["ukraine"])
+    assert (event["event_type"], event["actor_entity_keys"], event["recipient_entity_keys"]) == (
+        "ASSAULT",
+        ["russia"],
+        ["ukraine"],
+    )
     assert (event["event_date"], event["date_granularity"]) == (date(2022, 2, 1), "month")
 
 
 def test_talks_between_two_leaders_have_both_as_actors_and_a_prospect_is_hypothetical(nlp):
     # seed article, first sentence
-    text = ("US President Donald Trump said that he remains committed to pursuing a peace agreement between Russia "
-            "and Ukraine despite mounting uncertainty over the prospect of face-to-face talks between Russian "
-            "President Vladimir Putin and Ukrainian President Volodymyr Zelenskyy, CBS News reported on Thursday.")
+    text = (
+        "US President Donald Trump said that he remains committed to pursuing a peace agreement between Russia "
+        "and Ukraine despite mounting uncertainty over the prospect of face-to-face talks between Russian "
+        "President Vladimir Putin and Ukrainian President Volodymyr Zelenskyy, CBS News reported on Thursday."
+    )
     event = by_trigger(events_of(nlp, text, SEED_PUBLISHED, SEED_SOURCES)[1], "talks")
     assert event["actor_entity_keys"] == ["vladimir_putin", "volodymyr_zelenskyy"]
     assert event["hypothetical"]
@@ -159,8 +237,10 @@ def test_talks_between_two_leaders_have_both_as_actors_and_a_prospect_is_hypothe
 
 def test_reported_must_is_a_demand_on_its_subject(nlp):
     # PLOVER-GSR01 DEMAND record
-    text = ("The Bush administration declared Tuesday that China must drop barriers to U.S. exports or face tariff "
-            "penalties for maintaining unfair trade practices.")
+    text = (
+        "The Bush administration declared Tuesday that China must drop barriers to U.S. exports or face tariff "
+        "penalties for maintaining unfair trade practices."
+    )
     event = main_event(events_of(nlp, text)[1])
     assert event["event_type"] == "REQUEST"
     assert "bush" in words(event["actor"]) and "china" in words(event["recipient"])
@@ -168,8 +248,10 @@ def test_reported_must_is_a_demand_on_its_subject(nlp):
 
 def test_a_demand_noun_takes_its_that_clause(nlp):
     # PLOVER-GSR01 DEMAND record: the clause is the demand's content, not a concession of its own
-    text = ("The International Labor Office (ILO) reiterated its demand today that Israel ease restrictions on the "
-            "movement of Palestinian workers.")
+    text = (
+        "The International Labor Office (ILO) reiterated its demand today that Israel ease restrictions on the "
+        "movement of Palestinian workers."
+    )
     events = events_of(nlp, text)[1]
     assert [e["event_type"] for e in events] == ["REQUEST"]
     assert events[0]["recipient_entity_keys"] == ["israel"]
@@ -177,10 +259,13 @@ def test_a_demand_noun_takes_its_that_clause(nlp):
 
 # --- modality -----------------------------------------------------------------------------------------------------
 
+
 def test_negated_refusal(nlp):
     # seed article
-    text = ("Meanwhile, Russia signalled a hardening of its stance ahead of upcoming European talks with Zelenskyy, "
-            "declaring it would not consider the deployment of foreign troops in Ukraine.")
+    text = (
+        "Meanwhile, Russia signalled a hardening of its stance ahead of upcoming European talks with Zelenskyy, "
+        "declaring it would not consider the deployment of foreign troops in Ukraine."
+    )
     event = by_trigger(events_of(nlp, text, SEED_PUBLISHED, SEED_SOURCES)[1], "consider")
     assert (event["event_type"], event["negated"], event["actor_entity_keys"]) == ("REJECT", True, ["russia"])
 
@@ -204,8 +289,10 @@ def test_future_event(nlp):
 
 def test_hypothetical_event(nlp):
     # seed article
-    text = ("Putin also said on Wednesday he is ready to meet with Zelenskyy if the Ukrainian president came to "
-            "Moscow but that any such meeting had to be well prepared.")
+    text = (
+        "Putin also said on Wednesday he is ready to meet with Zelenskyy if the Ukrainian president came to "
+        "Moscow but that any such meeting had to be well prepared."
+    )
     event = by_trigger(events_of(nlp, text, SEED_PUBLISHED, SEED_SOURCES)[1], "meet")
     assert (event["event_type"], event["hypothetical"], event["location"]) == ("CONSULT", True, "Moscow")
     assert event["actor_entity_keys"] == ["vladimir_putin"]
@@ -256,8 +343,14 @@ def seed_events(nlp):
 @pytest.mark.parametrize("expected", SEED_EXPECTED, ids=[e[0] for e in SEED_EXPECTED])
 def test_seed_event_is_found(seed_events, expected):
     trigger, event_type, actors, recipients, when, granularity, flag = expected
-    candidates = [e for e in seed_events if e["trigger"] == trigger and e["event_type"] == event_type
-                  and e["actor_entity_keys"] == actors and e["event_date"] == when]
+    candidates = [
+        e
+        for e in seed_events
+        if e["trigger"] == trigger
+        and e["event_type"] == event_type
+        and e["actor_entity_keys"] == actors
+        and e["event_date"] == when
+    ]
     assert candidates, f"no {event_type} {trigger!r} by {actors} on {when}"
     event = candidates[-1]
     if recipients is not None:
@@ -277,7 +370,7 @@ def test_plover_dev_meets_the_targets():
     gold = CORPUS / "plover" / "gsr-dev.json"
     if not gold.exists():
         pytest.skip("../shared/corpus is not available")
-    from bench.eval_events import evaluate_events, format_report
+    from transforms.evaluate.events import evaluate_events, format_report
 
     result = evaluate_events(gold)
     assert result["type_accuracy"] >= 0.80, format_report(result)

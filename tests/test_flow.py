@@ -22,7 +22,7 @@ def inbox(tmp_path) -> Path:
         shutil.copy(path, inbox / path.name)
     # Two good records and a malformed line between them, as a nightly JSONL drop would have.
     lines = gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt").read().splitlines()[:2]
-    (inbox / "drop.jsonl").write_text(lines[0] + "\n{\"title\": \"cut off\", \"text\": \"never clos\n" + lines[1] + "\n")
+    (inbox / "drop.jsonl").write_text(lines[0] + '\n{"title": "cut off", "text": "never clos\n' + lines[1] + "\n")
     return inbox
 
 
@@ -65,7 +65,9 @@ def test_nightly_run_loads_validates_and_is_idempotent(prefect_server, inbox, tm
     assert len(spans) > 10
     assert all(text == body_text and mention == body_mention for text, body_text, mention, body_mention in spans)
     assert all(trigger == body_text for trigger, body_text in triggers)
-    assert con.execute("SELECT count(*) FROM quotes WHERE source_id NOT IN (SELECT source_id FROM sources)").fetchone() == (0,)
+    assert con.execute(
+        "SELECT count(*) FROM quotes WHERE source_id NOT IN (SELECT source_id FROM sources)"
+    ).fetchone() == (0,)
     run_row = con.execute("SELECT records_read, loaded, duplicates, skipped, quarantined, status FROM runs").fetchone()
     assert run_row == (10, 9, 0, 0, 1, "completed")
     con.close()

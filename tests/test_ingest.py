@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from tests.conftest import DEMO_INBOX
-from transforms.normalize import canonical_url, normalise_records, parse_published, split_duplicates
-from transforms.readers import RawRecord, Rejected, Skipped, read_path
+from transforms.ingest.records import RawRecord, Rejected, Skipped, read_path
+from transforms.normalise.articles import canonical_url, normalise_records, parse_published, split_duplicates
 
 SEED_TXT = DEMO_INBOX / "seed" / "trump-putin-zelenskyy.txt"
 NEWSPLEASE = sorted((DEMO_INBOX / "newsplease").glob("*.json"))
@@ -87,7 +87,7 @@ def test_binary_junk_with_a_text_extension_is_rejected(tmp_path):
 
 
 def test_unsupported_suffix_is_skipped_with_a_reason(tmp_path):
-    from transforms.readers import read_stream
+    from transforms.ingest.records import read_stream
 
     (item,) = list(read_stream("notes.docx", open(SEED_TXT, "rb"), "notes.docx"))
     assert isinstance(item, Skipped) and "unsupported" in item.reason

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from transforms.language import detect_language
-from transforms.readers import RawRecord, read_path
+from transforms.ingest.records import RawRecord, read_path
+from transforms.normalise.language import detect_language
 
 
 def test_english_news_articles(corpus):

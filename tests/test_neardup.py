@@ -6,15 +6,24 @@ import json
 
 import pytest
 
-from transforms.neardup import THRESHOLD, NearDuplicateIndex
+from transforms.normalise.near_duplicates import THRESHOLD, NearDuplicateIndex
 
 # The same AP story on two sites (Jaccard of 5-word shingles 0.96), and a different write-up of another event.
-AP_COPIES = ("710e6e0189ef7e68f0aadae65f989105985074aab7705dc419ca0b0f", "e931422d8d018f929ff85782be238265f508d96f28383dcf3e43d252")
+AP_COPIES = (
+    "710e6e0189ef7e68f0aadae65f989105985074aab7705dc419ca0b0f",
+    "e931422d8d018f929ff85782be238265f508d96f28383dcf3e43d252",
+)
 UNRELATED = "2ee6b68d950d4859212a0cf50cf9e16fba7ac87036ee1c32c68c6449"
 # An AP copy just above the threshold (Jaccard 0.84): LSH bands tuned for 0.8 alone missed it.
-BORDERLINE_COPIES = ("2ea0c85e8b8adfd02aa27a7306e4f7b9afba90f6aef8613e5b2fce59", "4c06bb5412a15ba2ca552b4cbf0b1b2c62182cce25228a07ced63de3")
+BORDERLINE_COPIES = (
+    "2ea0c85e8b8adfd02aa27a7306e4f7b9afba90f6aef8613e5b2fce59",
+    "4c06bb5412a15ba2ca552b4cbf0b1b2c62182cce25228a07ced63de3",
+)
 # Two write-ups of one event, not copies (Jaccard 0.77): must stay apart.
-SAME_EVENT = ("4468c60dd028ff2a58c3f5b39520c077c32f0fdcc193928c4ca4e85c", "ca3b0ec362ced079834e2093198f89f5a97217c7b116b24829993752")
+SAME_EVENT = (
+    "4468c60dd028ff2a58c3f5b39520c077c32f0fdcc193928c4ca4e85c",
+    "ca3b0ec362ced079834e2093198f89f5a97217c7b116b24829993752",
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The cached attribute ruler and lemmatizer and the inference ops (transforms/nlp.py) annotate exactly as the
+"""The cached attribute ruler and lemmatizer and the inference ops (transforms/nlp/loading.py) annotate exactly as the
 stock spaCy pipeline does."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 
-from transforms.nlp import ENCODER_BLOCK_ROWS, CachedAttributeRuler, CachedLemmatizer, InferenceOps, model_name
+from transforms.nlp.loading import ENCODER_BLOCK_ROWS, CachedAttributeRuler, CachedLemmatizer, InferenceOps, model_name
 
 ANNOTATIONS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
 ARTICLES = 12
@@ -28,12 +28,24 @@ def test_pipeline_models_compute_with_inference_ops(nlp):
 def test_pipeline_annotates_like_stock_spacy(nlp, corpus):
     texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "polnear" / "dev" / "text").glob("*.txt"))]
     # Contractions, "y'all", "ain't", "there is" exercise the multi-token patterns and the pronoun rules.
-    texts = texts[:ARTICLES] + ["Y'all ain't seen nothing yet, but there's more: I told you it was theirs.\n\nHe'd've gone."]
+    texts = texts[:ARTICLES] + [
+        "Y'all ain't seen nothing yet, but there's more: I told you it was theirs.\n\nHe'd've gone."
+    ]
     reference = spacy.load(model_name())
     for expected, got in zip(reference.pipe(texts), nlp.pipe(texts)):
         mismatched = numpy.nonzero((expected.to_array(ANNOTATIONS) != got.to_array(ANNOTATIONS)).any(axis=1))[0]
-        assert not len(mismatched), [(expected[i].text, expected[i].lemma_, got[i].lemma_, expected[i].pos_,
-                                      got[i].pos_, str(expected[i].morph), str(got[i].morph)) for i in mismatched[:5]]
+        assert not len(mismatched), [
+            (
+                expected[i].text,
+                expected[i].lemma_,
+                got[i].lemma_,
+                expected[i].pos_,
+                got[i].pos_,
+                str(expected[i].morph),
+                str(got[i].morph),
+            )
+            for i in mismatched[:5]
+        ]
 
 
 def test_inference_forwards_compute_the_stock_vectors(nlp, corpus):

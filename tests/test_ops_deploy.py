@@ -64,7 +64,11 @@ def test_prefect_yaml_deployments_validate_dry_run(monkeypatch):
         assert "run_date" in schema["properties"], f"{name} must take run_date"
 
     nightly = configs["nightly"]
-    assert nightly["parameters"] == {"inbox": "/srv/wirehouse/inbox", "home": "/srv/wirehouse/home", "runner": "threads"}
+    assert nightly["parameters"] == {
+        "inbox": "/srv/wirehouse/inbox",
+        "home": "/srv/wirehouse/home",
+        "runner": "threads",
+    }
     # Scheduled runs leave run_date unset so the flow takes the scheduled day.
     assert "run_date" not in nightly["parameters"]
     schedules = _construct_schedules(nightly, {}, console=Console(), is_interactive=lambda: False)
@@ -94,20 +98,34 @@ def test_serve_builds_scheduled_nightly_and_backfill_deployments(tmp_path):
 
     from flows.serve import build_deployments
 
-    deployments = {d.name: d for d in build_deployments(
-        inbox=tmp_path / "inbox", home=tmp_path / "home", runner="dask", dask_address="tcp://127.0.0.1:8786",
-        timezone="America/New_York",
-    )}
+    deployments = {
+        d.name: d
+        for d in build_deployments(
+            inbox=tmp_path / "inbox",
+            home=tmp_path / "home",
+            runner="dask",
+            dask_address="tcp://127.0.0.1:8786",
+            timezone="America/New_York",
+        )
+    }
     assert set(deployments) == {"nightly", "backfill"}
     nightly = deployments["nightly"]
-    assert nightly.parameters == {"inbox": str(tmp_path / "inbox"), "home": str(tmp_path / "home"), "runner": "dask",
-                                  "dask_address": "tcp://127.0.0.1:8786"}
+    assert nightly.parameters == {
+        "inbox": str(tmp_path / "inbox"),
+        "home": str(tmp_path / "home"),
+        "runner": "dask",
+        "dask_address": "tcp://127.0.0.1:8786",
+    }
     schedule = nightly.schedules[0].schedule
-    assert isinstance(schedule, CronSchedule) and (schedule.cron, schedule.timezone) == ("0 2 * * *", "America/New_York")
+    assert isinstance(schedule, CronSchedule) and (schedule.cron, schedule.timezone) == (
+        "0 2 * * *",
+        "America/New_York",
+    )
     assert deployments["backfill"].schedules == [] or deployments["backfill"].schedules is None
     # Only parameters the backfill flow takes (it may or may not take a runner).
-    from flows.backfill import backfill
     from prefect.utilities.callables import parameter_schema
+
+    from flows.backfill import backfill
 
     schema = parameter_schema(backfill).model_dump_for_openapi()
     assert set(deployments["backfill"].parameters) <= set(schema["properties"])
@@ -119,7 +137,11 @@ def test_serve_without_a_server_says_how_to_start_one(tmp_path):
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
     result = subprocess.run(
         [sys.executable, "-m", "flows.cli", "serve", "--inbox", str(tmp_path), "--home", str(tmp_path / "home")],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 3, result.stderr
     said = " ".join(result.stdout.split())
@@ -153,7 +175,14 @@ def test_readme_documents_scheduling_and_scale_out():
     readme = (REPO / "README.md").read_text()
     for heading in ("## Scheduling", "## Scale-out"):
         assert heading in readme
-    for needle in ("prefect server start", "PREFECT_API_URL", "wirehouse serve", "wirehouse rebuild", "--dask-address",
-                   "core-hour", "0 2 * * *"):
+    for needle in (
+        "prefect server start",
+        "PREFECT_API_URL",
+        "wirehouse serve",
+        "wirehouse rebuild",
+        "--dask-address",
+        "core-hour",
+        "0 2 * * *",
+    ):
         assert needle in readme, needle
     assert Path(REPO / "prefect.yaml").exists()

@@ -90,8 +90,12 @@ def test_worker_processes_inherit_the_flows_api_url(prefect_server, monkeypatch)
         with get_client(sync_client=True) as client:
             own = str(client.api_url)
         with worker_environment():
-            child = subprocess.run([sys.executable, "-c", "import os; print(os.environ['PREFECT_API_URL'])"],
-                                   capture_output=True, text=True, check=True).stdout.strip()
+            child = subprocess.run(
+                [sys.executable, "-c", "import os; print(os.environ['PREFECT_API_URL'])"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
         return own, child
 
     own, child = api_seen_by_a_child()
@@ -125,7 +129,9 @@ def test_dask_runner_on_a_local_two_worker_cluster_equals_threads(threads_run, s
     monkeypatch.setenv("WIREHOUSE_WORKERS", "2")
     monkeypatch.delenv("WIREHOUSE_DASK_ADDRESS", raising=False)
     dask_home = tmp_path / "dask-home"
-    state = nightly(inbox=small_inbox, home=dask_home, run_date=RUN_DATE, runner="dask", chunk_size=2, return_state=True)
+    state = nightly(
+        inbox=small_inbox, home=dask_home, run_date=RUN_DATE, runner="dask", chunk_size=2, return_state=True
+    )
     assert state.is_completed(), state.message
     summary = state.result()
     assert summary["runner"] == "dask (local cluster, 2 worker processes)"
@@ -135,7 +141,12 @@ def test_dask_runner_on_a_local_two_worker_cluster_equals_threads(threads_run, s
     extract_runs = task_runs_named(state.state_details.flow_run_id, "extract")
     assert len(extract_runs) == 3 and all(r.state.is_completed() for r in extract_runs)
 
-    for table, key in (("articles", "article_id"), ("sources", "source_id"), ("quotes", "quote_id"), ("events", "event_id")):
+    for table, key in (
+        ("articles", "article_id"),
+        ("sources", "source_id"),
+        ("quotes", "quote_id"),
+        ("events", "event_id"),
+    ):
         on_threads, on_dask = rows_by_id(threads_home, table, key), rows_by_id(dask_home, table, key)
         assert on_threads, table
         assert set(on_dask) == set(on_threads), table
@@ -158,10 +169,18 @@ def test_run_report_artifact_has_the_numbers(threads_run):
     assert {REPORT_KEY, TABLE_KEY} <= set(by_key)
     markdown = by_key[REPORT_KEY].data
     assert by_key[REPORT_KEY].type == "markdown"
-    for heading in ("## Rows per table", "## Validation (Great Expectations)", "## Top quarantine reasons", "## Time per stage"):
+    for heading in (
+        "## Rows per table",
+        "## Validation (Great Expectations)",
+        "## Top quarantine reasons",
+        "## Time per stage",
+    ):
         assert heading in markdown
     a = summary["accounting"]
-    assert f"| records | {a['records_read']} | {a['loaded']} | {a['duplicates']} | {a['skipped']} | {a['quarantined']} |" in markdown
+    assert (
+        f"| records | {a['records_read']} | {a['loaded']} | {a['duplicates']} | {a['skipped']} | {a['quarantined']} |"
+        in markdown
+    )
     quotes = summary["table_rows"]["quotes"]
     quarantined_quotes = summary["quarantined_rows"].get("quotes", 0)
     assert f"| quotes | {quotes + quarantined_quotes} | {quotes} | 0 | 0 | {quarantined_quotes} |" in markdown
@@ -248,9 +267,14 @@ def test_locked_warehouse_fails_the_run_clearly_and_records_it(prefect_server, t
     monkeypatch.setenv("WIREHOUSE_LOCK_WAIT_SECONDS", "0.5")
     fast_retries(monkeypatch, "discard_interrupted_runs", "find_new_files", "load_warehouse")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
-         str(warehouse_path(home))],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
+            str(warehouse_path(home)),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -266,7 +290,9 @@ def test_locked_warehouse_fails_the_run_clearly_and_records_it(prefect_server, t
     result = CliRunner().invoke(app, ["rebuild", "--home", str(home)])
     assert result.exit_code == 0, result.output
     con = duckdb.connect(str(warehouse_path(home)), read_only=True)
-    assert con.execute("SELECT status, message LIKE 'warehouse locked%' FROM runs WHERE status = 'failed'").fetchall() == [("failed", True)]
+    assert con.execute(
+        "SELECT status, message LIKE 'warehouse locked%' FROM runs WHERE status = 'failed'"
+    ).fetchall() == [("failed", True)]
     con.close()
     status = CliRunner().invoke(app, ["status", "--home", str(home)])
     assert "failed" in status.output and "warehouse locked" in status.output
@@ -287,10 +313,17 @@ def test_unreachable_lake_fails_before_extraction_and_is_recorded(prefect_server
     inbox.mkdir()
     shutil.copy(sorted((DEMO_INBOX / "newsplease").glob("*.json"))[8], inbox / "new.json")
     # An S3 endpoint on loopback where nothing listens.
-    monkeypatch.setenv("WIREHOUSE_LAKE_OPTIONS", json.dumps({
-        "endpoint_url": f"http://127.0.0.1:{closed_port()}", "key": "testing", "secret": "testing",
-        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2},
-    }))
+    monkeypatch.setenv(
+        "WIREHOUSE_LAKE_OPTIONS",
+        json.dumps(
+            {
+                "endpoint_url": f"http://127.0.0.1:{closed_port()}",
+                "key": "testing",
+                "secret": "testing",
+                "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2},
+            }
+        ),
+    )
     fast_retries(monkeypatch, "discard_interrupted_runs", "check_lake")
     lake = "s3://wirehouse-nowhere/lake"
     state = nightly(inbox=inbox, home=home, run_date=RUN_DATE, lake=lake, return_state=True)
@@ -316,10 +349,24 @@ def test_cli_runs_extraction_on_an_existing_dask_cluster(threads_run, small_inbo
         shutil.copy(path, inbox / path.name)
     home = tmp_path / "home"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = CliRunner().invoke(app, [
-            "run", "--inbox", str(inbox), "--home", str(home), "--run-date", RUN_DATE.isoformat(),
-            "--runner", "dask", "--dask-address", cluster.scheduler_address, "--chunk-size", "1",
-        ])
+        result = CliRunner().invoke(
+            app,
+            [
+                "run",
+                "--inbox",
+                str(inbox),
+                "--home",
+                str(home),
+                "--run-date",
+                RUN_DATE.isoformat(),
+                "--runner",
+                "dask",
+                "--dask-address",
+                cluster.scheduler_address,
+                "--chunk-size",
+                "1",
+            ],
+        )
         assert result.exit_code == 0, result.output
         # The run used the existing cluster (2 worker processes), not one of its own.
         assert len(cluster.scheduler_info["workers"]) == 2
@@ -363,7 +410,9 @@ def test_storage_tasks_retry_a_transient_failure(prefect_server, tmp_path, monke
 
     state = write_once(str(tmp_path / "lake"))
     assert state.is_completed() and len(calls) == 2
-    assert pl.read_parquet(tmp_path / "lake" / "runs" / "run_id=r1" / "data.parquet")["status"].to_list() == ["completed"]
+    assert pl.read_parquet(tmp_path / "lake" / "runs" / "run_id=r1" / "data.parquet")["status"].to_list() == [
+        "completed"
+    ]
 
 
 def test_cli_on_prefect_temporary_server_with_worker_processes(threads_run, small_inbox, tmp_path):
@@ -378,9 +427,26 @@ def test_cli_on_prefect_temporary_server_with_worker_processes(threads_run, smal
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect"), WIREHOUSE_WORKERS="2", PREFECT_LOGGING_LEVEL="INFO")
     done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--home", str(home), "--runner", "processes",
-         "--chunk-size", "1", "--run-date", RUN_DATE.isoformat()],
-        env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "run",
+            "--inbox",
+            str(inbox),
+            "--home",
+            str(home),
+            "--runner",
+            "processes",
+            "--chunk-size",
+            "1",
+            "--run-date",
+            RUN_DATE.isoformat(),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "(completed)" in done.stdout

@@ -27,12 +27,19 @@ def s3_server(monkeypatch):
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     # The lake's storage options (fsspec/s3fs); AWS_ENDPOINT_URL + AWS_ACCESS_KEY_ID/... work the same way.
-    monkeypatch.setenv("WIREHOUSE_LAKE_OPTIONS", json.dumps({"endpoint_url": endpoint, "key": "testing", "secret": "testing"}))
+    monkeypatch.setenv(
+        "WIREHOUSE_LAKE_OPTIONS", json.dumps({"endpoint_url": endpoint, "key": "testing", "secret": "testing"})
+    )
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     import boto3
 
-    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                 region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    ).create_bucket(Bucket=BUCKET)
     yield endpoint
     server.stop()
 
@@ -57,8 +64,13 @@ def test_nightly_run_writes_the_lake_to_s3_and_duckdb_reads_it_back(prefect_serv
     assert not (home / "lake").exists()
 
     # The objects are in the bucket, one per partition, no temporary keys left behind.
-    s3 = boto3.client("s3", endpoint_url=s3_server, aws_access_key_id="testing", aws_secret_access_key="testing",
-                      region_name="us-east-1")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="prod/lake/")["Contents"]]
     assert any(k.startswith("prod/lake/articles/published_date=") and k.endswith("/data.parquet") for k in keys)
     assert f"prod/lake/runs/run_id={summary['run_id']}/data.parquet" in keys
@@ -72,7 +84,12 @@ def test_nightly_run_writes_the_lake_to_s3_and_duckdb_reads_it_back(prefect_serv
     from_lake = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning = false)", [files]).fetchone()[0]
     assert from_lake == summary["table_rows"]["quotes"]
     article_files = list(lake_io.partition_files(lake, ARTICLES))
-    lake_ids = {r[0] for r in con.execute("SELECT article_id FROM read_parquet(?, hive_partitioning = false)", [article_files]).fetchall()}
+    lake_ids = {
+        r[0]
+        for r in con.execute(
+            "SELECT article_id FROM read_parquet(?, hive_partitioning = false)", [article_files]
+        ).fetchall()
+    }
     con.close()
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as wh:
         assert lake_ids == {r[0] for r in wh.execute("SELECT article_id FROM articles").fetchall()}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
-from transforms.quotes import attribute
+from transforms.quotes.attribution import attribute
 
 SEED = CORPUS / "seed" / "trump-putin-zelenskyy.txt"
 POLNEAR_TRAIN = CORPUS / "polnear" / "train" / "text"
@@ -92,8 +92,11 @@ def test_straight_marks_and_single_quotes_inside_double(nlp):
 
 def test_nyt_double_apostrophe_marks(nlp):
     # polnear/train/text/nyt_*: the NYT archive writes double quotation marks as two apostrophes
-    path, text = next((p, p.read_text(encoding="utf-8")) for p in sorted(POLNEAR_TRAIN.glob("nyt_*.txt"))
-                      if ",'' said Mr." in p.read_text(encoding="utf-8"))
+    path, text = next(
+        (p, p.read_text(encoding="utf-8"))
+        for p in sorted(POLNEAR_TRAIN.glob("nyt_*.txt"))
+        if ",'' said Mr." in p.read_text(encoding="utf-8")
+    )
     paragraph = next(p for p in text.split("\n") if ",'' said Mr." in p)
     quotes = extract(nlp, paragraph)
     said = [q for q in quotes if q["quote_type"] == "direct" and q["text"].startswith("''")]

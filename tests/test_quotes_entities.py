@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.entities import entity_key
+from transforms.entities.keys import entity_key
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from transforms.readers import RawRecord, Rejected, Skipped, read_path, read_stream
+from transforms.ingest.records import RawRecord, Rejected, Skipped, read_path, read_stream
 
 NEWS_PAGE = "247wallst.com1.html"
 NEWSPLEASE_ARTICLE = "newsplease/news_cluster/2ee6b68d950d4859212a0cf50cf9e16fba7ac87036ee1c32c68c6449.json"
@@ -135,7 +135,10 @@ def test_news_warc_accounts_for_every_response_record(corpus, news_pages_items):
 
 def test_warc_articles_take_url_and_fetch_date_from_the_record(news_pages_items):
     article = next(item for item in news_pages_items if isinstance(item, RawRecord))
-    assert article.fields["url"] == "http://247wallst.com/investing/2014/12/29/the-4-stocks-that-slimmed-the-djia-monday-slide/"
+    assert (
+        article.fields["url"]
+        == "http://247wallst.com/investing/2014/12/29/the-4-stocks-that-slimmed-the-djia-monday-slide/"
+    )
     assert article.fields["fetched_at"] == "2014-12-01T12:00:00Z"
     assert article.fields["date_publish"] == "2014-12-29"
 
@@ -304,8 +307,11 @@ def test_corrupt_zip_is_rejected(tmp_path):
 
 
 def _warc_record(record_type: str, block: bytes, uri: str = "http://example.org/story") -> bytes:
-    content_type = {"response": "application/http; msgtype=response", "revisit": "application/http; msgtype=response",
-                    "request": "application/http; msgtype=request"}.get(record_type, "text/html")
+    content_type = {
+        "response": "application/http; msgtype=response",
+        "revisit": "application/http; msgtype=response",
+        "request": "application/http; msgtype=request",
+    }.get(record_type, "text/html")
     headers = (
         f"WARC/1.0\r\nWARC-Type: {record_type}\r\nWARC-Record-ID: <urn:uuid:{len(block):032x}>\r\n"
         f"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\n"
@@ -334,7 +340,11 @@ def test_every_record_kind_is_accounted_for(tmp_path, corpus):
         _warc_record("response", _http("200 OK", "Content-Type: image/jpeg\r\n", b"\xff\xd8\xff" * 100)),
         _warc_record(
             "response",
-            _http("200 OK", html + "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n", _chunked(gzip.compress(page))),
+            _http(
+                "200 OK",
+                html + "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n",
+                _chunked(gzip.compress(page)),
+            ),
         ),
         _warc_record("resource", page),
         _warc_record("revisit", _http("200 OK", html, b"")),
@@ -343,7 +353,14 @@ def test_every_record_kind_is_accounted_for(tmp_path, corpus):
     archive = tmp_path / "kinds.warc.gz"
     archive.write_bytes(b"".join(records))
     items = list(read_path(archive))
-    assert [type(item).__name__ for item in items] == ["RawRecord", "Skipped", "Skipped", "RawRecord", "Skipped", "Skipped"]
+    assert [type(item).__name__ for item in items] == [
+        "RawRecord",
+        "Skipped",
+        "Skipped",
+        "RawRecord",
+        "Skipped",
+        "Skipped",
+    ]
     reasons = [item.reason for item in items if isinstance(item, Skipped)]
     assert reasons[0] == "HTTP status 404, not 200"
     assert reasons[1] == "not an HTML payload: image/jpeg"

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bench.eval_html import evaluate_html, format_report, has_gold_body, token_overlap
+from transforms.evaluate.html import evaluate_html, format_report, has_gold_body, token_overlap
 
 PAGES = ["247wallst.com1", "cnn_article", "chinese_article", "reuters.com4", "bloomberg.com1", "theroot.com1"]
 

@@ -16,12 +16,12 @@ import pytest
 
 from tests.bad_inputs.harness import REPO, cli_env, wirehouse
 from tests.bad_inputs.make_bad_inputs import bad_inputs
-from transforms.nlp import MAX_EXTRACT_CHARS
+from transforms.nlp.loading import MAX_EXTRACT_CHARS
 from warehouse.load import warehouse_path
 
 # Loaded by sitecustomize in the run's processes (and the Prefect server it starts): sockets may talk to loopback
 # only; anything else is logged and refused.
-OFFLINE_SITECUSTOMIZE = '''
+OFFLINE_SITECUSTOMIZE = """
 import ipaddress, os, socket
 
 _log_path = os.environ["WIREHOUSE_NETWORK_LOG"]
@@ -64,10 +64,12 @@ socket.socket.connect = _guard(socket.socket.connect)
 socket.socket.connect_ex = _guard(socket.socket.connect_ex)
 socket.getaddrinfo = _resolve
 _log(f"armed in pid {os.getpid()}")
-'''
+"""
 
 
-LAKE_FILE = re.compile(r"[a-z_]+/(published_date=(\d{4}-\d{2}-\d{2}|undated)|run_id=nightly-[0-9T]+-[0-9a-f]+)/data\.parquet")
+LAKE_FILE = re.compile(
+    r"[a-z_]+/(published_date=(\d{4}-\d{2}-\d{2}|undated)|run_id=nightly-[0-9T]+-[0-9a-f]+)/data\.parquet"
+)
 
 
 def outcomes_by_file(con: duckdb.DuckDBPyConnection, inbox: Path) -> dict[str, list[str]]:
@@ -89,8 +91,19 @@ def matches(actual: list[str], expected: tuple[str, ...]) -> bool:
     """Each expected outcome pairs with its own actual one (same kind, reason words contained)."""
     remaining = list(actual)
     for wanted in expected:
-        hit = next((a for a in remaining if a == wanted or (":" in wanted and a.lower().startswith(wanted.split(":")[0])
-                                                           and wanted.split(": ", 1)[1].lower() in a.lower())), None)
+        hit = next(
+            (
+                a
+                for a in remaining
+                if a == wanted
+                or (
+                    ":" in wanted
+                    and a.lower().startswith(wanted.split(":")[0])
+                    and wanted.split(": ", 1)[1].lower() in a.lower()
+                )
+            ),
+            None,
+        )
         if hit is None:
             return False
         remaining.remove(hit)
@@ -120,12 +133,17 @@ def bad_run(tmp_path_factory):
 def test_every_bad_input_is_accounted_for_with_its_reason(bad_run):
     cases, inbox, con, _, _ = bad_run
     outcomes = outcomes_by_file(con, inbox)
-    wrong = {c.name: (c.expected, outcomes.get(c.name, [])) for c in cases if not matches(outcomes.get(c.name, []), c.expected)}
+    wrong = {
+        c.name: (c.expected, outcomes.get(c.name, []))
+        for c in cases
+        if not matches(outcomes.get(c.name, []), c.expected)
+    }
     assert not wrong, json.dumps(wrong, indent=1)
     assert set(outcomes) == {c.name for c in cases if c.expected}
 
     records_read, loaded, duplicates, skipped, quarantined, status = con.execute(
-        "SELECT records_read, loaded, duplicates, skipped, quarantined, status FROM runs").fetchone()
+        "SELECT records_read, loaded, duplicates, skipped, quarantined, status FROM runs"
+    ).fetchone()
     assert status == "completed"
     assert records_read == sum(len(c.expected) for c in cases) == loaded + duplicates + skipped + quarantined
     assert loaded == sum(c.expected.count("loaded") for c in cases)
@@ -157,16 +175,21 @@ def test_an_enormous_article_is_cut_for_extraction_only_and_the_cut_is_recorded(
     _, _, con, _, _ = bad_run
     row = article(con, "enormous.txt")
     assert len(row["body"]) > MAX_EXTRACT_CHARS == row["extracted_chars"]
-    spans = con.execute("""
+    spans = con.execute(
+        """
         SELECT max(char_end) FROM quotes WHERE article_id = ?
-        UNION ALL SELECT max(trigger_char_end) FROM events WHERE article_id = ?""", [row["article_id"]] * 2).fetchall()
+        UNION ALL SELECT max(trigger_char_end) FROM events WHERE article_id = ?""",
+        [row["article_id"]] * 2,
+    ).fetchall()
     assert all(0 < end <= MAX_EXTRACT_CHARS for (end,) in spans)
 
 
 def test_unbalanced_quotation_marks_still_give_exact_spans(bad_run):
     _, _, con, _, _ = bad_run
     row = article(con, "unbalanced-quotes.txt")
-    quotes = con.execute("SELECT text, char_start, char_end FROM quotes WHERE article_id = ?", [row["article_id"]]).fetchall()
+    quotes = con.execute(
+        "SELECT text, char_start, char_end FROM quotes WHERE article_id = ?", [row["article_id"]]
+    ).fetchall()
     assert quotes
     assert all(row["body"][start:end] == text for text, start, end in quotes)
 

@@ -16,8 +16,8 @@ import pytest
 from flows import stages
 from tests.conftest import DEMO_INBOX
 from transforms import extract
-from transforms.normalize import normalise_records
-from transforms.readers import RawRecord
+from transforms.ingest.records import RawRecord
+from transforms.normalise.articles import normalise_records
 from warehouse.load import warehouse_path
 
 RUN_DATE = date(2025, 9, 4)
@@ -40,7 +40,9 @@ def query(home: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(prefect_server, inbox, tmp_path, monkeypatch):
+def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(
+    prefect_server, inbox, tmp_path, monkeypatch
+):
     from flows.nightly import nightly
 
     attribute = extract.quote_rules.attribute
@@ -55,7 +57,10 @@ def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(prefe
     summary = nightly(inbox=inbox, home=home, run_date=RUN_DATE)
 
     assert summary["accounting"] == {"records_read": 4, "loaded": 3, "duplicates": 0, "skipped": 0, "quarantined": 1}
-    ((table, reason, uri, record),) = query(home, "SELECT table_name, reason, source_uri, record FROM quarantine WHERE table_name IN ('records', 'articles')")
+    ((table, reason, uri, record),) = query(
+        home,
+        "SELECT table_name, reason, source_uri, record FROM quarantine WHERE table_name IN ('records', 'articles')",
+    )
     assert table == "articles" and reason == "extraction failed: RecursionError: maximum recursion depth exceeded"
     assert uri.endswith("trump-putin-zelenskyy.txt") and "Zelenskyy" in record
     assert query(home, "SELECT count(*) FROM articles WHERE body LIKE '%Zelenskyy%'") == [(0,)]
@@ -63,7 +68,9 @@ def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(prefe
     assert query(home, "SELECT status, quarantined FROM runs") == [("completed", 1)]
 
 
-def test_records_that_do_not_add_up_fail_the_run_and_the_failure_is_in_runs(prefect_server, inbox, tmp_path, monkeypatch):
+def test_records_that_do_not_add_up_fail_the_run_and_the_failure_is_in_runs(
+    prefect_server, inbox, tmp_path, monkeypatch
+):
     from flows.nightly import RunFailed, nightly
 
     normalise = stages.normalise.fn
@@ -87,7 +94,10 @@ def test_records_that_do_not_add_up_fail_the_run_and_the_failure_is_in_runs(pref
 def test_a_document_spacy_itself_fails_on_costs_only_that_document(nlp):
     from spacy.language import Language
 
-    records = [RawRecord(str(path), json.loads(path.read_text())) for path in sorted((DEMO_INBOX / "newsplease").glob("*.json"))[:3]]
+    records = [
+        RawRecord(str(path), json.loads(path.read_text()))
+        for path in sorted((DEMO_INBOX / "newsplease").glob("*.json"))[:3]
+    ]
     articles, _ = normalise_records(records, "run", datetime(2026, 1, 1, tzinfo=UTC))
     victim = articles["article_id"][1]
     marker = articles["body"][1][:60]
@@ -103,6 +113,8 @@ def test_a_document_spacy_itself_fails_on_costs_only_that_document(nlp):
         extracted = extract.extract_articles(articles, nlp)
     finally:
         nlp.remove_pipe("fails_on_one_document")
-    assert extracted["extraction_failures"].rows() == [(victim, "extraction failed: ValueError: tokenizer state corrupted")]
+    assert extracted["extraction_failures"].rows() == [
+        (victim, "extraction failed: ValueError: tokenizer state corrupted")
+    ]
     extracted_from = {a for table in ("sources", "quotes", "events") for a in extracted[table]["article_id"]}
     assert extracted_from and victim not in extracted_from

@@ -40,7 +40,9 @@ class ReportPage(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if "mark" in (attributes.get("class") or "").split():
-            self.marks[attributes["data-chart"]].append({k[5:]: v for k, v in attributes.items() if k.startswith("data-")})
+            self.marks[attributes["data-chart"]].append(
+                {k[5:]: v for k, v in attributes.items() if k.startswith("data-")}
+            )
         if tag == "table" and attributes.get("class") == "runs":
             self._in_runs = True
         if self._in_runs and tag == "tr":
@@ -73,6 +75,7 @@ def expected(home: Path, start: date | None = None, end: date | None = None) -> 
         in_range = "a.published_date BETWEEN coalesce($start, DATE '0001-01-01') AND coalesce($end, DATE '9999-12-31')"
         params = {"start": start, "end": end}
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
+
         def pairs(query: str) -> dict:
             return {tuple(row[:-1]): row[-1] for row in con.execute(query, params).fetchall()}
 
@@ -91,19 +94,29 @@ def expected(home: Path, start: date | None = None, end: date | None = None) -> 
                 FROM events e JOIN articles a USING (article_id)
                 WHERE a.published_date IS NOT NULL AND {in_range} GROUP BY ALL"""),
             "anonymous-share": {
-                (outlet,): (anonymous, total) for outlet, anonymous, total in con.execute(f"""
+                (outlet,): (anonymous, total)
+                for outlet, anonymous, total in con.execute(
+                    f"""
                     SELECT coalesce(a.outlet, '{NO_OUTLET}'), count(*) FILTER (WHERE s.kind = 'anonymous'), count(*)
-                    FROM sources s JOIN articles a USING (article_id) WHERE {in_range} GROUP BY ALL""", params).fetchall()},
+                    FROM sources s JOIN articles a USING (article_id) WHERE {in_range} GROUP BY ALL""",
+                    params,
+                ).fetchall()
+            },
             "runs": {(run_id,): None for (run_id,) in con.execute("SELECT run_id FROM runs").fetchall()},
         }
 
 
 def check_charts_against_sql(page: ReportPage, truth: dict[str, dict]) -> None:
     assert {(m["day"], m["outlet"]): int(m["value"]) for m in page.marks["quotes-per-day"]} == truth["quotes-per-day"]
-    assert {(m["week"], m["event-type"]): int(m["value"]) for m in page.marks["event-types-per-week"]} == truth["event-types-per-week"]
+    assert {(m["week"], m["event-type"]): int(m["value"]) for m in page.marks["event-types-per-week"]} == truth[
+        "event-types-per-week"
+    ]
     shares = {(m["outlet"],): (int(m["anonymous"]), int(m["sources"])) for m in page.marks["anonymous-share"]}
     assert shares == truth["anonymous-share"]
-    assert all(float(m["value"]) == pytest.approx(int(m["anonymous"]) / int(m["sources"]), abs=1e-4) for m in page.marks["anonymous-share"])
+    assert all(
+        float(m["value"]) == pytest.approx(int(m["anonymous"]) / int(m["sources"]), abs=1e-4)
+        for m in page.marks["anonymous-share"]
+    )
     # Top speakers: the right counts, and nobody left out quoted more often than the last one shown.
     speakers = {(m["entity-key"],): int(m["value"]) for m in page.marks["top-speakers"]}
     assert len(speakers) == min(TOP_SPEAKERS, len(truth["top-speakers"]))
@@ -134,7 +147,9 @@ def test_report_is_self_contained(demo_home, tmp_path):
     write(demo_home, tmp_path / "report.html")
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"<script|<link|<img|<iframe|\ssrc=|\shref=|@import|url\(", text, re.IGNORECASE)
-    missing_home = CliRunner().invoke(app, ["report", "--home", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.html")])
+    missing_home = CliRunner().invoke(
+        app, ["report", "--home", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.html")]
+    )
     assert missing_home.exit_code == 3 and "no warehouse" in missing_home.output
 
 
@@ -160,9 +175,21 @@ def test_report_renders_every_chart_in_headless_chromium(demo_home, tmp_path):
     probed = tmp_path / "probed.html"
     probed.write_text(report.read_text(encoding="utf-8").replace("</body>", LAYOUT_PROBE + "</body>"), encoding="utf-8")
     browser = subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,2400", "--virtual-time-budget=5000",
-         "--dump-dom", probed.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True)
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1200,2400",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probed.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     layout = json.loads(unescape(re.search(r'<pre id="layout">(.*?)</pre>', browser.stdout, re.DOTALL).group(1)))
     assert [chart["chart"] for chart in layout] == list(CHARTS)
     for chart in layout:

@@ -7,8 +7,14 @@ from transforms.schema import TABLES
 from warehouse.load import WAREHOUSE_DIR
 
 DUCKDB_TYPES = {
-    pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN",
-    pl.Date: "DATE", pl.List(pl.String): "VARCHAR[]", pl.Datetime("us", "UTC"): "TIMESTAMP WITH TIME ZONE",
+    pl.String: "VARCHAR",
+    pl.Int32: "INTEGER",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+    pl.List(pl.String): "VARCHAR[]",
+    pl.Datetime("us", "UTC"): "TIMESTAMP WITH TIME ZONE",
 }
 
 

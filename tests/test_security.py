@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 from flows import stages
 from flows.cli import app
 from tests.bad_inputs.make_bad_inputs import bad_inputs
-from transforms.nlp import MAX_EXTRACT_CHARS
-from transforms.normalize import normalise_records
-from transforms.readers import RawRecord, read_stream
+from transforms.ingest.records import RawRecord, read_stream
+from transforms.nlp.loading import MAX_EXTRACT_CHARS
+from transforms.normalise.articles import normalise_records
 from transforms.schema import ARTICLE_TABLES, ARTICLES, conform
 from warehouse.load import apply_schema, connect, load_batch
 
@@ -35,8 +35,14 @@ def home(tmp_path) -> Path:
     """A warehouse holding one article."""
     home = tmp_path / "home"
     home.mkdir()
-    row = {"article_id": "a1", "body": "The minister said \"no\".", "content_hash": "0" * 64, "source_uri": "inbox/a.txt",
-           "run_id": "run-1", "ingested_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    row = {
+        "article_id": "a1",
+        "body": 'The minister said "no".',
+        "content_hash": "0" * 64,
+        "source_uri": "inbox/a.txt",
+        "run_id": "run-1",
+        "ingested_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
     with connect(home) as con:
         apply_schema(con)
         load_batch(con, {t.name: conform([row] if t is ARTICLES else [], t) for t in ARTICLE_TABLES})
@@ -47,22 +53,28 @@ def sql(home: Path, query: str):
     return CliRunner().invoke(app, ["sql", "--home", str(home), "--format", "csv", query])
 
 
-@pytest.mark.parametrize("statement", [
-    "DELETE FROM articles",
-    "UPDATE articles SET body = 'changed'",
-    "INSERT INTO runs (run_id) VALUES ('forged')",
-    "DROP TABLE articles",
-    "CREATE TABLE stolen AS SELECT * FROM articles",
-    "COPY articles TO '{out}'",
-    "ATTACH '{other}' AS other",
-    "INSTALL httpfs",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM articles",
+        "UPDATE articles SET body = 'changed'",
+        "INSERT INTO runs (run_id) VALUES ('forged')",
+        "DROP TABLE articles",
+        "CREATE TABLE stolen AS SELECT * FROM articles",
+        "COPY articles TO '{out}'",
+        "ATTACH '{other}' AS other",
+        "INSTALL httpfs",
+    ],
+)
 def test_wirehouse_sql_cannot_write_anything(home, tmp_path, statement):
     result = sql(home, statement.format(out=tmp_path / "copy.csv", other=tmp_path / "other.duckdb"))
     assert result.exit_code != 0
     assert not (tmp_path / "copy.csv").exists() and not (tmp_path / "other.duckdb").exists()
     unchanged = sql(home, "SELECT article_id, body FROM articles")
-    assert unchanged.exit_code == 0 and unchanged.output.splitlines() == ["article_id,body", 'a1,"The minister said ""no""."']
+    assert unchanged.exit_code == 0 and unchanged.output.splitlines() == [
+        "article_id,body",
+        'a1,"The minister said ""no""."',
+    ]
 
 
 def test_wirehouse_sql_cannot_read_files_or_urls(home, tmp_path):
@@ -85,10 +97,15 @@ def test_archive_member_names_are_labels_not_paths(tmp_path, monkeypatch):
     with zipfile.ZipFile(zip_bytes, "w") as archive:
         archive.writestr("../../escaped-zip.json", article)
     before = set(tmp_path.parent.parent.rglob("escaped-*")) | set(Path("/tmp").glob("absolute-tar.json"))
-    items = [*read_stream("a.tar", io.BufferedReader(io.BytesIO(tar_bytes.getvalue())), "inbox/a.tar"),
-             *read_stream("a.zip", io.BufferedReader(io.BytesIO(zip_bytes.getvalue())), "inbox/a.zip")]
+    items = [
+        *read_stream("a.tar", io.BufferedReader(io.BytesIO(tar_bytes.getvalue())), "inbox/a.tar"),
+        *read_stream("a.zip", io.BufferedReader(io.BytesIO(zip_bytes.getvalue())), "inbox/a.zip"),
+    ]
     assert [i.source_uri for i in items if isinstance(i, RawRecord)] == [
-        "inbox/a.tar!../../escaped-tar.json", "inbox/a.tar!/tmp/absolute-tar.json", "inbox/a.zip!../../escaped-zip.json"]
+        "inbox/a.tar!../../escaped-tar.json",
+        "inbox/a.tar!/tmp/absolute-tar.json",
+        "inbox/a.zip!../../escaped-zip.json",
+    ]
     assert set(tmp_path.parent.parent.rglob("escaped-*")) | set(Path("/tmp").glob("absolute-tar.json")) == before
 
 
@@ -116,9 +133,15 @@ def test_no_code_starts_a_shell_or_a_program():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-                offenders += [f"{path}:{node.lineno} imports {m}" for m in modules if m.split(".")[0] in ("subprocess", "pty")]
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os" and (
-                    node.attr in ("system", "popen") or node.attr.startswith(("exec", "spawn"))):
+                offenders += [
+                    f"{path}:{node.lineno} imports {m}" for m in modules if m.split(".")[0] in ("subprocess", "pty")
+                ]
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+                and (node.attr in ("system", "popen") or node.attr.startswith(("exec", "spawn")))
+            ):
                 offenders.append(f"{path}:{node.lineno} os.{node.attr}")
     assert not offenders
 
@@ -144,9 +167,13 @@ def test_sql_is_built_from_the_schema_only_never_from_data():
             if not isinstance(function, ast.FunctionDef):
                 continue
             for node in ast.walk(function):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in ("execute", "executemany", "sql") and node.args
-                        and not isinstance(node.args[0], ast.Constant)):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("execute", "executemany", "sql")
+                    and node.args
+                    and not isinstance(node.args[0], ast.Constant)
+                ):
                     found.add((str(path.relative_to(REPO)), function.name))
     assert found <= set(DYNAMIC_SQL), f"review these for data in SQL text (use parameters): {found - set(DYNAMIC_SQL)}"
 

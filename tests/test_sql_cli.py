@@ -47,7 +47,9 @@ def test_csv_and_json_give_the_rows_duckdb_gives(demo_home):
 
 
 def test_table_shows_columns_values_and_the_row_count(demo_home):
-    result = cli("--home", str(demo_home), "SELECT entity_key, quotes FROM speaker_stats WHERE entity_key = 'maria_zakharova'")
+    result = cli(
+        "--home", str(demo_home), "SELECT entity_key, quotes FROM speaker_stats WHERE entity_key = 'maria_zakharova'"
+    )
     assert result.exit_code == 0, result.output
     assert "entity_key" in result.stdout and "maria_zakharova" in result.stdout and "1 row" in result.stdout
 
@@ -64,13 +66,17 @@ def test_parquet_needs_out_and_writes_every_row(demo_home, tmp_path):
 
 def test_file_runs_its_statements_and_prints_the_last_result_to_out(demo_home, tmp_path):
     query = tmp_path / "count.sql"
-    query.write_text("-- how many events per quad class\nSELECT 1;\nSELECT quad_class, count(*) AS n FROM events GROUP BY 1 ORDER BY 1;\n")
+    query.write_text(
+        "-- how many events per quad class\nSELECT 1;\nSELECT quad_class, count(*) AS n FROM events GROUP BY 1 ORDER BY 1;\n"
+    )
     out = tmp_path / "count.csv"
     result = cli("--home", str(demo_home), "--file", str(query), "--format", "csv", "--out", str(out))
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(out.open()))
     assert rows[0] == ["quad_class", "n"]
-    assert [(q, int(n)) for q, n in rows[1:]] == direct(demo_home, "SELECT quad_class, count(*) FROM events GROUP BY 1 ORDER BY 1")
+    assert [(q, int(n)) for q, n in rows[1:]] == direct(
+        demo_home, "SELECT quad_class, count(*) FROM events GROUP BY 1 ORDER BY 1"
+    )
     assert cli("--home", str(demo_home), "--file", str(query), "SELECT 1").exit_code == 2
 
 
@@ -109,8 +115,15 @@ def prompt_session(home, user_home, keys: bytes) -> bytes:
     """Run the prompt on a pseudo-terminal, type `keys` (one statement) at it, then Ctrl-D; what the terminal showed."""
     leader, follower = pty.openpty()
     env = {**os.environ, "HOME": str(user_home), "TERM": "xterm", "COLUMNS": "100"}
-    process = subprocess.Popen([sys.executable, "-m", "flows.cli", "sql", "--home", str(home)], cwd=REPO, env=env,
-                               stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "sql", "--home", str(home)],
+        cwd=REPO,
+        env=env,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        close_fds=True,
+    )
     os.close(follower)
     try:
         shown = read_until(leader, rb"wirehouse> ")

@@ -46,18 +46,30 @@ def texts_containing(found: list[dict], fragments: tuple[str, ...]) -> dict[str,
 
 
 def test_every_table_view_column_and_macro_is_commented(seed_warehouse):
-    relations = rows(seed_warehouse, """
+    relations = rows(
+        seed_warehouse,
+        """
         SELECT table_name AS name, comment FROM duckdb_tables() WHERE NOT internal
-        UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE NOT internal""")
+        UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE NOT internal""",
+    )
     assert {r["name"] for r in relations} >= {"articles", "quotes", "runs", *VIEWS}
     assert [r["name"] for r in relations if not (r["comment"] or "").strip()] == []
     columns = rows(seed_warehouse, "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE NOT internal")
     assert len(columns) > 200
     assert [(c["table_name"], c["column_name"]) for c in columns if not (c["comment"] or "").strip()] == []
-    macros = rows(seed_warehouse, """
+    macros = rows(
+        seed_warehouse,
+        """
         SELECT DISTINCT function_name, comment FROM duckdb_functions()
-        WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database()""")
-    assert {m["function_name"] for m in macros} >= {"quotes_by", "quotes_about", "events_between", "timeline", "top_speakers"}
+        WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database()""",
+    )
+    assert {m["function_name"] for m in macros} >= {
+        "quotes_by",
+        "quotes_about",
+        "events_between",
+        "timeline",
+        "top_speakers",
+    }
     assert [m["function_name"] for m in macros if not (m["comment"] or "").strip()] == []
 
 
@@ -76,7 +88,10 @@ def test_quotes_by_trump_has_his_direct_quotes_in_article_order(seed_warehouse):
     found = rows(seed_warehouse, "SELECT * FROM quotes_by('Trump')")
     assert all(count == 1 for count in texts_containing(found, TRUMP_QUOTES).values())
     assert texts_containing(found, ZAKHAROVA_QUOTES)["a springboard for terror"] == 0
-    positions = [seed_warehouse.execute("SELECT char_start FROM quotes WHERE quote_id = ?", [r["quote_id"]]).fetchone()[0] for r in found]
+    positions = [
+        seed_warehouse.execute("SELECT char_start FROM quotes WHERE quote_id = ?", [r["quote_id"]]).fetchone()[0]
+        for r in found
+    ]
     assert positions == sorted(positions)
 
 
@@ -115,7 +130,11 @@ def test_events_between_finds_the_alaska_summit_either_way_round(seed_warehouse)
     assert (summits[0]["event_date"].year, summits[0]["event_date"].month) == (2025, 8)
     assert all(r["event_type"] for r in trump_putin)
     # Putin ready to meet Zelenskyy in Moscow: a hypothetical meeting (expected event 7).
-    meetings = [r for r in rows(seed_warehouse, "SELECT * FROM events_between('Zelenskyy', 'putin')") if r["location"] == "Moscow"]
+    meetings = [
+        r
+        for r in rows(seed_warehouse, "SELECT * FROM events_between('Zelenskyy', 'putin')")
+        if r["location"] == "Moscow"
+    ]
     assert len(meetings) >= 1 and all(r["event_type"] == "CONSULT" and r["hypothetical"] for r in meetings)
     assert rows(seed_warehouse, "SELECT * FROM events_between('Zakharova', 'Alaska')") == []
 
@@ -124,7 +143,10 @@ def test_timeline_of_zelenskyy_has_his_calls_and_meetings_but_no_quotes(seed_war
     items = rows(seed_warehouse, "SELECT * FROM timeline('Zelenskyy')")
     events = [r for r in items if r["item"] == "event"]
     # Expected events 2 (phone call with Trump on Thursday 2025-09-04) and 7 (meeting in Moscow).
-    assert any(r["item_type"] == "CONSULT" and r["timeline_date"] == SEED_DAY and r["date_basis"] == "event_date" for r in events)
+    assert any(
+        r["item_type"] == "CONSULT" and r["timeline_date"] == SEED_DAY and r["date_basis"] == "event_date"
+        for r in events
+    )
     assert any(r["item_type"] == "CONSULT" and "Moscow" in r["text"] for r in events)
     assert all(r["role"] in ("actor", "recipient") for r in events)
     # Zelenskyy says nothing in the article.
@@ -140,7 +162,11 @@ def test_top_speakers_ranks_trump_first_within_the_dates(seed_warehouse):
     # Six Trump quotes in expected.md against three for Zakharova, the next most quoted.
     assert top[0]["entity_key"] == "donald_trump" and top[0]["quotes"] >= 6
     assert top[0]["quotes"] >= top[1]["quotes"]
-    assert all(not k.startswith("anon:") for r in rows(seed_warehouse, "SELECT * FROM top_speakers(NULL, NULL, 100)") for k in [r["entity_key"]])
+    assert all(
+        not k.startswith("anon:")
+        for r in rows(seed_warehouse, "SELECT * FROM top_speakers(NULL, NULL, 100)")
+        for k in [r["entity_key"]]
+    )
     assert rows(seed_warehouse, "SELECT * FROM top_speakers('2025-09-05', NULL, 5)") == []
     assert rows(seed_warehouse, "SELECT * FROM top_speakers(NULL, '2025-09-03', 5)") == []
 
@@ -150,10 +176,13 @@ def test_speaker_stats_count_what_the_facts_hold(seed_warehouse):
     assert zakharova["name"] == "Maria Zakharova" and "person" in zakharova["kinds"]
     assert zakharova["quotes"] >= 3 and zakharova["articles"] == 1
     assert zakharova["first_seen"] == zakharova["last_seen"] == SEED_DAY
-    mismatched = rows(seed_warehouse, """
+    mismatched = rows(
+        seed_warehouse,
+        """
         SELECT ss.entity_key, ss.quotes, count(qf.quote_id) AS facts
         FROM speaker_stats ss LEFT JOIN quote_facts qf USING (entity_key)
-        GROUP BY ALL HAVING ss.quotes <> count(qf.quote_id)""")
+        GROUP BY ALL HAVING ss.quotes <> count(qf.quote_id)""",
+    )
     assert mismatched == []
 
 
@@ -165,9 +194,15 @@ def test_fact_views_keep_one_row_per_fact_and_counts_add_up(seed_warehouse):
     assert count("SELECT count(*) FROM event_facts") == count("SELECT count(*) FROM events") >= 9
     assert count("SELECT count(*) FROM event_facts WHERE NOT contains(sentence, trigger)") == 0
     for view in ("daily_counts", "outlet_stats"):
-        totals = rows(seed_warehouse, f"SELECT sum(articles) a, sum(sources) s, sum(quotes) q, sum(events) e FROM {view}")[0]
-        assert totals == {"a": 1, "s": count("SELECT count(*) FROM sources"), "q": count("SELECT count(*) FROM quotes"),
-                          "e": count("SELECT count(*) FROM events")}
+        totals = rows(
+            seed_warehouse, f"SELECT sum(articles) a, sum(sources) s, sum(quotes) q, sum(events) e FROM {view}"
+        )[0]
+        assert totals == {
+            "a": 1,
+            "s": count("SELECT count(*) FROM sources"),
+            "q": count("SELECT count(*) FROM quotes"),
+            "e": count("SELECT count(*) FROM events"),
+        }
     # "A White House official" is the article's anonymous source.
     day = rows(seed_warehouse, "SELECT * FROM daily_counts")
     assert len(day) == 1 and day[0]["published_date"] == SEED_DAY and day[0]["anonymous_sources"] >= 1

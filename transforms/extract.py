@@ -13,11 +13,11 @@ import polars as pl
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms import docfacts
-from transforms import events as event_rules
-from transforms import quotes as quote_rules
-from transforms.ids import stable_id
-from transforms.nlp import load_pipeline
+from transforms.events import triggers as event_rules
+from transforms.nlp import docfacts
+from transforms.nlp.loading import load_pipeline
+from transforms.normalise.ids import stable_id
+from transforms.quotes import attribution as quote_rules
 from transforms.schema import EVENTS, QUOTES, SOURCES, conform
 
 BATCH_SIZE = 32
@@ -40,7 +40,9 @@ def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dic
                 raise doc
             extracted = extract_document(doc, article)
         except Exception as exc:  # one document a rule trips on must not cost the batch (textacy loses them so)
-            failures.append({"article_id": article["article_id"], "reason": f"extraction failed: {type(exc).__name__}: {exc}"})
+            failures.append(
+                {"article_id": article["article_id"], "reason": f"extraction failed: {type(exc).__name__}: {exc}"}
+            )
             continue
         for table, table_rows in extracted.items():
             rows[table].extend(table_rows)
@@ -103,8 +105,11 @@ def _extract(doc, article: dict) -> dict[str, list[dict]]:
     for event in events:
         event["event_id"] = stable_id(article_id, event["trigger_char_start"], event["event_type"])
         event["event_key"] = stable_id(
-            article_id, event["event_type"], sorted(event.get("actor_entity_keys") or []),
-            sorted(event.get("recipient_entity_keys") or []), event.get("event_date"),
+            article_id,
+            event["event_type"],
+            sorted(event.get("actor_entity_keys") or []),
+            sorted(event.get("recipient_entity_keys") or []),
+            event.get("event_date"),
         )
         event["actor_source_id"] = _first_source(event.get("actor_entity_keys"), source_ids)
         event["recipient_source_id"] = _first_source(event.get("recipient_entity_keys"), source_ids)

@@ -21,8 +21,22 @@ SOURCE_KINDS = ("person", "organization", "outlet", "anonymous", "other")
 QUOTE_TYPES = ("direct", "indirect", "partial", "mixed")
 DATE_GRANULARITIES = ("day", "week", "month", "year", "unresolved")
 EVENT_TYPES = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 )
 QUAD_CLASSES = ("verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
 # Why an article was not run through the English extractors (null when it was).
@@ -278,8 +292,11 @@ TABLES = {t.name: t for t in ARTICLE_TABLES + BOOKKEEPING_TABLES}
 
 # Offsets that must satisfy body[start:end] == text, per table: (start column, end column, text column).
 OFFSET_SPANS = {
-    "quotes": [("char_start", "char_end", "text"), ("speaker_char_start", "speaker_char_end", "speaker_mention"),
-               ("cue_char_start", "cue_char_end", "cue")],
+    "quotes": [
+        ("char_start", "char_end", "text"),
+        ("speaker_char_start", "speaker_char_end", "speaker_mention"),
+        ("cue_char_start", "cue_char_end", "cue"),
+    ],
     "events": [("trigger_char_start", "trigger_char_end", "trigger")],
 }
 

@@ -48,7 +48,9 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
 
 
 @contextmanager
-def connect(home: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    home: Path, read_only: bool = False, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to HOME/warehouse.duckdb, waiting up to `wait_seconds` for another process's lock.
 
     A read-only connection also has no file system or network access: read-only alone still lets a query
@@ -103,7 +105,9 @@ def ingested_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT sha256 FROM ingested_files").fetchall()}
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], before_commit: Callable[[], None] | None = None) -> None:
+def load_batch(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], before_commit: Callable[[], None] | None = None
+) -> None:
     """One transaction: the batch's articles replace their previous rows, bookkeeping rows are upserted.
 
     `before_commit` runs inside the transaction, after every statement (the crash tests pause there)."""

@@ -1,7 +1,7 @@
 -- Table macros for the everyday questions, created with the views on every load (readers open the file read-only).
 -- Names are matched the way an analyst types them: 'Zakharova', 'Maria Zakharova' or 'maria_zakharova', any case.
 
--- An entity key as transforms/entities.py spells one: ASCII, lower case, words joined by '_' ('Erdoğan' -> 'erdogan').
+-- An entity key as transforms/entities/keys.py spells one: ASCII, lower case, words joined by '_' ('Erdoğan' -> 'erdogan').
 CREATE OR REPLACE MACRO key_of(name) AS
     trim(regexp_replace(strip_accents(lower(trim(name))), '[^a-z0-9]+', '_', 'g'), '_');
 

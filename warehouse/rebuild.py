@@ -51,7 +51,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) 
     order = "run_id DESC" if "run_id" in present else "1"
     con.execute(
         f"INSERT INTO {table.name} BY NAME SELECT {select} FROM lake_rows "
-        f"QUALIFY row_number() OVER (PARTITION BY \"{table.key}\" ORDER BY {order}) = 1"
+        f'QUALIFY row_number() OVER (PARTITION BY "{table.key}" ORDER BY {order}) = 1'
     )
     con.execute("DROP TABLE lake_rows")
     return con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
@@ -67,7 +67,9 @@ def rebuild_warehouse(home: Path, lake: str | None = None) -> RebuildResult:
     staging = home / f".{WAREHOUSE_FILE}.rebuild-{uuid.uuid4().hex[:8]}"
     result = RebuildResult(path=target, lake=lake)
     try:
-        con = duckdb.connect(str(staging), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        con = duckdb.connect(
+            str(staging), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
         try:
             lake_io.register_with_duckdb(con, lake)
             apply_schema(con)

@@ -31,17 +31,30 @@ def _prefect_home() -> str:
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment of a subprocess run: no PREFECT_API_URL, so it starts its own temporary server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=_prefect_home(), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
-               GX_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               # The default 20 s is too short for a first start (migrations) on a busy CI machine.
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
+    env.update(
+        PREFECT_HOME=_prefect_home(),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="WARNING",
+        GX_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        # The default 20 s is too short for a first start (migrations) on a busy CI machine.
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+    )
     env.update(extra)
     return env
 
 
-def wirehouse(*args: str | Path, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(WIREHOUSE), *map(str, args)], env=env or cli_env(), capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO)
+def wirehouse(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(WIREHOUSE), *map(str, args)],
+        env=env or cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+    )
 
 
 @contextmanager
@@ -52,8 +65,14 @@ def paused_run(args: list[str | Path], stage: str, workdir: Path) -> Iterator[su
     env = cli_env(WIREHOUSE_PAUSE_AT=stage, WIREHOUSE_PAUSE_MARKER=str(marker))
     with log.open("w") as output:
         # Its own process group, so a kill also takes the temporary Prefect server it started.
-        process = subprocess.Popen([str(WIREHOUSE), *map(str, args)], env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   cwd=REPO, start_new_session=True)
+        process = subprocess.Popen(
+            [str(WIREHOUSE), *map(str, args)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + REACH_STAGE_SECONDS
         while not marker.exists():

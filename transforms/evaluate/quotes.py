@@ -1,4 +1,4 @@
-"""Quote attribution scored against PolNeAR gold (`python -m bench.eval_quotes --gold DIR`).
+"""Quote attribution scored against PolNeAR gold (`python -m transforms.evaluate.quotes --gold DIR`).
 
 Protocol (the one issue 3 fixes, so figures compare with published extractors):
 - Gold: per article one annotator (the alphabetically first `.ann` file of the article), and of its attributions the
@@ -23,8 +23,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transforms.nlp import load_pipeline
-from transforms.quotes import attribute_with_rules
+from transforms.nlp.loading import load_pipeline
+from transforms.quotes.attribution import attribute_with_rules
 
 THRESHOLD = 0.5
 ANNOTATOR_SUFFIX = re.compile(r"_[0-9a-f]+\.ann")  # "<article>_4e07.ann": one file per annotator
@@ -149,7 +149,9 @@ def parse_ann(path: Path, text: str) -> list[GoldAttribution]:
         cue = " ".join(text[s:e] for s, e in roles["Cue"])
         content_text = "".join(text[s:e] for s, e in roles["Content"])
         attribution = GoldAttribution(
-            content=roles["Content"], source=roles["Source"], cue=cue,
+            content=roles["Content"],
+            source=roles["Source"],
+            cue=cue,
             source_text=" ".join(text[s:e] for s, e in roles["Source"]),
         )
         attribution.quote_like = is_speech_cue(cue) or any(ch in QUOTE_MARKS for ch in content_text)
@@ -161,8 +163,11 @@ def gold_articles(gold_dir: Path, limit: int | None = None) -> list[tuple[str, s
     """(name, raw text, attributions) per article, one annotator each (the first .ann in sorted order)."""
     articles = []
     for text_path in sorted((gold_dir / "text").glob("*.txt")):
-        anns = sorted(p for p in (gold_dir / "attributions").glob(text_path.stem + "_*.ann")
-                      if ANNOTATOR_SUFFIX.fullmatch(p.name[len(text_path.stem):]))
+        anns = sorted(
+            p
+            for p in (gold_dir / "attributions").glob(text_path.stem + "_*.ann")
+            if ANNOTATOR_SUFFIX.fullmatch(p.name[len(text_path.stem) :])
+        )
         if not anns:
             continue
         text = text_path.read_text(encoding="utf-8")
@@ -233,8 +238,13 @@ def score(articles: list[ArticleResult]) -> dict:
         "rule_precision": {r: round(c["correct"] / c["predicted"], 3) for r, c in sorted(by_rule.items(), key=str)},
         "rule_counts": {r: c["predicted"] for r, c in sorted(by_rule.items(), key=str)},
         "worst_misses": [
-            {"article": article.name, "cue": g.cue, "source": g.source_text, "coverage": round(cov, 2),
-             "content": " … ".join(article.text[s:e] for s, e in g.content).replace("\n", " ")[:160]}
+            {
+                "article": article.name,
+                "cue": g.cue,
+                "source": g.source_text,
+                "coverage": round(cov, 2),
+                "content": " … ".join(article.text[s:e] for s, e in g.content).replace("\n", " ")[:160],
+            }
             for _, article, g, cov in misses[:25]
         ],
     }
@@ -284,13 +294,17 @@ def format_report(result: dict) -> str:
         f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} "
         "of spaCy's speed"
     )
-    lines.append("precision per rule on this gold (transforms/quotes.py RULE_PRECISION holds the train figures):")
+    lines.append(
+        "precision per rule on this gold (transforms/quotes/attribution.py RULE_PRECISION holds the train figures):"
+    )
     for rule, precision in result["rule_precision"].items():
         lines.append(f"  {rule!s:24} predicted {result['rule_counts'][rule]:5}  precision {precision:.3f}")
     lines.append("worst misses (longest gold contents not found):")
     for miss in result["worst_misses"]:
-        lines.append(f"  [{miss['article'][:40]}] cue={miss['cue']!r} source={miss['source']!r} "
-                     f"cov={miss['coverage']}: {miss['content']}")
+        lines.append(
+            f"  [{miss['article'][:40]}] cue={miss['cue']!r} source={miss['source']!r} "
+            f"cov={miss['coverage']}: {miss['content']}"
+        )
     return "\n".join(lines)
 
 

@@ -25,8 +25,8 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import detect_encoding, load_html
 
-from transforms.language import detect_language
-from transforms.readers import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet
+from transforms.ingest.records import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet
+from transforms.normalise.language import detect_language
 
 # trafilatura logs an ERROR for each page it cannot parse; the reader records that page as Skipped with the reason.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -40,8 +40,14 @@ MIN_PARAGRAPH_WIDTH = 100
 
 # Charset labels that browsers (WHATWG Encoding standard) read as a wider encoding than Python does.
 WHATWG_CHARSETS = {
-    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
-    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
 }
 META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
 # The HTML spec looks for the meta charset in the first 1024 bytes; real pages put it a bit later.
@@ -117,8 +123,10 @@ def _display_width(text: str) -> int:
 def _no_article_reason(widest: int) -> str:
     if not widest:
         return "no article body found in the HTML page"
-    return (f"not an article: no paragraph of running text (widest {widest} < {MIN_PARAGRAPH_WIDTH} characters): "
-            "a list, menu, gallery, video or error page")
+    return (
+        f"not an article: no paragraph of running text (widest {widest} < {MIN_PARAGRAPH_WIDTH} characters): "
+        "a list, menu, gallery, video or error page"
+    )
 
 
 def _article_fields(tree: HtmlElement, body: str, url: str | None) -> dict:

@@ -17,16 +17,19 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms import docfacts
-from transforms.entities import HONORIFICS, entity_key
+from transforms.entities.keys import HONORIFICS, entity_key
+from transforms.nlp import docfacts
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset("they them we it".split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
-MALE_MARKERS = frozenset("mr mr. sir lord king prince spokesman congressman chairman businessman father son "
-                         "husband brother".split())
-FEMALE_MARKERS = frozenset("mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
-                           "businesswoman mother daughter wife sister".split())
+MALE_MARKERS = frozenset(
+    "mr mr. sir lord king prince spokesman congressman chairman businessman father son husband brother".split()
+)
+FEMALE_MARKERS = frozenset(
+    "mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
+    "businesswoman mother daughter wife sister".split()
+)
 ORG_LABELS = frozenset("ORG NORP GPE FAC LOC".split())
 POSSESSIVE_ENDING = re.compile(r"['’]s$")
 # Words that make a proper-noun source a news outlet rather than another organisation.
@@ -209,8 +212,11 @@ def is_name(token: Token, index: DocumentIndex) -> bool:
     """A proper name, also when the tagger missed it ("Trump on Wednesday said": Trump tagged VERB)."""
     if token.pos_ == "PROPN":
         return True
-    return token.text[:1].isupper() and token.pos_ != "PRON" and (
-        token.lower_ in index.full_names or token.lower_ in index.labels)
+    return (
+        token.text[:1].isupper()
+        and token.pos_ != "PRON"
+        and (token.lower_ in index.full_names or token.lower_ in index.labels)
+    )
 
 
 def speaker_span(head: Token, index: DocumentIndex) -> Span:
@@ -303,7 +309,7 @@ def _resolve_name(head: Token, index: DocumentIndex, via_report: bool) -> Speake
 
 
 def _resolve_common_noun(head: Token, index: DocumentIndex, previous: Speaker | None) -> Speaker:
-    """"the spokeswoman" -> the person introduced as spokeswoman; "a White House official" -> anonymous."""
+    """ "the spokeswoman" -> the person introduced as spokeswoman; "a White House official" -> anonymous."""
     appositive_name = next((t for t in head.children if t.dep_ == "appos" and t.pos_ == "PROPN"), None)
     if appositive_name is not None:
         return _resolve_name(appositive_name, index, False)

@@ -11,14 +11,30 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.docfacts import children
-from transforms.event_actors import entity_span
-from transforms.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
-from transforms.plover import lexicon
+from transforms.events.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
+from transforms.events.participants import entity_span
+from transforms.events.plover import lexicon
+from transforms.nlp.docfacts import children
 
 # Arcs that stay inside one clause when climbing from a trigger to the verb that heads its clause.
-INSIDE_CLAUSE = ("xcomp", "acomp", "dobj", "pobj", "prep", "pcomp", "attr", "oprd", "nsubj", "nsubjpass", "dative",
-                 "agent", "compound", "amod", "appos", "npadvmod")
+INSIDE_CLAUSE = (
+    "xcomp",
+    "acomp",
+    "dobj",
+    "pobj",
+    "prep",
+    "pcomp",
+    "attr",
+    "oprd",
+    "nsubj",
+    "nsubjpass",
+    "dative",
+    "agent",
+    "compound",
+    "amod",
+    "appos",
+    "npadvmod",
+)
 DATE_PREPOSITIONS = frozenset("on in at during since from between by until through".split())
 DATE_MODIFIERS = frozenset("early late mid earlier later".split())
 WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS
@@ -60,23 +76,32 @@ def clause_chain(trigger: Token) -> list[Token]:
 def modality(chain: list[Token]) -> Modality:
     words = lexicon()
     clause_children = [child for t in chain for child in children(t)]
-    negated = any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "det", "advmod")
-                  for c in clause_children)
+    negated = any(
+        c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "det", "advmod") for c in clause_children
+    )
     modals = {c.lower_ for c in clause_children if c.dep_ == "aux"}
     governors = {t.lemma_.lower() for t in chain[1:]} | {t.lower_ for t in chain[1:]}
     modifiers = {c.lower_ for c in children(chain[0]) if c.dep_ in ("amod", "compound")}
-    conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_markers"]
-                                                 for m in children(c))
-                      for c in clause_children)
+    conditional = any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_markers"] for m in children(c))
+        for c in clause_children
+    )
     reported = chain[-1].dep_ == "ccomp"
     would = "would" in modals and not reported
     # "the prospect of talks", "possible sanctions": an event considered, not one that happened.
     considered = bool((governors | modifiers) & words["hypothetical_governors"])
     hypothetical = conditional or bool(modals & words["hypothetical_modals"]) or would or considered
-    going_to = any(t.lemma_ == "go" and t.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in children(t))
-                   for t in chain[1:])
-    future = (bool(modals & words["future_modals"]) or "would" in modals and reported or going_to
-              or bool(governors & words["future_governors"]) or bool(modifiers & words["future_modifiers"]))
+    going_to = any(
+        t.lemma_ == "go" and t.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in children(t)) for t in chain[1:]
+    )
+    future = (
+        bool(modals & words["future_modals"])
+        or "would" in modals
+        and reported
+        or going_to
+        or bool(governors & words["future_governors"])
+        or bool(modifiers & words["future_modifiers"])
+    )
     return Modality(negated=negated, future=future, hypothetical=hypothetical)
 
 
@@ -104,7 +129,7 @@ def widen(span: Span) -> Span:
         start -= 1
         if span.doc[start].lower_ in DATE_PREPOSITIONS:
             break
-    return span.doc[start: span.end]
+    return span.doc[start : span.end]
 
 
 def attachment(span: Span) -> Token:
@@ -113,8 +138,9 @@ def attachment(span: Span) -> Token:
     return head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
 
 
-def event_date(chain: list[Token], mentions: list[DateMention], published_at, future: bool
-               ) -> tuple[str | None, ResolvedDate | None]:
+def event_date(
+    chain: list[Token], mentions: list[DateMention], published_at, future: bool
+) -> tuple[str | None, ResolvedDate | None]:
     """The date expression attached nearest the trigger in its clause chain, resolved from the published date
     (towards the future for future events)."""
     positions = {t.i: n for n, t in enumerate(chain)}
@@ -153,8 +179,14 @@ def location(chain: list[Token], places: list[Token], exclude: set[int]) -> str 
 def place_candidates(prep: Token) -> list[Token]:
     """The object of a locative preposition and its own 'of' and compound parts ("the city of Kirkuk")."""
     objects = [c for c in children(prep) if c.dep_ == "pobj"]
-    nested = [p for o in objects for c in children(o) if c.dep_ == "prep" and c.lower_ == "of"
-              for p in children(c) if p.dep_ == "pobj"]
+    nested = [
+        p
+        for o in objects
+        for c in children(o)
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in children(c)
+        if p.dep_ == "pobj"
+    ]
     parts = [m for o in objects + nested for m in children(o) if m.dep_ in ("compound", "amod")]
     return objects + nested + parts
 

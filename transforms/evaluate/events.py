@@ -1,4 +1,4 @@
-"""Event extraction against the PLOVER gold standard records (`python -m bench.eval_events --gold FILE`).
+"""Event extraction against the PLOVER gold standard records (`python -m transforms.evaluate.events --gold FILE`).
 
 Each gold record is one sentence. It runs through the real pipeline (`load_pipeline` + `events.find_events`) with
 the record's `date` as the published date and no sources, and is scored on one predicted event:
@@ -23,12 +23,12 @@ import argparse
 import json
 import re
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from transforms.events import find_events
-from transforms.nlp import load_pipeline
-from transforms.plover import quad_class
+from transforms.events.plover import quad_class
+from transforms.events.triggers import find_events
+from transforms.nlp.loading import load_pipeline
 
 OLD_LABELS = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
 COOPERATIVE = ("CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT")
@@ -59,7 +59,7 @@ def evaluate_events(gold_path: Path) -> dict:
 
 
 def score_record(record: dict, doc) -> dict:
-    published = datetime.fromisoformat(record["date"]).replace(tzinfo=timezone.utc) if record.get("date") else None
+    published = datetime.fromisoformat(record["date"]).replace(tzinfo=UTC) if record.get("date") else None
     events = find_events(doc, published, [])
     event = max(events, key=lambda e: (e["confidence"], -e["trigger_char_start"]), default=None)
     gold_type = OLD_LABELS.get(record["event"], record["event"])
@@ -161,8 +161,10 @@ def format_report(result: dict) -> str:
         lines.append(f"  {gold:<10} {cells}")
     lines += ["", "misses:"]
     for miss in result["misses"]:
-        lines.append(f"  {miss['id']}: gold {miss['gold_type']}, got {miss['predicted_type']} "
-                     f"(trigger {miss['trigger']!r}) | {miss['text'][:110]}")
+        lines.append(
+            f"  {miss['id']}: gold {miss['gold_type']}, got {miss['predicted_type']} "
+            f"(trigger {miss['trigger']!r}) | {miss['text'][:110]}"
+        )
     return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ Some expected files hold no body: they are empty, or an annotator's remark in ca
 where the text should be. Those pages have no gold standard: the headline, macro F1, leaves them out; the same
 figures over every page, remarks taken as the expected text, are reported beside it.
 
-    python -m bench.eval_html --pages ../shared/corpus/html/pages --expected ../shared/corpus/html/expected-text
+    python -m transforms.evaluate.html --pages ../shared/corpus/html/pages --expected ../shared/corpus/html/expected-text
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from transforms.readers import RawRecord
-from transforms.readers_html import read_html
+from transforms.ingest.formats.html import read_html
+from transforms.ingest.records import RawRecord
 
 # Scripts written without spaces (Chinese, Japanese kana, Thai) count character by character.
 UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.docfacts import children
-from transforms.entities import entity_key
-from transforms.plover import lexicon
+from transforms.entities.keys import entity_key
+from transforms.events.plover import lexicon
+from transforms.nlp.docfacts import children
 
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
@@ -26,8 +26,10 @@ PERSON_NOUNS = frozenset(
     "negotiator judge counterpart".split()
 )
 SUBJECTS = ("nsubj", "csubj")
-PART_NOUNS = frozenset("thousand thousands hundred hundreds dozen dozens part group number member some most many "
-                       "all several one two three members".split())
+PART_NOUNS = frozenset(
+    "thousand thousands hundred hundreds dozen dozens part group number member some most many "
+    "all several one two three members".split()
+)
 # Entity labels that are never a participant ("denounced Friday", "killed 23").
 NOT_PARTICIPANTS = ("DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL")
 RECIPIENT_PREPS = ("against", "with", "on", "to", "from", "at", "toward", "towards", "into", "between", "for")
@@ -48,12 +50,15 @@ class Participant:
 
 # --- finding participant heads ------------------------------------------------------------------------------------
 
+
 def verb_participants(verb: Token, request_clause: Token | None = None) -> tuple[list[Token], list[Token]]:
     """Actor and recipient heads of a verb trigger: passives swap subject and agent; a missing subject is
     borrowed from the governing verb ("Russia agreed to withdraw", "ready to meet")."""
     passive_subject = first_child(verb, ("nsubjpass",))
-    agent = next((pobj for prep in children(verb) if prep.dep_ == "agent" for pobj in children(prep)
-                  if pobj.dep_ == "pobj"), None)
+    agent = next(
+        (pobj for prep in children(verb) if prep.dep_ == "agent" for pobj in children(prep) if pobj.dep_ == "pobj"),
+        None,
+    )
     if passive_subject is not None:
         actors = [agent] if agent is not None else []
         recipients = [passive_subject]
@@ -75,8 +80,12 @@ def subject_of(verb: Token) -> Token | None:
         # possessor does; "an attempt to kill" or "a declaration demanding" do not, and their own verb's subject does.
         if token.dep_ == "acl" and is_infinitive(token) and (owner := first_child(token.head, ("poss",))):
             return owner
-        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN") and not is_infinitive(token) \
-                and token.head.lemma_.lower() not in thing_nouns():
+        if (
+            token.dep_ in ("relcl", "acl")
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and not is_infinitive(token)
+            and token.head.lemma_.lower() not in thing_nouns()
+        ):
             return token.head
         if token.dep_ == "acl":
             token = token.head
@@ -126,8 +135,9 @@ def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
     verb_children = children(verb)
     objects = [c for c in verb_children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"]
     # "providing photographs to Macedonia": the parser can mark "to" itself as the dative.
-    objects += [p for c in verb_children if c.dep_ == "dative" and c.pos_ == "ADP" for p in children(c)
-                if p.dep_ == "pobj"]
+    objects += [
+        p for c in verb_children if c.dep_ == "dative" and c.pos_ == "ADP" for p in children(c) if p.dep_ == "pobj"
+    ]
     candidates = [participant_in_noun(o) for o in objects]
     # "imposed sanctions on the Taliban", "suspended aid deliveries in Baghdad": the object's own preposition.
     candidates += [participant_in_noun(p) for o in objects for p in prepositional_objects(o, RECIPIENT_PREPS)]
@@ -135,8 +145,9 @@ def object_candidates(verb: Token) -> tuple[list[Token], list[Token]]:
     for clause in (c for c in verb_children if c.dep_ == "ccomp"):
         if (subject := first_child(clause, SUBJECTS)) is not None:
             candidates.append(participant_in_noun(subject))
-    places = [pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",))
-              if pobj.ent_type_ in ("GPE", "LOC")]
+    places = [
+        pobj for o in [verb] + objects for pobj in prepositional_objects(o, ("in",)) if pobj.ent_type_ in ("GPE", "LOC")
+    ]
     return candidates, places
 
 
@@ -169,8 +180,11 @@ def noun_participants(noun: Token, governor: Token | None) -> tuple[list[Token],
                 actors.append(pobj)
             elif child.lower_ == "between":
                 recipients.extend(conjuncts(pobj))
-            elif child.lower_ in ("against", "with", "on", "to", "from", "of") and not recipients \
-                    and pobj.ent_type_ not in NOT_PARTICIPANTS:
+            elif (
+                child.lower_ in ("against", "with", "on", "to", "from", "of")
+                and not recipients
+                and pobj.ent_type_ not in NOT_PARTICIPANTS
+            ):
                 recipients.append(participant_in_noun(pobj))
     if governor is not None and not actors:
         actors, _ = verb_participants(governor)
@@ -189,8 +203,16 @@ def participant_in_noun(noun: Token) -> Token:
         return noun
     # "thousands of protesters", "52 members of the movement", "part of a stronghold": the group is the participant.
     if noun.ent_type_ in NOT_PARTICIPANTS or noun.lemma_.lower() in PART_NOUNS:
-        of_object = next((p for c in children(noun) if c.dep_ == "prep" and c.lower_ == "of"
-                          for p in children(c) if p.dep_ == "pobj"), None)
+        of_object = next(
+            (
+                p
+                for c in children(noun)
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for p in children(c)
+                if p.dep_ == "pobj"
+            ),
+            None,
+        )
         if of_object is not None:
             return participant_in_noun(of_object)
     possessor = next((c for c in children(noun) if c.dep_ == "poss"), None)
@@ -222,6 +244,7 @@ def first_child(token: Token, deps: tuple[str, ...]) -> Token | None:
 
 # --- phrases, pronouns and keys -----------------------------------------------------------------------------------
 
+
 class NameBook:
     """What one document says about names: which words are people, and the article's sources to join to."""
 
@@ -231,8 +254,9 @@ class NameBook:
         self.text = text
         self.sources = [s for s in sources if s.get("entity_key")]
         self.person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" for t in ent}
-        self.person_words |= {w.lower() for s in self.sources if s.get("kind") == "person"
-                              for w in str(s.get("name", "")).split()}
+        self.person_words |= {
+            w.lower() for s in self.sources if s.get("kind") == "person" for w in str(s.get("name", "")).split()
+        }
         # A source is found by its own key or by the key its name gives here ("Ukraine’s foreign minister").
         self.source_keys = {name_key(str(s.get("name", ""))): s["entity_key"] for s in self.sources}
         self.source_keys.update({s["entity_key"]: s["entity_key"] for s in self.sources})
@@ -276,7 +300,7 @@ class NameBook:
         return True
 
     def earlier_name(self, pronoun: Token, word: str) -> Token | None:
-        for token in reversed(self.doc[max(0, pronoun.i - 120): pronoun.i]):
+        for token in reversed(self.doc[max(0, pronoun.i - 120) : pronoun.i]):
             if token.ent_type_ in NAME_LABELS and token.ent_type_ != "NORP" and self.agrees(word, token):
                 return entity_root(token)
         return None
@@ -342,4 +366,4 @@ def phrase(head: Token) -> Span:
         left = head.doc[left.i + 1]
     while right.i > left.i and (right.dep_ in ("case", "punct") or right.tag_ == "POS"):
         right = head.doc[right.i - 1]
-    return head.doc[left.i: right.i + 1]
+    return head.doc[left.i : right.i + 1]

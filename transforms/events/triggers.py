@@ -26,11 +26,11 @@ from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
-from transforms import docfacts
-from transforms.docfacts import children
-from transforms.event_actors import NameBook, noun_participants, verb_participants
-from transforms.event_context import clause_chain, date_mentions, event_date, location, modality
-from transforms.plover import cameo_root, lexicon, quad_class
+from transforms.events.context import clause_chain, date_mentions, event_date, location, modality
+from transforms.events.participants import NameBook, noun_participants, verb_participants
+from transforms.events.plover import cameo_root, lexicon, quad_class
+from transforms.nlp import docfacts
+from transforms.nlp.docfacts import children
 
 # Arcs along which an event word is the content of a governing speech act ("agreed to a ceasefire").
 CONTENT_ARCS = ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass", "attr")
@@ -61,11 +61,15 @@ def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) ->
         triggers = find_triggers(doc)
         by_head = {t.head.i: t for t in triggers}
         requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
-        return [event_row(t, names, dates, published_at, text) for t in triggers
-                if t.head.i not in requested and not is_content(t, by_head)]
+        return [
+            event_row(t, names, dates, published_at, text)
+            for t in triggers
+            if t.head.i not in requested and not is_content(t, by_head)
+        ]
 
 
 # --- triggers -----------------------------------------------------------------------------------------------------
+
 
 def find_triggers(doc: Doc) -> list[Trigger]:
     # The lexicon look-ups run over the doc's arrays of string ids: a Token object per word would cost more than
@@ -100,8 +104,14 @@ def trigger_nouns() -> frozenset[str]:
 def trigger_verbs() -> frozenset[str]:
     """The lemmas verb_trigger can find an event in, besides a reported demand."""
     words = lexicon()
-    return frozenset(words["verbs"].keys() | words["object_rules"].keys() | words["prep_rules"].keys()
-                     | words["person_object_verbs"].keys() | phrases_by_verb().keys() | words["acceptance_verbs"])
+    return frozenset(
+        words["verbs"].keys()
+        | words["object_rules"].keys()
+        | words["prep_rules"].keys()
+        | words["person_object_verbs"].keys()
+        | phrases_by_verb().keys()
+        | words["acceptance_verbs"]
+    )
 
 
 def verb_trigger(verb: Token) -> Trigger | None:
@@ -111,29 +121,43 @@ def verb_trigger(verb: Token) -> Trigger | None:
     if requested is not None:
         return requested
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
-        return Trigger(verb, verb.doc[verb.i: verb.i + 1], "REJECT", "", True)
+        return Trigger(verb, verb.doc[verb.i : verb.i + 1], "REJECT", "", True)
     found = lexicon_type(verb)
     if found is None or (lemma in words["intransitive_verbs"] and any(c.dep_ == "dobj" for c in children(verb))):
         return None  # "has demonstrated an ambition" is not a demonstration
     event_type, mode = found
     if lemma in words["intent_verbs"] and intends_conflict(verb):
         event_type, mode = "THREATEN", ""
-    return Trigger(verb, verb.doc[verb.i: verb.i + 1], event_type, mode, True,
-                   request_clause=that_clause(verb) if event_type == "REQUEST" else None)
+    return Trigger(
+        verb,
+        verb.doc[verb.i : verb.i + 1],
+        event_type,
+        mode,
+        True,
+        request_clause=that_clause(verb) if event_type == "REQUEST" else None,
+    )
 
 
 def lexicon_type(verb: Token) -> list[str] | None:
     lemma = verb.lemma_.lower()
-    return (particle_phrase(verb, lemma) or object_rule(verb, lemma) or prep_rule(verb, lemma)
-            or person_object_rule(verb, lemma) or lexicon()["verbs"].get(lemma))
+    return (
+        particle_phrase(verb, lemma)
+        or object_rule(verb, lemma)
+        or prep_rule(verb, lemma)
+        or person_object_rule(verb, lemma)
+        or lexicon()["verbs"].get(lemma)
+    )
 
 
 def intends_conflict(verb: Token) -> bool:
     """'vowed to retaliate', 'pledged to fight on': a stated intention to use force or pressure is a threat."""
     content = next((c for c in children(verb) if c.dep_ == "xcomp"), None)
     found = lexicon_type(content) if content is not None else None
-    return found is not None and quad_class(found[0]) in ("material conflict", "verbal conflict") \
+    return (
+        found is not None
+        and quad_class(found[0]) in ("material conflict", "verbal conflict")
         and found[0] not in ("REJECT", "ACCUSE", "REQUEST")
+    )
 
 
 def particle_phrase(verb: Token, lemma: str) -> list[str] | None:
@@ -142,8 +166,11 @@ def particle_phrase(verb: Token, lemma: str) -> list[str] | None:
     if particles is None:
         return None
     for child in children(verb):
-        if child.dep_ in ("prt", "prep", "advmod") and child.lower_ in particles \
-                and not any(c.ent_type_ in ("DATE", "TIME") for c in children(child)):
+        if (
+            child.dep_ in ("prt", "prep", "advmod")
+            and child.lower_ in particles
+            and not any(c.ent_type_ in ("DATE", "TIME") for c in children(child))
+        ):
             return particles[child.lower_]
     return None
 
@@ -174,8 +201,14 @@ def objects(verb: Token) -> list[Token]:
     via_prep = [p for c in children(verb) if c.dep_ == "prep" for p in children(c) if p.dep_ == "pobj"]
     # "lifted a state of emergency", "withdraw its peacekeeping force": the object's parts decide too.
     parts = [m for o in direct for m in children(o) if m.dep_ in ("compound", "amod")]
-    of_objects = [p for o in direct for c in children(o) if c.dep_ == "prep" and c.lower_ == "of"
-                  for p in children(c) if p.dep_ == "pobj"]
+    of_objects = [
+        p
+        for o in direct
+        for c in children(o)
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in children(c)
+        if p.dep_ == "pobj"
+    ]
     return direct + parts + of_objects + via_prep
 
 
@@ -206,7 +239,7 @@ def request_by_modal(verb: Token) -> Trigger | None:
         return None
     if not any(c.dep_ == "aux" and c.lower_ in REQUEST_MODALS for c in children(verb)):
         return None
-    return Trigger(verb.head, verb.doc[verb.i: verb.i + 1], "REQUEST", "", True, request_clause=verb)
+    return Trigger(verb.head, verb.doc[verb.i : verb.i + 1], "REQUEST", "", True, request_clause=verb)
 
 
 def that_clause(verb: Token) -> Token | None:
@@ -219,8 +252,14 @@ def noun_trigger(noun: Token) -> Trigger | None:
     found = lexicon()["nouns"].get(noun.lemma_.lower()) or lexicon()["nouns"].get(noun.lower_)
     if found is None or (noun.dep_ == "compound" and noun.head.lemma_.lower() in lexicon()["nouns"]):
         return None
-    return Trigger(noun, noun.doc[noun.i: noun.i + 1], found[0], found[1], False,
-                   request_clause=sibling_clause(noun) if found[0] == "REQUEST" else None)
+    return Trigger(
+        noun,
+        noun.doc[noun.i : noun.i + 1],
+        found[0],
+        found[1],
+        False,
+        request_clause=sibling_clause(noun) if found[0] == "REQUEST" else None,
+    )
 
 
 def sibling_clause(noun: Token) -> Token | None:
@@ -255,8 +294,11 @@ def phrase_matches(doc: Doc, facts: docfacts.DocFacts) -> list[Trigger]:
             continue
         for phrase, (event_type, mode) in index[lowered[int(lemma_ids[start])]]:
             end = start + len(phrase)
-            if end <= len(doc) and [lowered[lemma_id] for lemma_id in lemma_ids[start:end].tolist()] == phrase \
-                    and not followed_by_date(doc, end):
+            if (
+                end <= len(doc)
+                and [lowered[lemma_id] for lemma_id in lemma_ids[start:end].tolist()] == phrase
+                and not followed_by_date(doc, end)
+            ):
                 span = doc[start:end]
                 matches.append(Trigger(span.root, span, event_type, mode, span.root.pos_ in ("VERB", "AUX")))
                 next_free = end
@@ -285,6 +327,7 @@ def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
 
 # --- rows ---------------------------------------------------------------------------------------------------------
 
+
 def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime | None, text: str) -> dict:
     chain = clause_chain(trigger.head)
     if trigger.is_verb:
@@ -296,8 +339,11 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
             recipient_heads = [c for c in children(trigger.request_clause) if c.dep_ == "nsubj"] or recipient_heads
     inside_trigger = range(trigger.span.start, trigger.span.end)
     actors = unique(names.participant(h) for h in actor_heads if h.i not in inside_trigger)
-    recipients = [r for r in unique(names.participant(h) for h in recipient_heads if h.i not in inside_trigger)
-                  if r.key not in {a.key for a in actors}]
+    recipients = [
+        r
+        for r in unique(names.participant(h) for h in recipient_heads if h.i not in inside_trigger)
+        if r.key not in {a.key for a in actors}
+    ]
     flags = modality(chain)
     date_text, resolved = event_date(chain, dates, published_at, flags.future)
     # "talks next week" is future even without a modal.
@@ -325,7 +371,7 @@ def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime |
         "future": future,
         "hypothetical": flags.hypothetical,
         "sentence_char_start": sentence.start_char,
-        "sentence_char_end": sentence.start_char + len(text[sentence.start_char:sentence.end_char].rstrip()),
+        "sentence_char_end": sentence.start_char + len(text[sentence.start_char : sentence.end_char].rstrip()),
         "confidence": confidence(trigger, chain, bool(actors), bool(recipients)),
     }
 
@@ -342,8 +388,12 @@ def governing_verb(chain: list[Token]) -> Token | None:
     if noun.dep_ == "dobj" and len(chain) > 1:
         return chain[1]
     # "said in an interview", "took part in talks"; not "got a halt to the fighting" or "retaliated for the killing".
-    if noun.dep_ == "pobj" and len(chain) > 2 and chain[1].lower_ in SETTING_PREPOSITIONS \
-            and chain[2].pos_ in ("VERB", "AUX"):
+    if (
+        noun.dep_ == "pobj"
+        and len(chain) > 2
+        and chain[1].lower_ in SETTING_PREPOSITIONS
+        and chain[2].pos_ in ("VERB", "AUX")
+    ):
         return chain[2]
     return None
 

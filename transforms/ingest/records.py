@@ -88,7 +88,7 @@ def _codec_name(charset: str) -> str | None:
 
 
 def _snippet(data: bytes | str) -> str:
-    text = data if isinstance(data, str) else data[:RAW_SNIPPET_CHARS * 4].decode("utf-8", errors="replace")
+    text = data if isinstance(data, str) else data[: RAW_SNIPPET_CHARS * 4].decode("utf-8", errors="replace")
     return text[:RAW_SNIPPET_CHARS]
 
 
@@ -165,7 +165,9 @@ def _parse_json(data: bytes) -> tuple[object, tuple[str, ...]]:
 def _object_record(obj: object, uri: str, repairs: tuple[str, ...] = ()) -> Item:
     """A record of the object's fields, mojibake in its string values repaired (and each repair noted)."""
     if not isinstance(obj, dict):
-        return Rejected(uri, f"expected a JSON object, got {type(obj).__name__}", _snippet(json.dumps(obj, default=str)))
+        return Rejected(
+            uri, f"expected a JSON object, got {type(obj).__name__}", _snippet(json.dumps(obj, default=str))
+        )
     fixed = {name: ftfy.fix_encoding(value) if isinstance(value, str) else value for name, value in obj.items()}
     repairs += tuple(f"fixed mojibake in {name}" for name, value in obj.items() if fixed[name] != value)
     return RawRecord(uri, fixed, repairs)
@@ -240,8 +242,10 @@ def _load_sidecar(path: Path) -> tuple[dict | None, str | None]:
         sidecar = json.loads(sidecar_path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return None, f"ignored invalid sidecar {sidecar_path.name}: {exc}"
-    return (sidecar, None) if isinstance(sidecar, dict) else (None, f"ignored sidecar {sidecar_path.name}: not an object")
+    return (
+        (sidecar, None) if isinstance(sidecar, dict) else (None, f"ignored sidecar {sidecar_path.name}: not an object")
+    )
 
 
 # Formats in their own modules register themselves in READERS; imported last because they import this module.
-from transforms import readers_containers, readers_html, readers_warc  # noqa: E402, F401
+from transforms.ingest.formats import archives, html, warc  # noqa: E402, F401

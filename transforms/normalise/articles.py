@@ -15,11 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 import dateparser
 import polars as pl
 
-from transforms.ids import stable_id
-from transforms.language import detect_language
-from transforms.neardup import NearDuplicateIndex
-from transforms.nlp import MAX_EXTRACT_CHARS
-from transforms.readers import RawRecord, Rejected, Skipped
+from transforms.ingest.records import RawRecord, Rejected, Skipped
+from transforms.nlp.loading import MAX_EXTRACT_CHARS
+from transforms.normalise.ids import stable_id
+from transforms.normalise.language import detect_language
+from transforms.normalise.near_duplicates import NearDuplicateIndex
 from transforms.schema import ARTICLES, DUPLICATES, conform
 
 # Accepted input field names, in order of preference.
@@ -81,7 +81,13 @@ def _first_present(fields: dict, names: Iterable[str]):
 def _as_text(value) -> str | None:
     if value is None:
         return None
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    return (
+        value
+        if isinstance(value, str)
+        else json.dumps(value, ensure_ascii=False)
+        if isinstance(value, (list, dict))
+        else str(value)
+    )
 
 
 def _as_authors(value) -> list[str]:
@@ -145,8 +151,12 @@ def normalise_records(
     rows = [map_fields(record) for record in records]
     raw = pl.DataFrame(
         rows,
-        schema={**{k: pl.String for k in FIELD_ALIASES}, "authors": pl.List(pl.String), "source_uri": pl.String,
-                "repairs": pl.List(pl.String)},
+        schema={
+            **{k: pl.String for k in FIELD_ALIASES},
+            "authors": pl.List(pl.String),
+            "source_uri": pl.String,
+            "repairs": pl.List(pl.String),
+        },
     )
     published = {value: parse_published(value) for value in raw["published_raw"].unique().drop_nulls()}
     frame = raw.with_columns(
@@ -154,7 +164,9 @@ def normalise_records(
         url=pl.col("url").str.strip_chars(),
         title=pl.col("title").str.strip_chars(),
         outlet=pl.coalesce(pl.col("outlet"), pl.col("url").str.extract(r"^[a-zA-Z]+://(?:www\.)?([^/:?#]+)", 1)),
-        published_at=pl.col("published_raw").replace_strict(published, default=None, return_dtype=ARTICLES.schema["published_at"]),
+        published_at=pl.col("published_raw").replace_strict(
+            published, default=None, return_dtype=ARTICLES.schema["published_at"]
+        ),
         language=pl.col("language").str.to_lowercase().str.slice(0, 2),
     )
     empty = frame.filter(pl.col("body") == "")
@@ -169,10 +181,17 @@ def normalise_records(
         extracted_chars=pl.col("body").str.len_chars().clip(upper_bound=MAX_EXTRACT_CHARS).cast(pl.Int32),
     )
     frame = frame.with_columns(
-        article_id=pl.Series([
-            stable_id("url", canonical_url(url)) if url else stable_id("id", outlet, ext) if ext else stable_id("hash", h)
-            for url, outlet, ext, h in frame.select("url", "outlet", "external_id", "content_hash").iter_rows()
-        ], dtype=pl.String),
+        article_id=pl.Series(
+            [
+                stable_id("url", canonical_url(url))
+                if url
+                else stable_id("id", outlet, ext)
+                if ext
+                else stable_id("hash", h)
+                for url, outlet, ext, h in frame.select("url", "outlet", "external_id", "content_hash").iter_rows()
+            ],
+            dtype=pl.String,
+        ),
     )
     return with_language(conform(frame, ARTICLES)), skipped
 
@@ -204,7 +223,8 @@ def with_language(articles: pl.DataFrame) -> pl.DataFrame:
     detected = [given or detect_language(body) for given, body in articles.select("language", "body").iter_rows()]
     return articles.with_columns(language=pl.Series(detected, dtype=pl.String)).with_columns(
         extraction_skipped=pl.when(pl.col("language").is_not_null() & (pl.col("language") != "en"))
-        .then(pl.lit("non_english")).otherwise(None)
+        .then(pl.lit("non_english"))
+        .otherwise(None)
     )
 
 
@@ -219,10 +239,19 @@ def mark_near_duplicates(
         duplicate_similarity=pl.Series([m[1] if m else None for m in matches], dtype=pl.Float64),
     )
     rows = [
-        {"duplicate_id": stable_id(run_id, uri), "run_id": run_id, "source_uri": uri, "article_id": article_id,
-         "duplicate_of": original, "kind": "near", "similarity": similarity, "detected_at": detected_at}
+        {
+            "duplicate_id": stable_id(run_id, uri),
+            "run_id": run_id,
+            "source_uri": uri,
+            "article_id": article_id,
+            "duplicate_of": original,
+            "kind": "near",
+            "similarity": similarity,
+            "detected_at": detected_at,
+        }
         for article_id, uri, original, similarity in articles.filter(pl.col("duplicate_of").is_not_null())
-        .select("article_id", "source_uri", "duplicate_of", "duplicate_similarity").iter_rows()
+        .select("article_id", "source_uri", "duplicate_of", "duplicate_similarity")
+        .iter_rows()
     ]
     return articles, conform(rows, DUPLICATES)
 
@@ -239,13 +268,22 @@ def split_duplicates(
     first_by_hash: dict[str, str] = dict(known_hashes)
     body_by_id: dict[str, str] = {}
     keep, duplicate_rows, conflicts = [], [], []
-    for index, (article_id, content_hash, uri) in enumerate(articles.select("article_id", "content_hash", "source_uri").iter_rows()):
+    for index, (article_id, content_hash, uri) in enumerate(
+        articles.select("article_id", "content_hash", "source_uri").iter_rows()
+    ):
         if content_hash in first_by_hash:
-            duplicate_rows.append({
-                "duplicate_id": stable_id(run_id, uri), "run_id": run_id, "source_uri": uri, "article_id": article_id,
-                "duplicate_of": first_by_hash[content_hash], "kind": "exact", "similarity": 1.0,
-                "detected_at": detected_at,
-            })
+            duplicate_rows.append(
+                {
+                    "duplicate_id": stable_id(run_id, uri),
+                    "run_id": run_id,
+                    "source_uri": uri,
+                    "article_id": article_id,
+                    "duplicate_of": first_by_hash[content_hash],
+                    "kind": "exact",
+                    "similarity": 1.0,
+                    "detected_at": detected_at,
+                }
+            )
         elif article_id in body_by_id:
             conflicts.append(Rejected(uri, f"duplicate id {article_id} with different content in the same batch"))
         else:
@@ -253,4 +291,3 @@ def split_duplicates(
             body_by_id[article_id] = content_hash
             keep.append(index)
     return articles[keep], conform(duplicate_rows, DUPLICATES), conflicts
-

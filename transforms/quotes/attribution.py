@@ -42,8 +42,10 @@ from spacy.attrs import IDX
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from transforms import docfacts, speakers
-from transforms.cues import (
+from transforms.entities import speakers
+from transforms.entities.keys import entity_key
+from transforms.nlp import docfacts
+from transforms.quotes.cues import (
     CUE_PARTICLES,
     OBJECT_CONTENT_VERBS,
     PARENTHETICAL_VERBS,
@@ -53,7 +55,6 @@ from transforms.cues import (
     TOPIC_PREPOSITIONS,
     XCOMP_CONTENT_VERBS,
 )
-from transforms.entities import entity_key
 
 OPENING_MARKS = frozenset("“„«")
 CLOSING_MARKS = frozenset("”»")
@@ -76,12 +77,16 @@ FLOATING_REACH = 2
 # Window (tokens) searched for a direct quote's cue on either side, within its sentence.
 CUE_WINDOW = 30
 # Reporting nouns that carry their message in a clause ("his claim that ...", "Trump's promise to build a wall").
-CLAUSE_NOUNS = frozenset("claim assertion statement warning promise pledge vow argument allegation accusation "
-                         "insistence suggestion admission announcement prediction threat call demand".split())
+CLAUSE_NOUNS = frozenset(
+    "claim assertion statement warning promise pledge vow argument allegation accusation "
+    "insistence suggestion admission announcement prediction threat call demand".split()
+)
 # Reporting verbs whose message may come as a "that" clause the parse hangs lower, and how far it may start.
-THAT_VERBS = frozenset("say tell add write note report announce argue explain claim state insist warn promise "
-                       "acknowledge admit concede deny confirm reveal suggest assert contend allege testify "
-                       "remind assure inform complain".split())
+THAT_VERBS = frozenset(
+    "say tell add write note report announce argue explain claim state insist warn promise "
+    "acknowledge admit concede deny confirm reveal suggest assert contend allege testify "
+    "remind assure inform complain".split()
+)
 THAT_WINDOW = 16
 # Verbs whose object is the hearer, not the message ("told reporters").
 ADDRESSEE_VERBS = frozenset("tell ask inform assure remind warn urge".split())
@@ -93,7 +98,7 @@ ANSWERS = frozenset("yes no so".split())
 CUE_LEMMAS = frozenset(SPEECH_VERBS | PARTICLE_VERBS.keys() | CLAUSE_NOUNS)
 ACCORDING = get_string_id("according")  # its id in every vocabulary
 
-# Precision of each rule on all 840 PolNeAR train articles (`python -m bench.eval_quotes --gold .../train`, the
+# Precision of each rule on all 840 PolNeAR train articles (`python -m transforms.evaluate.quotes --gold .../train`, the
 # "precision per rule" table): a quote's confidence is the share of its rule's predictions that gold confirms.
 RULE_PRECISION = {
     "direct_floating": 0.99,
@@ -320,12 +325,20 @@ def _cue_candidates(doc: Doc) -> list[int]:
 
 
 def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:
-    """"his claim that ...", "Trump's promise to build a wall": a reporting noun with its owner and its clause."""
+    """ "his claim that ...", "Trump's promise to build a wall": a reporting noun with its owner and its clause."""
     owner = next((c for c in noun.children if c.dep_ == "poss" and inside[c.i] < 0), None)
     if owner is None or owner.lower_ in ("its", "their", "our", "my", "your"):
         return None
-    clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
-                   and any(m.lower_ in ("that", "to") and m.dep_ in ("mark", "aux") for m in c.lefts)), None)
+    clause = next(
+        (
+            c
+            for c in noun.rights
+            if c.dep_ in ("acl", "ccomp")
+            and c.pos_ in ("VERB", "AUX")
+            and any(m.lower_ in ("that", "to") and m.dep_ in ("mark", "aux") for m in c.lefts)
+        ),
+        None,
+    )
     if clause is None:
         return None
     return Cue(noun.idx, noun.idx + len(noun), None, owner, noun)
@@ -334,8 +347,9 @@ def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:
 def _noun_content(article: Article, cue: Cue) -> Attribution | None:
     noun = cue.noun
     clause = next(c for c in noun.rights if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX"))
-    return _clause_attribution(article, cue, _trimmed(article.doc, clause.left_edge.i, clause.right_edge.i + 1),
-                               "indirect_noun")
+    return _clause_attribution(
+        article, cue, _trimmed(article.doc, clause.left_edge.i, clause.right_edge.i + 1), "indirect_noun"
+    )
 
 
 def _is_cue_verb(token: Token) -> bool:
@@ -411,9 +425,10 @@ def _parsed_subject(verb: Token, inside: list[int]) -> Token | None:
 
 
 def _contracted_perfect(verb: Token) -> bool:
-    """"he's said he'll fight": the parse reads the contracted "has" as a passive "is"; a clause after says not."""
+    """ "he's said he'll fight": the parse reads the contracted "has" as a passive "is"; a clause after says not."""
     return any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children) and any(
-        c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+        c.dep_ == "ccomp" and c.i > verb.i for c in verb.children
+    )
 
 
 def _paragraph_break_between(subject: Token, verb: Token) -> bool:
@@ -423,7 +438,7 @@ def _paragraph_break_between(subject: Token, verb: Token) -> bool:
 
 
 def _nearest_noun_before(verb: Token) -> Token | None:
-    """"In a related statement, Moscow also criticised": the name or pronoun right before the verb."""
+    """ "In a related statement, Moscow also criticised": the name or pronoun right before the verb."""
     doc = verb.doc
     for token in reversed(doc[max(0, verb.i - 4) : verb.i]):
         if token.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -440,7 +455,7 @@ def _nearest_noun_before(verb: Token) -> Token | None:
 
 
 def _name_before_appositive(comma: Token) -> Token | None:
-    """"Marcel Lehel Lazar, 44, said" (the parse hung the name elsewhere): the name before the appositive."""
+    """ "Marcel Lehel Lazar, 44, said" (the parse hung the name elsewhere): the name before the appositive."""
     doc = comma.doc
     for token in reversed(doc[max(0, comma.i - 10) : comma.i]):
         if "\n" in token.text or token.text in SENTENCE_END:
@@ -452,7 +467,7 @@ def _name_before_appositive(comma: Token) -> Token | None:
 
 
 def _through_speech_noun(subject: Token) -> Token:
-    """"A statement from the White House said" -> the White House; "his speech ..." -> his."""
+    """ "A statement from the White House said" -> the White House; "his speech ..." -> his."""
     if subject.lemma_.lower() not in SPEECH_NOUNS:
         return subject
     possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
@@ -480,7 +495,7 @@ def _reported_content(article: Article, cues: list[Cue]) -> list[Attribution]:
 
 
 def _according_to(article: Article, cue: Cue) -> Attribution | None:
-    """"According to X, ..." / "..., according to X": the sentence without the according-to phrase."""
+    """ "According to X, ..." / "..., according to X": the sentence without the according-to phrase."""
     doc = article.doc
     according = doc.char_span(cue.start, cue.end, alignment_mode="expand")[0]
     sentence = docfacts.sentence(according)
@@ -508,8 +523,11 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         end = _continued_end(article, verb, max(c.right_edge.i for c in clauses))
         span = _trimmed(doc, _subject_start(verb, lemma, min(clauses, key=lambda c: c.left_edge.i)), end + 1)
         return _clause_attribution(article, cue, span, "indirect_clause")
-    if verb.dep_ in ("parataxis", "ccomp") and lemma in PARENTHETICAL_VERBS and (_set_off_by_comma(verb) or (
-            verb.dep_ == "parataxis" and _comma_before(verb))):
+    if (
+        verb.dep_ in ("parataxis", "ccomp")
+        and lemma in PARENTHETICAL_VERBS
+        and (_set_off_by_comma(verb) or (verb.dep_ == "parataxis" and _comma_before(verb)))
+    ):
         return _parenthetical(article, cue, "indirect_parenthetical")
     before = _content_before(article, cue)
     if before is not None:
@@ -518,8 +536,9 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
         return _parenthetical(article, cue, "indirect_as")  # "As reported by Western Journalism, ..."
     if _passive(verb) and verb.dep_ in ("ROOT", "conj"):
         subject = next(c for c in verb.children if c.dep_ == "nsubjpass")
-        return _clause_attribution(article, cue, _trimmed(doc, subject.left_edge.i, subject.right_edge.i + 1),
-                                   "indirect_passive")  # "The meeting was first reported by Politico"
+        return _clause_attribution(
+            article, cue, _trimmed(doc, subject.left_edge.i, subject.right_edge.i + 1), "indirect_passive"
+        )  # "The meeting was first reported by Politico"
     that = _that_clause(article, verb, lemma)
     if that is not None:
         return _clause_attribution(article, cue, that, "indirect_that")
@@ -530,29 +549,36 @@ def _verb_content(article: Article, cue: Cue) -> Attribution | None:
     if partial is not None or lemma not in OBJECT_CONTENT_VERBS:
         return partial
     objects = [c for c in verb.rights if c.dep_ in ("dobj", "prep", "oprd", "advcl", "xcomp") and c.i > verb.i]
-    if not any(c.dep_ in ("dobj", "oprd") for c in objects) and not (lemma == "call" and objects[:1] and
-                                                                     objects[0].lower_ in ("for", "on")):
+    if not any(c.dep_ in ("dobj", "oprd") for c in objects) and not (
+        lemma == "call" and objects[:1] and objects[0].lower_ in ("for", "on")
+    ):
         return None
     span = _trimmed(doc, objects[0].left_edge.i, max(c.right_edge.i for c in objects) + 1)
     return _clause_attribution(article, cue, span, "indirect_object")
 
 
 def _subject_start(verb: Token, lemma: str, clause: Token) -> int:
-    """"The budget office said [about half of the higher adjustment ... reflected revenue losses]": a reported clause
+    """ "The budget office said [about half of the higher adjustment ... reflected revenue losses]": a reported clause
     without a subject whose subject the parse hung on the cue verb, right before it."""
     start = clause.left_edge.i
-    if clause.i < verb.i or clause.pos_ not in ("VERB", "AUX") or any(
-            c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+    if (
+        clause.i < verb.i
+        or clause.pos_ not in ("VERB", "AUX")
+        or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children)
+    ):
         return start
     before = next((c for c in verb.rights if c.i < start and c.right_edge.i + 1 == start), None)
-    if before is None or before.dep_ not in ("prep", "dobj", "npadvmod", "nsubj", "attr") or (
-            before.dep_ == "dobj" and lemma in ADDRESSEE_VERBS):
+    if (
+        before is None
+        or before.dep_ not in ("prep", "dobj", "npadvmod", "nsubj", "attr")
+        or (before.dep_ == "dobj" and lemma in ADDRESSEE_VERBS)
+    ):
         return start
     return before.left_edge.i
 
 
 def _continued_end(article: Article, verb: Token, end: int) -> int:
-    """"He said [he'll support whomever ..., but beyond that, he doesn't want to be involved]": the parse hangs the
+    """ "He said [he'll support whomever ..., but beyond that, he doesn't want to be involved]": the parse hangs the
     reported clause's continuation on the cue verb; the content runs on to the verb's phrase end unless a cue,
     a quotation or a new paragraph comes first."""
     doc, inside = article.doc, article.inside
@@ -569,7 +595,7 @@ def _continued_end(article: Article, verb: Token, end: int) -> int:
 
 
 def _content_before(article: Article, cue: Cue) -> tuple[int, int] | None:
-    """"<content>, police said." / "<content>, said Geert Wilders, founder of ..." where the parse tied the content
+    """ "<content>, police said." / "<content>, said Geert Wilders, founder of ..." where the parse tied the content
     to the cue some other way: a cue clause that ends its sentence after a comma reports the words before it."""
     doc, inside = article.doc, article.inside
     verb, speaker = cue.verb, cue.speaker_head
@@ -612,16 +638,23 @@ def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
     """The complements that carry the message: clauses after the verb ("told me he had ... and that ..."),
     with the object of a naming verb ("calls Santilli a "fascist""); else the clauses before it ("..., he said").
     A parenthetical cue after the clause ("..., CBS News reported") is an attribution of its own, not content."""
-    after = [c for c in verb.rights if c.dep_ in ("ccomp", "parataxis") and not (_is_cue_verb(c) and
-                                                                             _set_off_by_comma(c))]
+    after = [
+        c for c in verb.rights if c.dep_ in ("ccomp", "parataxis") and not (_is_cue_verb(c) and _set_off_by_comma(c))
+    ]
     if not after and lemma in XCOMP_CONTENT_VERBS:
         after = [c for c in verb.rights if c.dep_ == "xcomp"]
         # "called for the president to resign": the parse makes "for ... to resign" an adverbial clause
-        after = after or [c for c in verb.rights if c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1 for m in c.lefts)]
+        after = after or [
+            c
+            for c in verb.rights
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1 for m in c.lefts)
+        ]
     if not after and lemma == "ask":  # "Asked if he was ever bullied, ...": the question, parsed as an adverbial
-        after = [c for c in verb.rights if c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.lefts)]
+        after = [
+            c
+            for c in verb.rights
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.lefts)
+        ]
     if after and lemma in OBJECT_CONTENT_VERBS:
         after += [c for c in verb.rights if c.dep_ in ("dobj", "oprd") and c.i < after[0].i]
     if after:
@@ -630,7 +663,7 @@ def _reported_clauses(verb: Token, lemma: str) -> list[Token]:
 
 
 def _that_clause(article: Article, verb: Token, lemma: str) -> tuple[int, int] | None:
-    """"told the audience at his fundraiser for veterans that he and Fox News had ...": a "that" clause the parse
+    """ "told the audience at his fundraiser for veterans that he and Fox News had ...": a "that" clause the parse
     hung from a noun after the verb's object; the content runs from "that" to the verb's phrase end."""
     if lemma not in THAT_VERBS:
         return None
@@ -645,7 +678,7 @@ def _that_clause(article: Article, verb: Token, lemma: str) -> tuple[int, int] |
 
 
 def _topic_preposition(verb: Token, lemma: str) -> Token | None:
-    """"said little about the plan", "declined to comment on the request", "responded to his attacks"."""
+    """ "said little about the plan", "declined to comment on the request", "responded to his attacks"."""
     for child in verb.rights:
         if child.dep_ == "prep" and child.lower_ in TOPIC_PREPOSITIONS:
             verbs = TOPIC_PREPOSITIONS[child.lower_]
@@ -659,7 +692,7 @@ def _passive(verb: Token) -> bool:
 
 
 def _set_off_by_comma(verb: Token) -> bool:
-    """"The plan, he said, ..." / "..., he added.": the cue clause is fenced off by a comma before it."""
+    """ "The plan, he said, ..." / "..., he added.": the cue clause is fenced off by a comma before it."""
     left = verb.left_edge
     comma = left if left.is_punct else left.nbor(-1) if left.i > 0 else None
     return comma is not None and comma.text in (",", "—") and verb.head.pos_ in ("VERB", "AUX")
@@ -672,7 +705,7 @@ def _comma_before(verb: Token) -> bool:
 
 
 def _parenthetical(article: Article, cue: Cue, rule: str) -> Attribution | None:
-    """"The plan, he said, is dead" / "The plan is dead, he added": the governing clause minus the cue clause."""
+    """ "The plan, he said, is dead" / "The plan is dead, he added": the governing clause minus the cue clause."""
     doc = article.doc
     verb = cue.verb
     head = verb.head
@@ -691,7 +724,7 @@ def _parenthetical(article: Article, cue: Cue, rule: str) -> Attribution | None:
 
 
 def _interrupting_cue(article: Article, cue: Cue, lemma: str) -> tuple[int, int] | None:
-    """"This sort of opining, CNN claimed, violates its code" / "Voters, Clinton suggested, don't have to worry":
+    """ "This sort of opining, CNN claimed, violates its code" / "Voters, Clinton suggested, don't have to worry":
     a cue clause fenced by commas inside its sentence reports the sentence around it, however the parse hung it."""
     doc, verb, speaker = article.doc, cue.verb, cue.speaker_head
     if lemma not in PARENTHETICAL_VERBS or verb.dep_ not in ("parataxis", "ROOT", "ccomp") or speaker is None:
@@ -789,11 +822,15 @@ def _partial(article: Article, cue: Cue) -> Attribution | None:
     # asking each quoted token for its ancestry costs less than walking the whole subtree.
     doc = article.doc
     speaker_edges = (subject.left_edge.i, subject.right_edge.i) if subject is not None else (-1, -2)
-    held = sorted({
-        inside[i] for i in range(verb.left_edge.i, verb.right_edge.i + 1)
-        if inside[i] >= 0 and not speaker_edges[0] <= i <= speaker_edges[1]
-        and (i == verb.i or verb.is_ancestor(doc[i]))
-    })
+    held = sorted(
+        {
+            inside[i]
+            for i in range(verb.left_edge.i, verb.right_edge.i + 1)
+            if inside[i] >= 0
+            and not speaker_edges[0] <= i <= speaker_edges[1]
+            and (i == verb.i or verb.is_ancestor(doc[i]))
+        }
+    )
     fragments = [quotations[i] for i in held if not quotations[i].consumed]
     if not fragments or not all(_embedded(article.text, q) for q in fragments):
         return None
@@ -875,8 +912,11 @@ def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
         elif cue is not None and rule == "direct_cue_after" and _ends_sentence(text, quotation):
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
         elif quotation.continued and found and found[-1].chain == chain:
-            found.append(Attribution(quotation.start, quotation.end, "direct", "direct_multi_paragraph", None,
-                                     inherits=True, chain=chain))
+            found.append(
+                Attribution(
+                    quotation.start, quotation.end, "direct", "direct_multi_paragraph", None, inherits=True, chain=chain
+                )
+            )
         elif standalone and words >= MIN_FLOATING_WORDS:
             rule = "direct_floating" if _opens_sentence(text, quotation) else "direct_floating_inline"
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, None, inherits=True, chain=chain))
@@ -884,8 +924,9 @@ def _direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
     return found
 
 
-def _continued_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue],
-                     chain: int) -> Attribution | None:
+def _continued_quote(
+    article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue], chain: int
+) -> Attribution | None:
     """A quoted sentence the author finishes in their own words (""They don't have a choice" but to take the lead
     in advertising, says Evan Tracey"): the quotation and its continuation to the sentence's end or to the comma
     before its cue; without a cue it continues the previous speaker."""
@@ -914,8 +955,12 @@ def _continued_quote(article: Article, quotation: QuotationSpan, cue_at: dict[in
         if last_comma is not None and inside[position] < 0 and token.lemma_.lower() in SPEECH_VERBS:
             break  # a cue the rules could not give a speaker: the content still ends before it
         position += 1
-    end_token = last_comma if position < len(doc) and (cue is not None or doc[position].lemma_.lower() in
-                                                       SPEECH_VERBS and inside[position] < 0) else position
+    end_token = (
+        last_comma
+        if position < len(doc)
+        and (cue is not None or doc[position].lemma_.lower() in SPEECH_VERBS and inside[position] < 0)
+        else position
+    )
     content = _trimmed(doc, span.start, end_token)
     if content is None or content[1] <= quotation.end:
         return None
@@ -1068,7 +1113,7 @@ def _standalone(text: str, quotation: QuotationSpan) -> bool:
 
 
 def _ends_sentence(text: str, quotation: QuotationSpan) -> bool:
-    """"...," he said / "...?" she asked: the quoted words end with their own punctuation."""
+    """ "...," he said / "...?" she asked: the quoted words end with their own punctuation."""
     inner = text[quotation.start : quotation.end].rstrip(QUOTE_CHARS + " ")
     return inner[-1:] in (",", ".", "?", "!", "—", "-") or text[quotation.end : quotation.end + 1] == ","
 
