@@ -29,7 +29,8 @@ import spacy
 
 from bench.textacy_peer import WARM_UP_ARTICLES, direct_quotes, time_peer
 from transforms.evaluate.quotes import ArticleResult, evaluate_quotes, gold_articles, score
-from transforms.ingest.records import RawRecord, read_path
+from transforms.ingest.records import RawRecord
+from transforms.ingest.registry import read_path
 
 PEER_SCRIPT = Path(__file__).resolve().with_name("textacy_peer.py")
 # What `pip install textacy` and the model bring into a fresh environment (the model pins spaCy to 3.8.x).

@@ -4,6 +4,8 @@ Checks GX cannot express on one frame (foreign keys, `body[start:end] == text`, 
 run) are computed here as boolean `_` columns that the suites then expect to be true. Rows failing any expectation
 go to quarantine with the reasons; the rest load. Articles are validated first: children of a quarantined
 article fail their foreign-key check and are quarantined with it.
+
+May import transforms.schema and transforms.normalise.ids; nothing of flows/ or warehouse/.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ batch and is loaded in one transaction together with its checkpoint rows (`backf
 file it held) and the `ingested_files` rows of the files it finished. A killed backfill rerun with the same
 command skips every record already loaded and ends with the warehouse an uninterrupted run would have built.
 Memory stays bounded by the chunk size, not the archive.
+
+May import what flows/nightly.py may, and flows.nightly itself (its batch processing and failure records).
 """
 
 from __future__ import annotations
@@ -18,22 +20,23 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from flows import report, runners, stages
+from flows import report, settings, tasks
 from flows.lock import home_lock
-from flows.nightly import RunFailed, RunSummary, StageClock, default_lake, new_run_id, process_batch, record_failure
-from transforms.ingest.records import Item, read_path
+from flows.nightly import RunFailed, new_run_id, process_batch, record_failure
+from flows.summary import Accounting, RunSummary, StageClock
+from transforms.ingest.records import Item
+from transforms.ingest.registry import read_path
 from transforms.normalise.ids import stable_id
 from transforms.schema import BACKFILL_CHUNKS, INGESTED_FILES, conform
+from warehouse.lake import default_lake
 from warehouse.load import connect, warehouse_path
-
-DEFAULT_CHUNK_RECORDS = 500
 
 
 @dataclass
 class Segment:
     """Consecutive records of one file inside a chunk; `file_records` is set when the segment ends the file."""
 
-    file: stages.InboxFile
+    file: tasks.InboxFile
     first_record: int
     items: list[Item] = field(default_factory=list)
     file_records: int | None = None
@@ -55,7 +58,7 @@ class BackfillTotals:
     chunks_loaded: int = 0
     files_already_done: int = 0
     records_already_done: int = 0
-    accounting: stages.Accounting = field(default_factory=stages.Accounting)
+    accounting: Accounting = field(default_factory=Accounting)
     table_rows: dict[str, int] = field(default_factory=dict)
     near_duplicates: int = 0
 
@@ -82,17 +85,17 @@ class ChunkPlan:
     chunk_size: int
 
 
-def input_files(paths: list[Path]) -> list[stages.InboxFile]:
+def input_files(paths: list[Path]) -> list[tasks.InboxFile]:
     """Files named directly and every input under named folders, each once, in a stable order."""
     found: dict[Path, None] = {}
     for path in paths:
-        for candidate in stages.list_inbox(path) if path.is_dir() else [path]:
+        for candidate in tasks.list_inbox(path) if path.is_dir() else [path]:
             found.setdefault(candidate.resolve())
-    return [stages.InboxFile(p, p.stat().st_size, stages.file_sha256(p)) for p in found]
+    return [tasks.InboxFile(p, p.stat().st_size, tasks.file_sha256(p)) for p in found]
 
 
 def chunks(
-    files: list[stages.InboxFile], done: LoadedSoFar, chunk_records: int, totals: BackfillTotals
+    files: list[tasks.InboxFile], done: LoadedSoFar, chunk_records: int, totals: BackfillTotals
 ) -> Iterator[list[Segment]]:
     """Chunks of at most `chunk_records` records not loaded yet, as segments of files, in file and record order.
 
@@ -150,7 +153,7 @@ def load_progress(home: Path) -> LoadedSoFar:
 
 def progress_tables(chunk: list[Segment], run_id: str) -> dict:
     """The chunk's checkpoint rows, loaded in the same transaction as its articles."""
-    at = stages.now()
+    at = tasks.now()
     segments = [
         {
             "chunk_id": stable_id(s.file.sha256, s.first_record),
@@ -198,11 +201,11 @@ def backfill(
     date_from: date | None = None,
     date_to: date | None = None,
     lake: str | None = None,
-    chunk_records: int = DEFAULT_CHUNK_RECORDS,
+    chunk_records: int = settings.CHUNK_RECORDS,
     run_date: date | None = None,
-    runner: str = runners.DEFAULT_RUNNER,
+    runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
-    chunk_size: int = runners.CHUNK_ARTICLES,
+    chunk_size: int = settings.CHUNK_ARTICLES,
 ) -> dict:
     """Load archives and dumps into HOME, resumably; `date_from`/`date_to` keep only articles published then.
 
@@ -217,7 +220,7 @@ def backfill(
         plan = ChunkPlan(
             home_path, lake, new_run_id("backfill"), (date_from, date_to), run_date, runner, dask_address, chunk_size
         )
-        if discarded := stages.discard_interrupted_runs(home_path, lake):
+        if discarded := tasks.discard_interrupted_runs(home_path, lake):
             logger.warning("removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded))
         files = input_files([Path(p) for p in paths])
         with progress_bar() as progress:
@@ -252,10 +255,10 @@ def backfill(
 
 def _load_chunk(chunk: list[Segment], plan: ChunkPlan, clock: StageClock, totals: BackfillTotals) -> None:
     run_id = f"{plan.base_run_id}-{totals.chunks_loaded:05d}"
-    batch = stages.Ingested()
+    batch = tasks.Ingested()
     for segment in chunk:
         batch.add(segment.items)
-    started_at = stages.now()
+    started_at = tasks.now()
     files_finished = sum(s.file_records is not None for s in chunk)
     try:
         summary = process_batch(
@@ -284,7 +287,7 @@ def _load_chunk(chunk: list[Segment], plan: ChunkPlan, clock: StageClock, totals
             started_at=started_at,
             stage_seconds=clock.seconds,
         )
-        report.publish_failure_report(failure, plan.home)
+        report.publish_run_report(failure, plan.home)
         first = chunk[0]
         raise RunFailed(f"chunk from record {first.first_record} of {first.file.path}: {failure.message}") from exc
     report.publish_run_report(summary, plan.home)

@@ -1,11 +1,17 @@
-"""The `wirehouse` command line."""
+"""The `wirehouse` command line: the typer commands and nothing else; what they print is flows/console.py and
+flows/sql_shell.py, their defaults flows/settings.py. Commands import the flows they start when they run, so a
+command that needs no Prefect, spaCy or GX does not load them.
+
+May import every flows/ module, warehouse/, expectations/ and transforms.evaluate; never bench/ (`wirehouse
+bench` starts it as a program).
+"""
 
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,17 +21,13 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-# Quiet, offline defaults; users can still override them in their environment.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-# The temporary local API server needs more than Prefect's default 20 s to start on a busy 2-core machine.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+from flows import settings, sql_shell
+from flows.console import console, error, print_backfill_summary, print_rebuild, print_run_summary, print_status
+
+# Before Prefect and GX are imported (they read these as they load); a user's own values win.
+for _name, _value in settings.COMMAND_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
 
 # trafilatura warns for every page it judges not worth extracting; the skipped table records those reasons.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -49,32 +51,15 @@ app = Program(
 )
 eval_app = typer.Typer(help="Accuracy evaluations against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-console = Console()
 
 HomeOption = Annotated[Path, typer.Option("--home", help="Where the lake, the warehouse and reports live.")]
+LakeOption = Annotated[
+    str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
+]
 
 
 def _parse_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def print_summary(summary: dict) -> None:
-    accounting = summary["accounting"]
-    table = Table(title=f"run {summary['run_id']} ({summary['status']})")
-    for column in ("records read", "loaded", "duplicates", "skipped", "quarantined"):
-        table.add_column(column, justify="right")
-    table.add_row(*(str(accounting[k]) for k in ("records_read", "loaded", "duplicates", "skipped", "quarantined")))
-    console.print(table)
-    rows = Table(title="rows per table")
-    rows.add_column("table")
-    rows.add_column("loaded", justify="right")
-    rows.add_column("quarantined", justify="right")
-    for name, count in summary["table_rows"].items():
-        rows.add_row(name, str(count), str(summary["quarantined_rows"].get(name, 0)))
-    rows.add_row("records (unreadable input)", "", str(summary["quarantined_rows"].get("records", 0)))
-    console.print(rows)
-    stages = "  ".join(f"{k} {v:.1f}s" for k, v in summary["stage_seconds"].items())
-    console.print(f"[dim]time per stage: {stages}[/dim]")
 
 
 RunnerOption = Annotated[str, typer.Option("--runner", help="Where extraction runs: threads, processes or dask.")]
@@ -86,10 +71,8 @@ ChunkSizeOption = Annotated[int, typer.Option("--chunk-size", help="Articles per
 
 
 def _check_runner(runner: str) -> None:
-    from flows.runners import RUNNERS
-
-    if runner not in RUNNERS:
-        console.print(f"[red]--runner must be one of {', '.join(RUNNERS)}[/red]")
+    if runner not in settings.RUNNERS:
+        error(f"--runner must be one of {', '.join(settings.RUNNERS)}")
         raise typer.Exit(code=2)
 
 
@@ -114,10 +97,10 @@ def flow_exit_codes(failed: str) -> Iterator[None]:
     try:
         yield
     except HomeLocked as exc:
-        console.print(f"[red]{exc}[/red]")
+        error(exc)
         raise typer.Exit(code=3) from None
     except RunFailed as exc:
-        console.print(f"[red]{failed}: {exc}[/red]")
+        error(f"{failed}: {exc}")
         raise typer.Exit(code=4) from None
 
 
@@ -126,12 +109,10 @@ def run(
     inbox: Annotated[Path, typer.Option("--inbox", exists=True, file_okay=False, help="Folder of raw article files.")],
     home: HomeOption,
     run_date: Annotated[str | None, typer.Option("--run-date", help="YYYY-MM-DD; defaults to today.")] = None,
-    lake: Annotated[
-        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
-    ] = None,
-    runner: RunnerOption = "threads",
+    lake: LakeOption = None,
+    runner: RunnerOption = settings.DEFAULT_RUNNER,
     dask_address: DaskAddressOption = None,
-    chunk_size: ChunkSizeOption = 64,
+    chunk_size: ChunkSizeOption = settings.CHUNK_ARTICLES,
 ) -> None:
     """Run the nightly flow over every file in INBOX not yet ingested (none: no run starts, nothing is recorded)."""
     from flows.inbox import has_new_files
@@ -141,13 +122,13 @@ def run(
         console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
         return
     _check_runner(runner)
-    from flows import prefect_api
+    from flows import prefect_server
 
-    api = prefect_api.start_temporary_api()  # boots while Prefect and the flow's modules import
+    api = prefect_server.start_temporary_api()  # boots while Prefect and the flow's modules import
     from flows.nightly import nightly
 
     prepare_in_background(runner)
-    with flow_exit_codes("run failed"), prefect_api.using(api):
+    with flow_exit_codes("run failed"), prefect_server.using(api):
         summary = nightly(
             inbox=inbox,
             home=home,
@@ -157,7 +138,7 @@ def run(
             dask_address=dask_address,
             chunk_size=chunk_size,
         )
-    print_summary(summary)
+    print_run_summary(summary)
 
 
 @app.command()
@@ -175,23 +156,21 @@ def backfill(
     ] = None,
     chunk_records: Annotated[
         int, typer.Option("--chunk-records", min=1, help="Records per chunk (and checkpoint).")
-    ] = 500,
-    lake: Annotated[
-        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
-    ] = None,
-    runner: RunnerOption = "threads",
+    ] = settings.CHUNK_RECORDS,
+    lake: LakeOption = None,
+    runner: RunnerOption = settings.DEFAULT_RUNNER,
     dask_address: DaskAddressOption = None,
-    chunk_size: ChunkSizeOption = 64,
+    chunk_size: ChunkSizeOption = settings.CHUNK_ARTICLES,
 ) -> None:
     """Load archives into HOME, resumably: rerun the same command after a crash to continue."""
     _check_runner(runner)
-    from flows import prefect_api
+    from flows import prefect_server
 
-    api = prefect_api.start_temporary_api()  # boots while Prefect and the flow's modules import
+    api = prefect_server.start_temporary_api()  # boots while Prefect and the flow's modules import
     from flows.backfill import backfill as backfill_flow
 
     prepare_in_background(runner)
-    with flow_exit_codes("backfill failed (rerun the same command to resume)"), prefect_api.using(api):
+    with flow_exit_codes("backfill failed (rerun the same command to resume)"), prefect_server.using(api):
         summary = backfill_flow(
             paths=[str(p) for p in paths],
             home=str(home),
@@ -203,33 +182,7 @@ def backfill(
             dask_address=dask_address,
             chunk_size=chunk_size,
         )
-    accounting = summary["accounting"]
-    table = Table(title=f"backfill {summary['run_id']}")
-    for column in (
-        "files",
-        "chunks loaded",
-        "records already loaded",
-        "records read",
-        "loaded",
-        "duplicates",
-        "near duplicates",
-        "skipped",
-        "quarantined",
-    ):
-        table.add_column(column, justify="right")
-    table.add_row(
-        str(summary["files"]),
-        str(summary["chunks_loaded"]),
-        str(summary["records_already_done"]),
-        *(str(accounting[k]) for k in ("records_read", "loaded", "duplicates")),
-        str(summary["near_duplicates"]),
-        *(str(accounting[k]) for k in ("skipped", "quarantined")),
-    )
-    console.print(table)
-
-
-SQL_FORMATS = ("table", "csv", "json", "parquet")
-SQL_HISTORY = Path.home() / ".wirehouse_sql_history"
+    print_backfill_summary(summary)
 
 
 @app.command()
@@ -249,131 +202,28 @@ def sql(
     ] = None,
 ) -> None:
     """Query HOME's warehouse read-only: a query, a file of SQL, or an interactive prompt with history."""
-    if format not in SQL_FORMATS:
-        console.print(f"[red]--format must be one of {', '.join(SQL_FORMATS)}[/red]")
+    if format not in sql_shell.FORMATS:
+        error(f"--format must be one of {', '.join(sql_shell.FORMATS)}")
         raise typer.Exit(code=2)
     if query is not None and file is not None:
-        console.print("[red]give a query or --file, not both[/red]")
+        error("give a query or --file, not both")
         raise typer.Exit(code=2)
     if format == "parquet" and out is None:
-        console.print("[red]--format parquet needs --out FILE[/red]")
+        error("--format parquet needs --out FILE")
         raise typer.Exit(code=2)
     from warehouse.load import WarehouseBusy
 
     try:
         if query is None and file is None:
-            sql_prompt(home, format)
+            sql_shell.sql_prompt(home, format)
         else:
-            run_sql(home, query if file is None else file.read_text(encoding="utf-8"), format, out)
+            sql_shell.run_sql(home, query if file is None else file.read_text(encoding="utf-8"), format, out)
     except (WarehouseBusy, FileNotFoundError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        error(exc)
         raise typer.Exit(code=3) from None
     except duckdb.Error as exc:
-        console.print(f"[red]{exc}[/red]")
+        error(exc)
         raise typer.Exit(code=1) from None
-
-
-def run_sql(home: Path, query: str, format: str, out: Path | None) -> None:
-    """Run `query` (several statements: the last one's result) on a read-only connection and write its result."""
-    from warehouse.load import connect
-
-    with connect(home, read_only=True) as con:
-        result = con.sql(query)
-        if format == "parquet":
-            import pyarrow.parquet as pq
-
-            pq.write_table(result.to_arrow_table(), out)
-            return
-        columns, rows = result.columns, result.fetchall()
-    if out is None:
-        print_rows(columns, rows, format, sys.stdout)
-    else:
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            print_rows(columns, rows, format, handle)
-
-
-def sql_prompt(home: Path, format: str) -> None:
-    """Read statements ending in ';' until end of input; a terminal gets prompts and a history file."""
-    import readline
-
-    from warehouse.load import WarehouseBusy, connect
-
-    with connect(home, read_only=True):
-        pass  # fail now, not at the first statement, when there is no warehouse
-    interactive = sys.stdin.isatty()
-    if interactive:
-        readline.set_history_length(2000)
-        if SQL_HISTORY.exists():
-            readline.read_history_file(SQL_HISTORY)
-        console.print(
-            f"[dim]wirehouse sql on {home} (read-only). End statements with ';'. "
-            ".tables lists tables, views and macros; Ctrl-D quits.[/dim]"
-        )
-    lines: list[str] = []
-    try:
-        while True:
-            try:
-                line = input(("wirehouse> " if not lines else "      ...> ") if interactive else "")
-            except EOFError:
-                break
-            except KeyboardInterrupt:
-                lines = []
-                console.print()
-                continue
-            command = line.strip()
-            if not lines and command in (".quit", ".exit"):
-                break
-            if not lines and command == ".tables":
-                line = SQL_CATALOGUE + ";"
-            elif not lines and not command:
-                continue
-            lines.append(line)
-            if not line.rstrip().endswith(";"):
-                continue
-            statement = "\n".join(lines)
-            if interactive and len(lines) > 1:
-                # One history entry per statement, so the up arrow brings back the whole of it.
-                for _ in lines:
-                    readline.remove_history_item(readline.get_current_history_length() - 1)
-                readline.add_history(" ".join(part.strip() for part in lines))
-            lines = []
-            try:
-                # A connection per statement: an idle prompt must not hold the file against the nightly load.
-                run_sql(home, statement, format, None)
-            except (WarehouseBusy, duckdb.Error) as exc:
-                console.print(f"[red]{exc}[/red]")
-    finally:
-        if interactive:
-            readline.write_history_file(SQL_HISTORY)
-
-
-# What `.tables` shows at the prompt: every table, view and macro with its comment.
-SQL_CATALOGUE = """SELECT name, type, comment FROM (
-    SELECT table_name AS name, 'table' AS type, comment FROM duckdb_tables() WHERE NOT internal
-    UNION ALL SELECT view_name, 'view', comment FROM duckdb_views() WHERE NOT internal
-    UNION ALL SELECT DISTINCT function_name, replace(function_type, '_', ' '), comment FROM duckdb_functions()
-        WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database()
-) ORDER BY type, name"""
-
-
-def print_rows(columns: list[str], rows: list[tuple], format: str, stream) -> None:
-    if format == "json":
-        stream.write(
-            json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1) + "\n"
-        )
-    elif format == "csv":
-        import csv
-
-        writer = csv.writer(stream)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        table = Table(caption=f"{len(rows)} row{'' if len(rows) == 1 else 's'}")
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*("[dim]NULL[/dim]" if v is None else escape(str(v)) for v in row))
-        (console if stream is sys.stdout else Console(file=stream, width=160)).print(table)
 
 
 @app.command()
@@ -390,7 +240,7 @@ def report(
     try:
         path = write_report(home, out, _parse_day(date_from), _parse_day(date_to))
     except (WarehouseBusy, FileNotFoundError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        error(exc)
         raise typer.Exit(code=3) from None
     console.print(f"wrote {path}")
 
@@ -428,26 +278,22 @@ def eval_html(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
 def bench(ctx: typer.Context) -> None:
     """The benchmark: throughput per stage, the textacy peer, no-op rerun, 1x/10x growth (--help for options)."""
-    from bench.__main__ import main as bench_main
-
-    bench_main(ctx.args)
-
-
-# --- operations: serve, rebuild, status (issue 6) ---------------------------------------------------------
+    # A subprocess, so the package never imports the benchmark harness (a dev tool beside it).
+    harness = subprocess.run([sys.executable, "-m", "bench", *ctx.args], check=False)
+    if harness.returncode:
+        raise typer.Exit(code=harness.returncode)
 
 
 @app.command()
 def serve(
     inbox: Annotated[Path, typer.Option("--inbox", file_okay=False, help="Folder the scheduled runs read.")],
     home: HomeOption,
-    lake: Annotated[
-        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
-    ] = None,
-    cron: Annotated[str, typer.Option("--cron", help="When the nightly run starts.")] = "0 2 * * *",
+    lake: LakeOption = None,
+    cron: Annotated[str, typer.Option("--cron", help="When the nightly run starts.")] = settings.NIGHTLY_CRON,
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="Time zone of --cron (default $WIREHOUSE_TZ or UTC).")
     ] = None,
-    runner: Annotated[str, typer.Option("--runner", help="threads, processes or dask.")] = "threads",
+    runner: Annotated[str, typer.Option("--runner", help="threads, processes or dask.")] = settings.DEFAULT_RUNNER,
     dask_address: Annotated[
         str | None, typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster.")
     ] = None,
@@ -461,16 +307,14 @@ def serve(
             inbox=inbox, home=home, lake=lake, runner=runner, dask_address=dask_address, cron=cron, timezone=timezone
         )
     except NoPrefectServer as exc:
-        console.print(f"[red]{exc}[/red]")
+        error(exc)
         raise typer.Exit(code=3) from None
 
 
 @app.command()
 def rebuild(
     home: HomeOption,
-    lake: Annotated[
-        str | None, typer.Option("--lake", help="Lake location (path or fsspec URL); default HOME/lake.")
-    ] = None,
+    lake: LakeOption = None,
 ) -> None:
     """Recreate HOME's DuckDB warehouse from the lake (built beside, then renamed over the old file)."""
     from flows.lock import home_lock
@@ -478,13 +322,7 @@ def rebuild(
 
     with flow_exit_codes("rebuild failed"), home_lock(Path(home), purpose="rebuild from the lake"):
         result = rebuild_warehouse(Path(home), lake)
-    table = Table(title=f"rebuilt {result.path} from {result.lake} in {result.seconds:.1f}s")
-    table.add_column("table")
-    table.add_column("lake files", justify="right")
-    table.add_column("rows", justify="right")
-    for name, rows in result.rows.items():
-        table.add_row(name, str(result.files[name]), str(rows))
-    console.print(table)
+    print_rebuild(result)
 
 
 @app.command()
@@ -493,51 +331,15 @@ def status(
     limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 10,
 ) -> None:
     """The last runs (counts, state, message), rows per table and the warehouse's size."""
-    from flows.report import human_bytes, read_status
     from warehouse.load import WarehouseBusy
+    from warehouse.status import read_status
 
     try:
         state = read_status(Path(home), limit)
     except (WarehouseBusy, FileNotFoundError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        error(exc)
         raise typer.Exit(code=3) from None
-    runs = Table(title=f"last {len(state.runs)} run(s), newest first")
-    headers = {
-        "run_id": "run",
-        "run_date": "date",
-        "started_at": "started (UTC)",
-        "status": "state",
-        "records_read": "read",
-        "loaded": "loaded",
-        "duplicates": "dup",
-        "skipped": "skip",
-        "quarantined": "quar",
-        "quotes_rows": "quotes",
-        "events_rows": "events",
-        "seconds": "s",
-    }
-    for column, header in headers.items():
-        runs.add_column(header, no_wrap=True, justify="left" if column in ("run_id", "status") else "right")
-    messages = []
-    for row in state.runs:
-        cells = []
-        for column in headers:
-            value = row.get(column)
-            if column == "started_at" and value is not None:
-                value = value.strftime("%m-%d %H:%M")
-            if column == "status" and value == "failed":
-                value = "[red]failed[/red]"
-            if column == "seconds" and value is not None:
-                value = f"{float(value):.0f}"
-            cells.append("" if value is None else str(value))
-        runs.add_row(*cells)
-        if row.get("message"):
-            messages.append(f"{row['run_id']}: {row['message']}")
-    Console(width=max(console.width, 150)).print(runs)
-    for message in messages:
-        console.print(f"[red]{message}[/red]")
-    sizes = "  ".join(f"{name} {count}" for name, count in state.table_rows.items())
-    console.print(f"warehouse {Path(home) / 'warehouse.duckdb'}: {human_bytes(state.warehouse_bytes)}; rows: {sizes}")
+    print_status(state, Path(home))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """Inbox files and their content hashes, importable without Prefect, spaCy or Great Expectations: the CLI
 checks whether anything is new before it starts a flow (a rerun over an unchanged inbox then costs the hashing,
-not the orchestrator's start-up)."""
+not the orchestrator's start-up).
+
+May import transforms.ingest.records and, when called, warehouse.load.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.ingest.records import sidecar_for
+from transforms.ingest.registry import sidecar_for
 
 HASH_CHUNK_BYTES = 1 << 20
 

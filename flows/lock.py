@@ -1,4 +1,7 @@
-"""One run per home at a time: an advisory lock the kernel releases if the holder dies."""
+"""One run per home at a time: an advisory lock the kernel releases if the holder dies.
+
+Imports nothing of wirehouse.
+"""
 
 from __future__ import annotations
 
@@ -24,32 +27,30 @@ def home_lock(home: Path, purpose: str) -> Iterator[None]:
     flock (not a pid file) so a crashed run never leaves a stale lock: the kernel drops it with the process.
     """
     home.mkdir(parents=True, exist_ok=True)
-    handle = open(home / LOCK_FILE, "a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        owner = _owner(handle.read())
-        handle.close()
-        raise HomeLocked(
-            f"another run holds this home since {owner.get('since', '?')} "
-            f"(pid {owner.get('pid', '?')}, {owner.get('purpose', '?')}); try again when it finishes"
-        ) from None
-    try:
-        handle.seek(0)
-        handle.truncate()
-        handle.write(
-            json.dumps(
-                {"pid": os.getpid(), "since": datetime.now(UTC).isoformat(timespec="seconds"), "purpose": purpose}
+    with open(home / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = _owner(handle.read())
+            raise HomeLocked(
+                f"another run holds this home since {owner.get('since', '?')} "
+                f"(pid {owner.get('pid', '?')}, {owner.get('purpose', '?')}); try again when it finishes"
+            ) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(
+                json.dumps(
+                    {"pid": os.getpid(), "since": datetime.now(UTC).isoformat(timespec="seconds"), "purpose": purpose}
+                )
             )
-        )
-        handle.flush()
-        yield
-    finally:
-        handle.seek(0)
-        handle.truncate()
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+            handle.flush()
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _owner(text: str) -> dict:

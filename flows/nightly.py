@@ -1,41 +1,25 @@
-"""The nightly flow: every inbox file not ingested before, from raw records to validated tables in DuckDB."""
+"""The nightly flow: every inbox file not ingested before, from raw records to validated tables in DuckDB.
+
+May import flows.tasks, runners, report, summary, settings and lock, transforms.schema, warehouse/ and
+expectations/.
+"""
 
 from __future__ import annotations
 
-import time
 import uuid
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger
 
-from flows import runners, stages
+from flows import report, runners, settings, tasks
 from flows.lock import home_lock
+from flows.summary import Accounting, RunSummary, StageClock
+from transforms.ingest.records import Rejected, Skipped
 from transforms.schema import RUNS, conform
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    status: str
-    accounting: stages.Accounting
-    table_rows: dict[str, int]
-    quarantined_rows: dict[str, int]
-    stage_seconds: dict[str, float]
-    expectations: list[dict] = field(default_factory=list)
-    files_read: int = 0
-    near_duplicates: int = 0
-    message: str = ""
-    # For the run report: the most frequent quarantine reasons, where the tables went, how extraction ran.
-    quarantine_reasons: list[dict] = field(default_factory=list)
-    lake: str = ""
-    runner: str = ""
-    data_docs: str = ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+from warehouse.lake import default_lake
 
 
 class AccountingMismatch(RuntimeError):
@@ -46,38 +30,21 @@ class RunFailed(RuntimeError):
     """A run that stopped; its message says why (warehouse locked, lake unreachable, ...) and is in `runs`."""
 
 
-def default_lake(home: Path) -> str:
-    return str(Path(home) / "lake")
-
-
 def new_run_id(flow_name: str) -> str:
-    return f"{flow_name}-{stages.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
-class StageClock:
-    """Seconds spent per stage, for the run report."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        current = time.perf_counter()
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + current - self._last
-        self._last = current
+    return f"{flow_name}-{tasks.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 def process_files(
-    files: list[stages.InboxFile],
+    files: list[tasks.InboxFile],
     home: Path,
     lake: str,
     run_id: str,
     flow_name: str,
     run_date: date | None,
     *,
-    runner: str = runners.DEFAULT_RUNNER,
+    runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
-    chunk_size: int = runners.CHUNK_ARTICLES,
+    chunk_size: int = settings.CHUNK_ARTICLES,
     clock: StageClock | None = None,
 ) -> RunSummary:
     """Run whole inbox files through every stage and load them; returns the run's accounting.
@@ -85,11 +52,11 @@ def process_files(
     The lake is probed first (a write that fails costs no extraction time).
     """
     clock = clock or StageClock()
-    stages.check_lake(lake)
+    tasks.check_lake(lake)
     clock.lap("check-lake")
-    batch = stages.ingest(files)
+    batch = tasks.ingest(files)
     clock.lap("ingest")
-    ingested_files = stages.ingested_file_rows(files, batch, run_id, stages.now())
+    ingested_files = tasks.ingested_file_rows(files, batch, run_id, tasks.now())
     return process_batch(
         batch,
         home,
@@ -107,7 +74,7 @@ def process_files(
 
 
 def process_batch(
-    batch: stages.Ingested,
+    batch: tasks.Ingested,
     home: Path,
     lake: str,
     run_id: str,
@@ -118,9 +85,9 @@ def process_batch(
     files_read: int,
     window: tuple[date | None, date | None] = (None, None),
     *,
-    runner: str = runners.DEFAULT_RUNNER,
+    runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
-    chunk_size: int = runners.CHUNK_ARTICLES,
+    chunk_size: int = settings.CHUNK_ARTICLES,
 ) -> RunSummary:
     """Normalise, extract, validate, write and load one batch of read records, in one load transaction.
 
@@ -130,65 +97,41 @@ def process_batch(
     `progress_tables` (ingested files, backfill checkpoints) load in the same transaction as the rows, so a
     crash never records progress without the rows or rows without the progress.
     """
-    started_at = stages.now()
+    started_at = tasks.now()
     runners.prepare(runner)  # the model loads while the batch is normalised
-    articles, exact_duplicates, skipped_records, conflicts = stages.normalise(batch, run_id, started_at, home, window)
-    judged_ids = set(articles["article_id"])
-    clock.lap("normalise")
-    # Near duplicates change no article's extraction: they are judged (over the whole batch, in its order) while
-    # extraction runs, and counted in its time.
-    marking = stages.near_duplicates.submit(articles, home, run_id, started_at)
-    try:
-        extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
-    finally:
-        marking.wait()
-    articles, near_duplicates = marking.result()
-    duplicates = pl.concat([exact_duplicates, near_duplicates])
-    articles, extraction_failed = stages.split_extraction_failures(articles, extracted.pop("extraction_failures"))
-    clock.lap("extract")
-    outcome = stages.validate({"articles": articles, **extracted}, run_id, started_at)
+    extraction = normalise_and_extract(
+        batch, home, run_id, started_at, window, clock, runner=runner, dask_address=dask_address, chunk_size=chunk_size
+    )
+    outcome = tasks.validate({"articles": extraction.articles, **extraction.tables}, run_id, started_at)
     data_docs = build_data_docs(home)
     clock.lap("validate")
 
     quarantine = pl.concat(
         [
-            stages.quarantine_rows(batch.rejected + conflicts, run_id, started_at),
-            stages.quarantine_rows(extraction_failed, run_id, started_at, table_name="articles"),
+            tasks.quarantine_rows(batch.rejected + extraction.conflicts, run_id, started_at),
+            tasks.quarantine_rows(extraction.failed, run_id, started_at, table_name="articles"),
             outcome.quarantine,
         ]
     )
-    accounting = stages.Accounting(
-        records_read=batch.items_read,
-        loaded=outcome.valid["articles"].height,
-        duplicates=duplicates.filter(pl.col("kind") == "exact").height,
-        skipped=len(batch.skipped) + len(skipped_records),
-        quarantined=len(batch.rejected)
-        + len(conflicts)
-        + len(extraction_failed)
-        + (articles.height - outcome.valid["articles"].height),
-    )
-    if not accounting.balanced:
-        raise AccountingMismatch(f"records do not add up: {accounting}")
-    quarantined_rows = {name: n for name, n in quarantine.group_by("table_name").len().iter_rows()}
-    table_rows = {name: frame.height for name, frame in outcome.valid.items()}
+    accounting = balanced_accounting(batch, extraction, outcome.valid["articles"].height)
     run_tables = {
         "quarantine": quarantine,
-        "duplicates": duplicates,
-        "skipped": stages.skipped_rows(batch.skipped + skipped_records, run_id, started_at),
+        "duplicates": extraction.duplicates,
+        "skipped": tasks.skipped_rows(batch.skipped + extraction.skipped, run_id, started_at),
         **progress_tables,
     }
-    stages.write_lake(lake, outcome.valid, run_id, run_tables)
+    tasks.write_lake(lake, outcome.valid, run_id, run_tables)
     clock.lap("write")
     summary = RunSummary(
         run_id=run_id,
         status="completed",
         accounting=accounting,
-        table_rows=table_rows,
-        quarantined_rows=quarantined_rows,
+        table_rows={name: frame.height for name, frame in outcome.valid.items()},
+        quarantined_rows={name: n for name, n in quarantine.group_by("table_name").len().iter_rows()},
         stage_seconds=clock.seconds,
-        expectations=stages.expectation_summary(outcome.results),
+        expectations=tasks.expectation_summary(outcome.results),
         files_read=files_read,
-        near_duplicates=duplicates.filter(pl.col("kind") == "near").height,
+        near_duplicates=extraction.duplicates.filter(pl.col("kind") == "near").height,
         quarantine_reasons=top_reasons(quarantine),
         lake=lake,
         runner=runners.describe(runner, dask_address),
@@ -196,12 +139,78 @@ def process_batch(
     )
     # The runs row holds the timings up to the lake write; the printed summary adds the load.
     run_row = run_record(summary, flow_name, run_date, started_at)
-    stages.load_warehouse(home, {**outcome.valid, **run_tables, "runs": run_row})
-    stages.record_run_in_lake(lake, run_id, run_row)
-    stages.save_near_duplicate_index(home, judged_ids - set(outcome.valid["articles"]["article_id"]))
+    tasks.load_warehouse(home, {**outcome.valid, **run_tables, "runs": run_row})
+    tasks.record_run_in_lake(lake, run_id, run_row)
+    tasks.save_near_duplicate_index(home, extraction.judged_ids - set(outcome.valid["articles"]["article_id"]))
     clock.lap("load")
     summary.stage_seconds = dict(clock.seconds)
     return summary
+
+
+@dataclass
+class Extraction:
+    """One batch normalised and extracted, before validation."""
+
+    articles: pl.DataFrame  # the articles extraction succeeded on (or skipped), near duplicates marked
+    tables: dict[str, pl.DataFrame]  # sources, quotes, events
+    duplicates: pl.DataFrame  # exact (not loaded) and near (loaded, marked) duplicates rows
+    skipped: list[Skipped]  # no body, or published outside the date window
+    conflicts: list[Rejected]  # article id conflicts
+    failed: list[Rejected]  # the articles extraction failed on
+    judged_ids: set[str]  # every article the near-duplicate index judged
+
+
+def normalise_and_extract(
+    batch: tasks.Ingested,
+    home: Path,
+    run_id: str,
+    started_at: datetime,
+    window: tuple[date | None, date | None],
+    clock: StageClock,
+    *,
+    runner: str,
+    dask_address: str | None,
+    chunk_size: int,
+) -> Extraction:
+    articles, exact_duplicates, skipped, conflicts = tasks.normalise(batch, run_id, started_at, home, window)
+    judged_ids = set(articles["article_id"])
+    clock.lap("normalise")
+    # Near duplicates change no article's extraction: they are judged (over the whole batch, in its order) while
+    # extraction runs, and counted in its time.
+    marking = tasks.near_duplicates.submit(articles, home, run_id, started_at)
+    try:
+        extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
+    finally:
+        marking.wait()
+    articles, near_duplicates = marking.result()
+    articles, failed = tasks.split_extraction_failures(articles, extracted.pop("extraction_failures"))
+    clock.lap("extract")
+    return Extraction(
+        articles=articles,
+        tables=extracted,
+        duplicates=pl.concat([exact_duplicates, near_duplicates]),
+        skipped=skipped,
+        conflicts=conflicts,
+        failed=failed,
+        judged_ids=judged_ids,
+    )
+
+
+def balanced_accounting(batch: tasks.Ingested, extraction: Extraction, valid_articles: int) -> Accounting:
+    """Every record read, counted once; a batch whose counts do not add up fails rather than loads."""
+    accounting = Accounting(
+        records_read=batch.items_read,
+        loaded=valid_articles,
+        duplicates=extraction.duplicates.filter(pl.col("kind") == "exact").height,
+        skipped=len(batch.skipped) + len(extraction.skipped),
+        quarantined=len(batch.rejected)
+        + len(extraction.conflicts)
+        + len(extraction.failed)
+        + (extraction.articles.height - valid_articles),
+    )
+    if not accounting.balanced:
+        raise AccountingMismatch(f"records do not add up: {accounting}")
+    return accounting
 
 
 def build_data_docs(home: Path) -> str:
@@ -238,7 +247,7 @@ def run_record(summary: RunSummary, flow_name: str, run_date: date | None, start
         "flow": flow_name,
         "run_date": run_date,
         "started_at": started_at,
-        "finished_at": stages.now(),
+        "finished_at": tasks.now(),
         "status": summary.status,
         "files_read": summary.files_read,
         "records_read": a.records_read,
@@ -250,7 +259,7 @@ def run_record(summary: RunSummary, flow_name: str, run_date: date | None, start
         "quotes_rows": summary.table_rows.get("quotes", 0),
         "events_rows": summary.table_rows.get("events", 0),
         "quarantined_rows": sum(summary.quarantined_rows.values()),
-        "stage_seconds": stages.stage_seconds_json(summary.stage_seconds),
+        "stage_seconds": tasks.stage_seconds_json(summary.stage_seconds),
         "message": summary.message,
     }
     return conform([row], RUNS)
@@ -262,9 +271,9 @@ def nightly(
     home: Path,
     run_date: date | None = None,
     lake: str | None = None,
-    runner: str = runners.DEFAULT_RUNNER,
+    runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
-    chunk_size: int = runners.CHUNK_ARTICLES,
+    chunk_size: int = settings.CHUNK_ARTICLES,
 ) -> dict:
     """Ingest every new file in INBOX into HOME's lake and warehouse.
 
@@ -272,23 +281,21 @@ def nightly(
     (threads, processes, dask; `dask_address` for an existing cluster). A run that fails is recorded in `runs`
     with status failed and the reason, and the flow run ends Failed with the same message.
     """
-    from flows import report
-
     home, inbox = Path(home), Path(inbox)
     run_date = run_date or scheduled_date()
     lake = str(lake or default_lake(home))
     logger = get_run_logger()
     with home_lock(home, purpose=f"nightly run {inbox}"):
         run_id = new_run_id("nightly")
-        started_at = stages.now()
+        started_at = tasks.now()
         clock = StageClock()
-        files: list[stages.InboxFile] = []
+        files: list[tasks.InboxFile] = []
         try:
-            if discarded := stages.discard_interrupted_runs(home, lake):
+            if discarded := tasks.discard_interrupted_runs(home, lake):
                 logger.warning(
                     "removed the lake files of %d interrupted run(s): %s", len(discarded), ", ".join(discarded)
                 )
-            files = stages.find_new_files(inbox, home)
+            files = tasks.find_new_files(inbox, home)
             logger.info(
                 "%d new file(s) in %s; extraction on %s", len(files), inbox, runners.describe(runner, dask_address)
             )
@@ -316,7 +323,7 @@ def nightly(
                 stage_seconds=clock.seconds,
                 files_read=len(files),
             )
-            report.publish_failure_report(failure, home)
+            report.publish_run_report(failure, home)
             raise RunFailed(failure.message) from exc
     report.publish_run_report(summary, home)
     logger.info("run %s: %s", run_id, summary.accounting)
@@ -329,7 +336,7 @@ def failure_message(exc: BaseException) -> str:
 
     if isinstance(exc, WarehouseBusy):
         return f"warehouse locked: {exc}"
-    if isinstance(exc, stages.LakeUnreachable):
+    if isinstance(exc, tasks.LakeUnreachable):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
@@ -354,11 +361,11 @@ def record_failure(
     from warehouse.load import apply_schema, connect, load_batch
 
     logger = get_run_logger()
-    stages.discard_unsaved_near_duplicates(home)
+    tasks.discard_unsaved_near_duplicates(home)
     summary = RunSummary(
         run_id=run_id,
         status="failed",
-        accounting=stages.Accounting(),
+        accounting=Accounting(),
         table_rows={},
         quarantined_rows={},
         stage_seconds=dict(stage_seconds or {}),
@@ -376,7 +383,7 @@ def record_failure(
     except Exception as warehouse_exc:
         logger.warning("failed run %s not recorded in the warehouse: %s", run_id, warehouse_exc)
     try:
-        stages.record_run_in_lake.fn(lake, run_id, row)
+        tasks.record_run_in_lake.fn(lake, run_id, row)
         recorded.append("lake")
     except Exception as lake_exc:
         logger.warning("failed run %s not recorded in the lake: %s", run_id, lake_exc)
@@ -389,4 +396,4 @@ def scheduled_date() -> date:
     from prefect.runtime import flow_run
 
     scheduled = flow_run.scheduled_start_time
-    return scheduled.date() if scheduled else stages.now().date()
+    return scheduled.date() if scheduled else tasks.now().date()

@@ -1,20 +1,19 @@
-"""Run reports: a Prefect artifact per run (markdown + table), a copy under HOME/reports/, and `wirehouse status`.
+"""Run reports: a Prefect artifact per run (markdown + table) and a copy under HOME/reports/.
 
 The markdown artifact (key `wirehouse-run-report`) holds: records read/loaded/duplicate/quarantined per table,
 each expectation's result, the top quarantine reasons, seconds per stage, articles/s and a link to the GX data
 docs of the run's validation (HOME/reports/data_docs/index.html). The table artifact (key
 `wirehouse-run-tables`) holds the per-table counts as rows, for the Prefect UI's table view.
+
+May import flows.summary; Prefect's artifacts when a report is published.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from flows.nightly import RunSummary
+from flows.summary import RunSummary
 
 REPORT_KEY = "wirehouse-run-report"
 TABLE_KEY = "wirehouse-run-tables"
@@ -98,7 +97,7 @@ def render_markdown(summary: RunSummary) -> str:
     parts = [
         f"# wirehouse run `{summary.run_id}`: {summary.status}\n",
         f"{summary.files_read} file(s), {a.records_read} record(s) read: {a.loaded} loaded, {a.duplicates} duplicate, "
-        f"{a.skipped} skipped, {a.quarantined} quarantined; {getattr(summary, 'near_duplicates', 0)} loaded article(s) "
+        f"{a.skipped} skipped, {a.quarantined} quarantined; {summary.near_duplicates} loaded article(s) "
         f"marked near-duplicates of earlier ones. Lake: `{summary.lake}`. Extraction: {summary.runner}.\n",
     ]
     if summary.message:
@@ -152,54 +151,3 @@ def publish_run_report(summary: RunSummary, home: Path) -> str:
     except Exception as exc:  # no API reachable, outside a flow run...
         log.warning("run report artifact not published: %s", exc)
     return markdown
-
-
-def publish_failure_report(summary: RunSummary, home: Path) -> str:
-    return publish_run_report(summary, home)
-
-
-# --- wirehouse status -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Status:
-    runs: list[dict]
-    warehouse_bytes: int
-    table_rows: dict[str, int]
-
-
-def warehouse_bytes(home: Path) -> int:
-    from warehouse.load import warehouse_path
-
-    path = warehouse_path(home)
-    wal = path.with_name(path.name + ".wal")
-    return sum(p.stat().st_size for p in (path, wal) if p.exists())
-
-
-def read_status(home: Path, limit: int = 10) -> Status:
-    """The last `limit` runs (newest first), rows per table and the warehouse's size on disk."""
-    from transforms.schema import TABLES
-    from warehouse.load import connect
-
-    with connect(home, read_only=True) as con:
-        existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        cursor = con.execute(
-            "SELECT *, date_diff('millisecond', started_at, finished_at) / 1000.0 AS seconds "
-            "FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?",
-            [limit],
-        )
-        columns = [d[0] for d in cursor.description]
-        runs = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        table_rows = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES if name in existing
-        }
-    return Status(runs=runs, warehouse_bytes=warehouse_bytes(home), table_rows=table_rows)
-
-
-def human_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"

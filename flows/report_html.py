@@ -3,6 +3,8 @@
 The charts are inline SVG drawn here, so the page needs no script, no CDN and no network: it opens offline and
 prints. Every bar or cell is an SVG element of class `mark` carrying its numbers in data-* attributes and a
 <title> (the hover text), so tests and scripts can read the numbers back and check them against SQL.
+
+May import warehouse.load.
 """
 
 from __future__ import annotations

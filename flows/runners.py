@@ -5,13 +5,15 @@ Prefect's ProcessPoolTaskRunner (new in Prefect 3.x: spawned worker processes, o
 `dask` uses prefect-dask's DaskTaskRunner, on a local cluster of worker processes or on an existing cluster
 (`--dask-address tcp://scheduler:8786`, or WIREHOUSE_DASK_ADDRESS).
 
-Only extraction is distributed. The articles are cut into chunks (64 by default), one `extract` task per chunk;
+Only extraction is distributed. The articles are cut into chunks (flows/settings.py: 64 by default), one `extract` task per chunk;
 the results come back to the flow in chunk order, so the tables are the same whatever ran them. Everything
 that touches the lake or the warehouse stays in the flow's process: DuckDB allows one writer per file.
 
 spaCy loads once per worker process (`transforms.nlp.load_pipeline` is cached per process), not per chunk. With
 the threads runner the flow's process is the worker: its model loads on a background thread (`shared_model`)
 while the inbox is read and normalised, and the tasks start once it is there.
+
+May import flows.settings, flows.tasks (when extraction runs) and transforms.nlp.
 """
 
 from __future__ import annotations
@@ -26,15 +28,11 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from flows import settings
+
 if TYPE_CHECKING:  # Prefect is imported where a runner starts: the CLI checks --runner before it
     from prefect.task_runners import TaskRunner
 
-RUNNERS = ("threads", "processes", "dask")
-DEFAULT_RUNNER = "threads"
-CHUNK_ARTICLES = 64
-DASK_ADDRESS_ENV = "WIREHOUSE_DASK_ADDRESS"
-WORKERS_ENV = "WIREHOUSE_WORKERS"
-API_URL_ENV = "PREFECT_API_URL"
 EXTRACTED_TABLES = ("sources", "quotes", "events", "extraction_failures")
 
 
@@ -47,10 +45,10 @@ class UnknownRunner(ValueError):
 
 
 def runner_name(runner: str | None) -> str:
-    return (runner or DEFAULT_RUNNER).lower()
+    return (runner or settings.DEFAULT_RUNNER).lower()
 
 
-def prepare(runner: str = DEFAULT_RUNNER) -> None:
+def prepare(runner: str = settings.DEFAULT_RUNNER) -> None:
     """Start loading what extraction on `runner` needs in this process before its tasks run (with threads, the
     model); the other runners load it in their worker processes."""
     if runner_name(runner) == "threads":
@@ -70,25 +68,21 @@ def shared_model() -> Future:
     return BACKGROUND.submit(load_pipeline)
 
 
-def worker_count(workers: int | None = None) -> int:
-    return workers or int(os.environ.get(WORKERS_ENV) or 0) or os.cpu_count() or 1
-
-
 def make_task_runner(
-    runner: str = DEFAULT_RUNNER, dask_address: str | None = None, workers: int | None = None
+    runner: str = settings.DEFAULT_RUNNER, dask_address: str | None = None, workers: int | None = None
 ) -> TaskRunner:
     """A fresh, not yet started Prefect task runner for `runner` (threads, processes or dask)."""
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
     runner = runner_name(runner)
     if runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=worker_count(workers))
+        return ThreadPoolTaskRunner(max_workers=settings.worker_count(workers))
     if runner == "processes":
-        return ProcessPoolTaskRunner(max_workers=worker_count(workers))
+        return ProcessPoolTaskRunner(max_workers=settings.worker_count(workers))
     if runner == "dask":
         from prefect_dask import DaskTaskRunner
 
-        address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
+        address = settings.dask_address(dask_address)
         if address:
             return DaskTaskRunner(address=address)
         # One single-threaded worker process per core: spaCy holds the GIL, so threads within a worker would only
@@ -98,23 +92,27 @@ def make_task_runner(
         )
         return DaskTaskRunner(
             cluster_kwargs={
-                "n_workers": worker_count(workers),
+                "n_workers": settings.worker_count(workers),
                 "threads_per_worker": 1,
                 "processes": True,
                 "dashboard_address": None,
             }
         )
-    raise UnknownRunner(f"unknown runner {runner!r}: use one of {', '.join(RUNNERS)}")
+    raise UnknownRunner(f"unknown runner {runner!r}: use one of {', '.join(settings.RUNNERS)}")
 
 
 def describe(runner: str, dask_address: str | None = None, workers: int | None = None) -> str:
     if runner == "dask":
-        address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
-        return f"dask ({address})" if address else f"dask (local cluster, {worker_count(workers)} worker processes)"
-    return f"{runner} ({worker_count(workers)} workers)"
+        address = settings.dask_address(dask_address)
+        return (
+            f"dask ({address})"
+            if address
+            else f"dask (local cluster, {settings.worker_count(workers)} worker processes)"
+        )
+    return f"{runner} ({settings.worker_count(workers)} workers)"
 
 
-def chunks(frame: pl.DataFrame, size: int = CHUNK_ARTICLES) -> list[pl.DataFrame]:
+def chunks(frame: pl.DataFrame, size: int = settings.CHUNK_ARTICLES) -> list[pl.DataFrame]:
     """The frame cut into consecutive slices of at most `size` rows, in order."""
     size = max(1, int(size))
     return [frame.slice(offset, size) for offset in range(0, frame.height, size)]
@@ -133,11 +131,11 @@ def worker_environment() -> Iterator[None]:
     its own (seconds of CPU and a few hundred MB each). (Memory reuse is set where the model loads,
     transforms.nlp.keep_freed_memory, for every process that extracts.)"""
     added = {}
-    if not os.environ.get(API_URL_ENV):
+    if not os.environ.get(settings.PREFECT_API_URL_ENV):
         from prefect.client.orchestration import get_client
 
         with get_client(sync_client=True) as client:
-            added[API_URL_ENV] = str(client.api_url)
+            added[settings.PREFECT_API_URL_ENV] = str(client.api_url)
     os.environ.update(added)
     try:
         yield
@@ -148,9 +146,9 @@ def worker_environment() -> Iterator[None]:
 
 def extract_parallel(
     articles: pl.DataFrame,
-    runner: str = DEFAULT_RUNNER,
+    runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
-    chunk_size: int = CHUNK_ARTICLES,
+    chunk_size: int = settings.CHUNK_ARTICLES,
     workers: int | None = None,
 ) -> dict[str, pl.DataFrame]:
     """sources, quotes and events for `articles`, extracted chunk by chunk on the chosen task runner.
@@ -158,14 +156,14 @@ def extract_parallel(
     Must be called inside a flow run (the chunks become task runs of it). Results are concatenated in chunk
     order, so the output is identical to one `extract` over the whole frame.
     """
-    from flows import stages
+    from flows import tasks
 
     if articles.is_empty():
-        return stages.extract.fn(articles)
+        return tasks.extract.fn(articles)
     if runner_name(runner) == "threads":
         wait([shared_model()])
     parts = chunks(articles, chunk_size)
-    with started(runner, dask_address, min(worker_count(workers), len(parts))) as task_runner:
-        futures = [task_runner.submit(stages.extract, {"articles": part}) for part in parts]
+    with started(runner, dask_address, min(settings.worker_count(workers), len(parts))) as task_runner:
+        futures = [task_runner.submit(tasks.extract, {"articles": part}) for part in parts]
         results = [future.result() for future in futures]
     return {name: pl.concat([r[name] for r in results], how="vertical") for name in EXTRACTED_TABLES}

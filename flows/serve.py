@@ -10,20 +10,15 @@ This is `flow.to_deployment(...)` + `prefect.serve(...)`: the deployments `night
 the given time zone) and `backfill` (no schedule; started with `prefect deployment run backfill/backfill -p ...`)
 are created on the server and this process polls for their runs and executes them. The same deployments,
 for workers instead of a long-lived process, are described in prefect.yaml (`prefect deploy --all`).
+
+May import flows.settings, flows.nightly and flows.backfill.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import os
 from pathlib import Path
 
-from flows import runners
-
-DEFAULT_CRON = "0 2 * * *"
-DEFAULT_TIMEZONE = "UTC"
-TIMEZONE_ENV = "WIREHOUSE_TZ"
+from flows import settings
 
 
 class NoPrefectServer(RuntimeError):
@@ -61,17 +56,18 @@ def build_deployments(
     inbox: Path,
     home: Path,
     lake: str | None = None,
-    runner: str = runners.DEFAULT_RUNNER,
+    runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
-    cron: str = DEFAULT_CRON,
+    cron: str = settings.NIGHTLY_CRON,
     timezone: str | None = None,
 ) -> list:
-    """RunnerDeployments for `nightly` (scheduled) and, where flows/backfill.py exists, `backfill`."""
+    """RunnerDeployments for `nightly` (scheduled) and `backfill` (on demand)."""
     from prefect.schedules import Cron
 
+    from flows.backfill import backfill
     from flows.nightly import nightly
 
-    timezone = timezone or os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE
+    timezone = settings.timezone(timezone)
     deployments = [
         nightly.to_deployment(
             name="nightly",
@@ -81,27 +77,16 @@ def build_deployments(
             tags=["wirehouse"],
         )
     ]
-    backfill = _backfill_flow()
-    if backfill is not None:
-        accepted = set(inspect.signature(backfill.fn).parameters)
-        parameters = {"home": str(Path(home).resolve()), "runner": runner, "lake": lake, "dask_address": dask_address}
-        parameters = {k: v for k, v in parameters.items() if k in accepted and v is not None}
-        deployments.append(
-            backfill.to_deployment(
-                name="backfill",
-                parameters=parameters,
-                description="wirehouse backfill over archives (on demand)",
-                tags=["wirehouse"],
-            )
+    parameters = {"home": str(Path(home).resolve()), "runner": runner, "lake": lake, "dask_address": dask_address}
+    deployments.append(
+        backfill.to_deployment(
+            name="backfill",
+            parameters={k: v for k, v in parameters.items() if v is not None},
+            description="wirehouse backfill over archives (on demand)",
+            tags=["wirehouse"],
         )
+    )
     return deployments
-
-
-def _backfill_flow():
-    try:
-        return importlib.import_module("flows.backfill").backfill
-    except (ImportError, AttributeError):
-        return None
 
 
 def serve(**kwargs) -> None:

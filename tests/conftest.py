@@ -18,6 +18,26 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 DEMO_INBOX = REPO / "demo" / "inbox"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXCERPTS = FIXTURES / "excerpts"
+SEED_ARTICLE = DEMO_INBOX / "seed" / "trump-putin-zelenskyy.txt"
+# For a module whose every test reads the corpus: `pytestmark = NEEDS_CORPUS`.
+NEEDS_CORPUS = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}"),
+]
+
+
+def excerpt(relative: str) -> str:
+    """The paragraphs of ../shared/corpus/<relative> the tests use, kept in tests/fixtures/excerpts."""
+    return (EXCERPTS / relative).read_text(encoding="utf-8")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the corpus carries the `corpus` marker (`pytest -m "not corpus"` runs the rest)."""
+    for item in items:
+        if "corpus" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
 
 
 @pytest.fixture(scope="session")

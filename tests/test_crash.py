@@ -1,5 +1,5 @@
 """Crash safety and concurrency, on real `wirehouse run` processes held inside a stage by the WIREHOUSE_PAUSE_AT
-hook (flows/stages.py).
+hook (flows/tasks.py).
 
 One scenario, to keep subprocess runs few: on a home after its first night, the second night's run is SIGKILLed in
 extraction (while it holds the home, a second run and the lock are tried), in the lake write, and inside the load
@@ -51,7 +51,8 @@ def make_inboxes(root: Path) -> tuple[Path, Path]:
     shutil.copytree(first, second)
     for path in NEWSPLEASE[2:6]:
         shutil.copy(path, second / path.name)
-    lines = gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt").read().splitlines()[:3]
+    with gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt") as handle:
+        lines = handle.read().splitlines()[:3]
     (second / "drop.jsonl").write_text(lines[0] + '\n{"text": "cut of\n' + lines[1] + "\n" + lines[2] + "\n")
     future = {**json.loads(NEWSPLEASE[6].read_text()), "date_publish": "2999-01-01"}
     (second / "future.json").write_text(json.dumps(future))

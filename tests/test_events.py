@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from transforms.events.plover import quad_class
-from transforms.events.triggers import find_events
+from transforms.events.rows import find_events
 from transforms.schema import DATE_GRANULARITIES, EVENT_TYPES, QUAD_CLASSES
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"

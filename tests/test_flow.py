@@ -21,7 +21,8 @@ def inbox(tmp_path) -> Path:
     for path in sorted((DEMO_INBOX / "newsplease").glob("*.json"))[:6]:
         shutil.copy(path, inbox / path.name)
     # Two good records and a malformed line between them, as a nightly JSONL drop would have.
-    lines = gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt").read().splitlines()[:2]
+    with gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt") as handle:
+        lines = handle.read().splitlines()[:2]
     (inbox / "drop.jsonl").write_text(lines[0] + '\n{"title": "cut off", "text": "never clos\n' + lines[1] + "\n")
     return inbox
 

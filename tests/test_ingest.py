@@ -10,7 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from tests.conftest import DEMO_INBOX
-from transforms.ingest.records import RawRecord, Rejected, Skipped, read_path
+from transforms.ingest.records import RawRecord, Rejected, Skipped
+from transforms.ingest.registry import read_path
 from transforms.normalise.articles import canonical_url, normalise_records, parse_published, split_duplicates
 
 SEED_TXT = DEMO_INBOX / "seed" / "trump-putin-zelenskyy.txt"
@@ -59,7 +60,8 @@ def test_truncated_json_array_keeps_the_objects_before_the_cut(tmp_path, corpus)
 
 
 def test_jsonl_gz_quarantines_a_malformed_line_and_reads_the_rest(tmp_path):
-    lines = gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt").read().splitlines()
+    with gzip.open(DEMO_INBOX / "panama-papers.jsonl.gz", "rt") as stream:
+        lines = stream.read().splitlines()
     lines.insert(2, '{"title": "broken", "text": "no closing brace"')
     target = tmp_path / "mixed.jsonl.gz"
     with gzip.open(target, "wt") as out:
@@ -87,9 +89,10 @@ def test_binary_junk_with_a_text_extension_is_rejected(tmp_path):
 
 
 def test_unsupported_suffix_is_skipped_with_a_reason(tmp_path):
-    from transforms.ingest.records import read_stream
+    from transforms.ingest.registry import read_stream
 
-    (item,) = list(read_stream("notes.docx", open(SEED_TXT, "rb"), "notes.docx"))
+    with SEED_TXT.open("rb") as stream:
+        (item,) = list(read_stream("notes.docx", stream, "notes.docx"))
     assert isinstance(item, Skipped) and "unsupported" in item.reason
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from transforms.ingest.records import RawRecord, read_path
-from transforms.normalise.language import detect_language
+from transforms.ingest.language import detect_language
+from transforms.ingest.records import RawRecord
+from transforms.ingest.registry import read_path
 
 
 def test_english_news_articles(corpus):

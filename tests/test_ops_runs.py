@@ -108,7 +108,7 @@ def test_a_temporary_server_started_before_prefect_is_stopped_where_settings_nam
     after all (here the test server's), `using` stops it and the run talks to that API."""
     from prefect.settings import PREFECT_API_URL
 
-    from flows import prefect_api
+    from flows import prefect_server
 
     configured = PREFECT_API_URL.value()
     stopped = []
@@ -117,7 +117,7 @@ def test_a_temporary_server_started_before_prefect_is_stopped_where_settings_nam
         def stop(self) -> None:
             stopped.append(True)
 
-    with prefect_api.using(StartedEarly()):
+    with prefect_server.using(StartedEarly()):
         used = PREFECT_API_URL.value()
     assert stopped == [True] and used == configured
 
@@ -245,10 +245,10 @@ def test_status_prints_runs_counts_state_and_size(threads_run):
 
 def fast_retries(monkeypatch, *names: str) -> None:
     """Storage tasks retry once without waiting (the real backoff is 2, 4, 8 s)."""
-    from flows import stages
+    from flows import tasks
 
     for name in names:
-        monkeypatch.setattr(stages, name, getattr(stages, name).with_options(retries=1, retry_delay_seconds=0))
+        monkeypatch.setattr(tasks, name, getattr(tasks, name).with_options(retries=1, retry_delay_seconds=0))
 
 
 def lake_runs(lake: Path) -> pl.DataFrame:
@@ -383,13 +383,13 @@ def test_storage_tasks_retry_a_transient_failure(prefect_server, tmp_path, monke
     """A lake write that fails once (a dropped connection) is retried by Prefect and the task succeeds."""
     from prefect import flow
 
-    from flows import stages
+    from flows import tasks
     from transforms.schema import RUNS, conform
     from warehouse import lake as lake_io
 
-    assert stages.record_run_in_lake.retries == 3 and stages.write_lake.retries == 3
-    assert stages.load_warehouse.retries == 3 and stages.check_lake.retries == 3
-    assert list(stages.write_lake.retry_delay_seconds) == [2, 4, 8]  # exponential backoff (plus jitter)
+    assert tasks.record_run_in_lake.retries == 3 and tasks.write_lake.retries == 3
+    assert tasks.load_warehouse.retries == 3 and tasks.check_lake.retries == 3
+    assert list(tasks.write_lake.retry_delay_seconds) == [2, 4, 8]  # exponential backoff (plus jitter)
 
     calls = []
     real_write = lake_io.write_run_tables
@@ -401,7 +401,7 @@ def test_storage_tasks_retry_a_transient_failure(prefect_server, tmp_path, monke
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(lake_io, "write_run_tables", flaky)
-    task = stages.record_run_in_lake.with_options(retry_delay_seconds=0)
+    task = tasks.record_run_in_lake.with_options(retry_delay_seconds=0)
     row = conform([{"run_id": "r1", "flow": "nightly", "status": "completed"}], RUNS)
 
     @flow

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from transforms.extract import extract_document
-from transforms.ingest.records import RawRecord, Rejected, Skipped, read_stream
+from transforms.ingest.records import RawRecord, Rejected, Skipped
+from transforms.ingest.registry import read_stream
 from transforms.normalise.articles import normalise_records
 from transforms.schema import OFFSET_SPANS
 

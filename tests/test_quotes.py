@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
-from transforms.quotes.attribution import attribute
+from transforms.quotes.rows import attribute
 
 SEED = CORPUS / "seed" / "trump-putin-zelenskyy.txt"
 POLNEAR_TRAIN = CORPUS / "polnear" / "train" / "text"

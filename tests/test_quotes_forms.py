@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CORPUS
-from transforms.quotes.attribution import attribute_with_rules
+from transforms.quotes.rows import attribute_with_rules
 
 TRAIN = CORPUS / "polnear" / "train" / "text"
 

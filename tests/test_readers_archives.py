@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from transforms.ingest.records import RawRecord, Rejected, Skipped, read_path, read_stream
+from transforms.ingest.records import RawRecord, Rejected, Skipped
+from transforms.ingest.registry import read_path, read_stream
 
 NEWS_PAGE = "247wallst.com1.html"
 NEWSPLEASE_ARTICLE = "newsplease/news_cluster/2ee6b68d950d4859212a0cf50cf9e16fba7ac87036ee1c32c68c6449.json"

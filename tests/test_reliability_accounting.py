@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows import stages
+from flows import tasks
 from tests.conftest import DEMO_INBOX
 from transforms import extract
 from transforms.ingest.records import RawRecord
@@ -45,14 +45,14 @@ def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(
 ):
     from flows.nightly import nightly
 
-    attribute = extract.quote_rules.attribute
+    attribute = extract.quote_rows.attribute
 
     def trips_on_the_seed(doc):
         if "Zelenskyy" in doc.text:
             raise RecursionError("maximum recursion depth exceeded")
         return attribute(doc)
 
-    monkeypatch.setattr(extract.quote_rules, "attribute", trips_on_the_seed)
+    monkeypatch.setattr(extract.quote_rows, "attribute", trips_on_the_seed)
     home = tmp_path / "home"
     summary = nightly(inbox=inbox, home=home, run_date=RUN_DATE)
 
@@ -73,13 +73,13 @@ def test_records_that_do_not_add_up_fail_the_run_and_the_failure_is_in_runs(
 ):
     from flows.nightly import RunFailed, nightly
 
-    normalise = stages.normalise.fn
+    normalise = tasks.normalise.fn
 
     def loses_an_article(*args, **kwargs):
         articles, *rest = normalise(*args, **kwargs)
         return articles.slice(1), *rest
 
-    monkeypatch.setattr(stages.normalise, "fn", loses_an_article)
+    monkeypatch.setattr(tasks.normalise, "fn", loses_an_article)
     home = tmp_path / "home"
     with pytest.raises(RunFailed, match="records do not add up"):
         nightly(inbox=inbox, home=home, run_date=RUN_DATE)

@@ -1,10 +1,10 @@
-"""warehouse/schema.sql and transforms/schema.py describe the same tables."""
+"""warehouse/sql/schema.sql and transforms/schema.py describe the same tables."""
 
 import duckdb
 import polars as pl
 
 from transforms.schema import TABLES
-from warehouse.load import WAREHOUSE_DIR
+from warehouse.load import SQL_DIR
 
 DUCKDB_TYPES = {
     pl.String: "VARCHAR",
@@ -20,7 +20,7 @@ DUCKDB_TYPES = {
 
 def test_sql_schema_matches_python_schema():
     con = duckdb.connect()
-    con.execute((WAREHOUSE_DIR / "schema.sql").read_text())
+    con.execute((SQL_DIR / "schema.sql").read_text())
     for name, table in TABLES.items():
         columns = con.execute(f"DESCRIBE {name}").fetchall()
         sql_columns = [(c[0], c[1]) for c in columns]
@@ -30,7 +30,7 @@ def test_sql_schema_matches_python_schema():
 
 def test_views_compile_on_empty_tables():
     con = duckdb.connect()
-    con.execute((WAREHOUSE_DIR / "schema.sql").read_text())
-    con.execute((WAREHOUSE_DIR / "views.sql").read_text())
+    con.execute((SQL_DIR / "schema.sql").read_text())
+    con.execute((SQL_DIR / "views.sql").read_text())
     for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)

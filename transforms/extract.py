@@ -1,7 +1,8 @@
 """From normalised articles to the sources, quotes and events tables.
 
-The per-document rules live in quotes.py and events.py; this module runs spaCy over a batch, gives every row its
-stable ids and joins the three tables to each other (quote -> source, event -> source and enclosing quote).
+The per-document rules live in transforms.quotes and transforms.events; this module runs spaCy over a batch, gives
+every row its stable ids and joins the three tables to each other (quote -> source, event -> source and enclosing
+quote).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import polars as pl
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.events import triggers as event_rules
+from transforms.events.rows import find_events
 from transforms.nlp import docfacts
 from transforms.nlp.loading import load_pipeline
 from transforms.normalise.ids import stable_id
-from transforms.quotes import attribution as quote_rules
+from transforms.quotes import rows as quote_rows
 from transforms.schema import EVENTS, QUOTES, SOURCES, conform
 
 BATCH_SIZE = 32
@@ -90,7 +91,7 @@ def extract_document(doc, article: dict) -> dict[str, list[dict]]:
 def _extract(doc, article: dict) -> dict[str, list[dict]]:
     article_id = article["article_id"]
     shared = {"article_id": article_id, "published_date": article["published_date"], "run_id": article["run_id"]}
-    quotes, sources = quote_rules.attribute(doc)
+    quotes, sources = quote_rows.attribute(doc)
 
     source_ids = {}
     for source in sources:
@@ -101,7 +102,7 @@ def _extract(doc, article: dict) -> dict[str, list[dict]]:
         quote["source_id"] = source_ids.get(quote.pop("entity_key"))
         quote.update(shared)
 
-    events = event_rules.find_events(doc, article["published_at"], sources)
+    events = find_events(doc, article["published_at"], sources)
     for event in events:
         event["event_id"] = stable_id(article_id, event["trigger_char_start"], event["event_type"])
         event["event_key"] = stable_id(

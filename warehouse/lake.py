@@ -8,6 +8,8 @@ The lake may be any fsspec URL (local path, s3://, gs://). Credentials and endpo
 fsspec storage options in WIREHOUSE_LAKE_OPTIONS (JSON, e.g. `{"endpoint_url": "http://minio:9000"}`).
 On object stores a partition is written to a temporary key and moved over the final one; the final key is
 replaced in one PUT, so a reader sees the old object or the new one, never half of one.
+
+May import transforms.schema; nothing of flows/.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import fsspec
 import polars as pl
@@ -25,6 +28,12 @@ from transforms.schema import ARTICLE_TABLES, PARTITION_COLUMN, TABLES, UNDATED_
 
 DATA_FILE = "data.parquet"
 OPTIONS_ENV = "WIREHOUSE_LAKE_OPTIONS"
+# Where a home keeps its lake unless the lake is given (`--lake`).
+HOME_LAKE_DIR = "lake"
+
+
+def default_lake(home: Path) -> str:
+    return str(Path(home) / HOME_LAKE_DIR)
 
 
 def storage_options() -> dict:

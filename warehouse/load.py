@@ -3,6 +3,9 @@
 DuckDB lets one process hold the file for writing, and while it does no other process can open it, even
 read-only. So the writer opens the file only for the load itself (seconds), and both sides retry briefly
 instead of failing at once or waiting forever.
+
+Its SQL is in warehouse/sql/ (schema, views, macros, comments; load/ for the load statements).
+May import transforms.schema; nothing of flows/.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import polars as pl
 
 from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES
 
-WAREHOUSE_DIR = Path(__file__).parent
+SQL_DIR = Path(__file__).parent / "sql"
 WAREHOUSE_FILE = "warehouse.duckdb"
 # How long a reader or the loader waits for another process to release the file (WIREHOUSE_LOCK_WAIT_SECONDS).
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
@@ -38,7 +41,7 @@ def warehouse_path(home: Path) -> Path:
 
 
 def _sql(name: str) -> str:
-    return (WAREHOUSE_DIR / name).read_text()
+    return (SQL_DIR / name).read_text()
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:

@@ -8,6 +8,8 @@ reads it through the fsspec filesystem registered on the connection (no httpfs e
 
 Rows keep their keys, so a rebuild after runs gives the same rows the loads gave (the loader replaces an
 article's rows; the lake's partition writer replaces them the same way).
+
+May import transforms.schema, warehouse.lake and warehouse.load; nothing of flows/.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: Table, files: list[str]) 
 def rebuild_warehouse(home: Path, lake: str | None = None) -> RebuildResult:
     """Build HOME/warehouse.duckdb anew from the lake and swap it in atomically. Caller holds the home lock."""
     home = Path(home)
-    lake = str(lake or home / "lake")
+    lake = str(lake or lake_io.default_lake(home))
     started = time.perf_counter()
     home.mkdir(parents=True, exist_ok=True)
     target = warehouse_path(home)

@@ -1,6 +1,6 @@
 """Running `wirehouse` as its own process, as cron would: with its own temporary Prefect server, and killable.
 
-`paused_run` uses the crash-test hook in flows/stages.py (WIREHOUSE_PAUSE_AT / WIREHOUSE_PAUSE_MARKER): the run
+`paused_run` uses the crash-test hook in flows/tasks.py (WIREHOUSE_PAUSE_AT / WIREHOUSE_PAUSE_MARKER): the run
 stops inside a stage and the caller kills it there (`kill_group`) or lets it go on (deletes the marker).
 """
 

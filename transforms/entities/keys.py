@@ -1,4 +1,7 @@
-"""Entity keys: one normalised key per real-world source, so the same person joins across articles."""
+"""Entity keys: one normalised key per real-world source, so the same person joins across articles.
+
+Imports the entities lexicon only.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,8 @@ import functools
 import re
 import unicodedata
 
-# Words that precede a name without being part of it ("President Trump", "Mr. Putin").
-HONORIFICS = frozenset(
-    "mr mrs ms miss dr prof sir dame lord lady rev president vice prime minister secretary senator sen rep "
-    "representative gov governor mayor gen general col colonel capt captain lt sgt chancellor king queen prince "
-    "princess pope judge justice chief chairman chairwoman spokesman spokeswoman ambassador candidate former "
-    "first the".split()
-)
+from transforms.entities.lexicon import HONORIFICS
+
 POSSESSIVE = re.compile(r"['’]s\b")
 PARENTHESIS = re.compile(r"\([^)]*\)")
 NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -25,7 +23,7 @@ def entity_key(name: str) -> str:
 
     Middle initials are dropped so that "Donald Trump" and "Donald J. Trump" agree; generational suffixes stay
     ("Donald Trump Jr." is his son). A surname alone stays a surname key ("President Trump" -> 'trump'): a pure
-    function cannot know which Trump is meant, so quotes.py keys people by the full name the article gives.
+    function cannot know which Trump is meant, so the speaker resolver keys people by the full name the article gives.
     """
     text = POSSESSIVE.sub("", name)  # before ASCII folding drops the curly apostrophe
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
@@ -35,3 +33,9 @@ def entity_key(name: str) -> str:
         words = words[1:]
     words = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w) == 1)]
     return "_".join(words)
+
+
+def name_key(name: str) -> str:
+    """The key event participants join on: curly apostrophes straightened first, so a name's inner apostrophe
+    splits it ("O’Brien" -> 'o_brien') where `entity_key`'s ASCII folding drops it ('obrien')."""
+    return entity_key(name.replace("’", "'"))

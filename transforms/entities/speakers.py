@@ -1,4 +1,6 @@
-"""Who is speaking: the mention at a cue, and the full name it refers to within the article.
+"""Who a quote's speaker mention is: the words at a cue (`speaker_span`) and the source they refer to within the
+article (`resolve`: a name to the full name, a pronoun to its antecedent, a role noun to its holder). The quote
+rules find the mention (`quotes.speaker`) and call this in reading order.
 
 No coreference model is used. A document index is built once (linear in the tokens): person names with their
 first full mention, roles and affiliations from appositives and pre-name titles, each person's gender from
@@ -6,6 +8,8 @@ honorifics, gendered role nouns and the pronouns that follow them, and entity la
 document (the small model labels later mentions of a name inconsistently; the first full mention decides).
 Pronouns resolve by salience (the previous speaker), then recency among gender-compatible people; role nouns
 ("the spokeswoman") resolve to the person introduced with that role, else stay anonymous sources.
+
+Imports the entities lexicon and keys, nlp and spaCy.
 """
 
 from __future__ import annotations
@@ -17,42 +21,22 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.entities.keys import HONORIFICS, entity_key
+from transforms.entities.keys import entity_key
+from transforms.entities.lexicon import (
+    ANONYMOUS_HEADS,
+    BODY_SPEAKER_PRONOUNS,
+    FEMALE_MARKERS,
+    HONORIFICS,
+    MALE_MARKERS,
+    ORG_LABELS,
+    OUTLET_WORDS,
+    PERSON_ROLES,
+    PRONOUN_GENDER,
+    RELATIVE_PRONOUNS,
+)
 from transforms.nlp import docfacts
 
-PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
-GROUP_PRONOUNS = frozenset("they them we it".split())
-RELATIVE_PRONOUNS = frozenset("who that which".split())
-MALE_MARKERS = frozenset(
-    "mr mr. sir lord king prince spokesman congressman chairman businessman father son husband brother".split()
-)
-FEMALE_MARKERS = frozenset(
-    "mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
-    "businesswoman mother daughter wife sister".split()
-)
-ORG_LABELS = frozenset("ORG NORP GPE FAC LOC".split())
 POSSESSIVE_ENDING = re.compile(r"['’]s$")
-# Words that make a proper-noun source a news outlet rather than another organisation.
-OUTLET_WORDS = frozenset(
-    "news times post journal press reuters ap cnn nbc abc cbs fox msnbc politico breitbart bloomberg guardian "
-    "telegraph tribune herald magazine gazette bbc npr axios hill atlantic newsweek examiner wire network radio "
-    "tv television newspaper daily globe chronicle observer reporter review salon slate vox buzzfeed huffington "
-    "tass interfax ria xinhua".split()
-)
-# Heads of unnamed-source phrases ("a White House official", "people familiar with the matter"): anonymous sources.
-ANONYMOUS_HEADS = frozenset(
-    "official officials source sources aide aides spokesman spokeswoman spokesperson person people adviser "
-    "advisers advisor insider insiders diplomat diplomats staffer staffers member members analyst analysts "
-    "expert experts observer observers critic critics supporter supporters witness witnesses officer officers "
-    "executive executives lawmaker lawmakers strategist strategists operative operatives ally allies".split()
-)
-
-# Common nouns that name one person by office ("Ukraine's foreign minister"): a person source without a name.
-PERSON_ROLES = frozenset(
-    "minister president secretary senator governor mayor chairman chairwoman chair ceo director leader candidate "
-    "nominee ambassador chancellor king queen judge attorney prosecutor lawyer professor economist commissioner "
-    "general commander premier congressman congresswoman representative sheriff chief founder manager".split()
-)
 
 
 @dataclass
@@ -180,7 +164,7 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
     # ends from the doc's facts: a Token per word scanned would cost more than the rule.
     strings = doc.vocab.strings
     female, male = ({strings[word] for word in markers} for markers in (FEMALE_MARKERS, MALE_MARKERS))
-    pronouns = {strings[word]: gender for word, gender in PERSON_PRONOUNS.items()}
+    pronouns = {strings[word]: gender for word, gender in PRONOUN_GENDER.items()}
     facts = docfacts.of(doc)
     lower_ids = facts.columns[:, 3].tolist()
 
@@ -244,7 +228,7 @@ def resolve(head: Token, index: DocumentIndex, previous: Speaker | None, via_rep
     """The source a subject token refers to, using the document index and the previous speaker."""
     if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
         head = head.head.head  # "Zimmerman, who said ..." -> Zimmerman
-    if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS:
+    if head.pos_ == "PRON" or head.lower_ in PRONOUN_GENDER:
         return _resolve_pronoun(head, index, previous)
     if is_name(head, index):
         return _resolve_name(head, index, via_report)
@@ -257,14 +241,18 @@ def person(full: str, index: DocumentIndex) -> Speaker:
 
 
 def _resolve_pronoun(head: Token, index: DocumentIndex, previous: Speaker | None) -> Speaker:
-    gender = PERSON_PRONOUNS.get(head.lower_)
+    gender = PRONOUN_GENDER.get(head.lower_)
     if gender is None:
-        if previous is not None and previous.kind != "person" and head.lower_ in GROUP_PRONOUNS:
+        if previous is not None and previous.kind != "person" and head.lower_ in BODY_SPEAKER_PRONOUNS:
             return previous
         return _unresolved(head)
-    if previous is not None and previous.kind == "person" and previous.gender in (gender, None):
-        if _mentioned_recently(previous.name, head, index):
-            return previous
+    if (
+        previous is not None
+        and previous.kind == "person"
+        and previous.gender in (gender, None)
+        and _mentioned_recently(previous.name, head, index)
+    ):
+        return previous
     for token_index, full in reversed(index.antecedents):
         if token_index < head.i and index.genders.get(full) in (gender, None):
             return person(full, index)
@@ -276,7 +264,7 @@ def _resolve_pronoun(head: Token, index: DocumentIndex, previous: Speaker | None
 def _mentioned_recently(full: str, head: Token, index: DocumentIndex) -> bool:
     """Whether `full` is still the salient antecedent: no other person of the pronoun's gender was named since
     (within the pronoun's sentence, or the last 60 tokens)."""
-    gender = PERSON_PRONOUNS.get(head.lower_)
+    gender = PRONOUN_GENDER.get(head.lower_)
     facts = docfacts.of(head.doc)
     for token_index, name in reversed(index.antecedents):
         if token_index >= head.i:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from transforms.events.plover import quad_class
-from transforms.events.triggers import find_events
+from transforms.events.rows import find_events
 from transforms.nlp.loading import load_pipeline
 
 OLD_LABELS = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}

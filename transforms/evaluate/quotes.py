@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.nlp.loading import load_pipeline
-from transforms.quotes.attribution import attribute_with_rules
+from transforms.quotes.rows import attribute_with_rules
 
 THRESHOLD = 0.5
 ANNOTATOR_SUFFIX = re.compile(r"_[0-9a-f]+\.ann")  # "<article>_4e07.ann": one file per annotator
@@ -294,9 +294,7 @@ def format_report(result: dict) -> str:
         f"{t['attribute_articles_per_s']:.1f} articles/s; spaCy+attribute runs at {t['pipeline_ratio']:.0%} "
         "of spaCy's speed"
     )
-    lines.append(
-        "precision per rule on this gold (transforms/quotes/attribution.py RULE_PRECISION holds the train figures):"
-    )
+    lines.append("precision per rule on this gold (transforms/quotes/rows.py RULE_PRECISION holds the train figures):")
     for rule, precision in result["rule_precision"].items():
         lines.append(f"  {rule!s:24} predicted {result['rule_counts'][rule]:5}  precision {precision:.3f}")
     lines.append("worst misses (longest gold contents not found):")

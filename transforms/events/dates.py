@@ -1,9 +1,11 @@
-"""Resolving the date expressions of news text ("on Thursday", "in August", "last week", "late February 2022")
-against an article's published date.
+"""Dates of events: the date expressions of news text ("on Thursday", "in August", "last week", "late February
+2022"), the trigger each one attaches to, and the period it names read from an article's published date.
 
-Our own rules handle the relative and partial forms newswire uses; dateparser is the fallback for the rest.
 `resolve_date` returns the period an expression names: its first day, its last day when the expression is a range
 or part of a period ("late February", "in coming days"), and a granularity (day, week, month, year, unresolved).
+Our own rules handle the relative and partial forms newswire uses; dateparser is the fallback for the rest.
+`date_mentions` finds the expressions in a Doc and `event_date` picks the one in a trigger's clause chain.
+May import: spaCy, dateparser and transforms.nlp; nothing else of events.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateparser.date import DateDataParser
+from spacy.tokens import Doc, Span, Token
+
+from transforms.nlp.docfacts import children
 
 PAST, FUTURE = "past", "future"
 
@@ -474,3 +479,79 @@ def parse_with_dateparser(phrase: str, reference: date, prefer: str) -> Resolved
     elif granularity == "week":
         found = monday(found)
     return ResolvedDate(found, None, granularity)
+
+
+# --- mentions: the date expressions of a Doc and the token each one attaches to ----------------------------------
+
+DATE_PREPOSITIONS = frozenset("on in at during since from between by until through".split())
+DATE_MODIFIERS = frozenset("early late mid earlier later".split())
+WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS
+# Relative expressions the small model does not tag as DATE. The lookahead on the letters that can start a match
+# lets the scan skip most positions quickly.
+EXTRA_DATES = re.compile(
+    r"(?=[ictnrpel])(?:\b(?:in\s+)?(?:the\s+)?(?:coming|next|recent|past)\s+(?:few\s+)?(?:days|weeks|months)\b"
+    r"|\b(?:earlier|later)\s+this\s+(?:week|month|year)\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    char_start: int
+    attach: Token  # the token the expression modifies
+
+
+def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMention]:
+    """DATE entities (widened to their preposition and 'early/late' modifiers) plus relative phrases the model
+    misses; durations ("two years") are left out. `text` and `ents` are the doc's."""
+    entities = [ent for ent in ents if ent.label_ == "DATE"]
+    spans = list(entities)
+    for match in EXTRA_DATES.finditer(text):
+        covered = any(ent.start_char <= match.start() < ent.end_char for ent in entities)
+        if not covered and (span := doc.char_span(match.start(), match.end(), alignment_mode="expand")) is not None:
+            spans.append(span)
+    mentions = []
+    for span in spans:
+        widened = widen(span)
+        widened_text = text[widened.start_char : widened.end_char]  # Span.text joins its tokens per access
+        if looks_like_date(widened_text):
+            mentions.append(DateMention(widened_text, widened.start_char, attachment(span)))
+    return mentions
+
+
+def widen(span: Span) -> Span:
+    start = span.start
+    while start > 0 and span.doc[start - 1].lower_ in WIDENING_WORDS:
+        start -= 1
+        if span.doc[start].lower_ in DATE_PREPOSITIONS:
+            break
+    return span.doc[start : span.end]
+
+
+def attachment(span: Span) -> Token:
+    root = span.root
+    head = root.head
+    return head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
+
+
+def event_date(
+    chain: list[Token], mentions: list[DateMention], published_at: date | datetime | None, future: bool
+) -> tuple[str | None, ResolvedDate | None]:
+    """The date expression attached nearest the trigger in its clause chain, resolved from the published date
+    (towards the future for future events)."""
+    positions = {t.i: n for n, t in enumerate(chain)}
+    attached = [m for m in mentions if m.attach.i in positions and belongs_to_clause(m, chain)]
+    if not attached:
+        return None, None
+    mention = min(attached, key=lambda m: (positions[m.attach.i], abs(m.char_start - chain[0].idx)))
+    return mention.text, resolve_date(mention.text, published_at, FUTURE if future else PAST)
+
+
+def belongs_to_clause(mention: DateMention, chain: list[Token]) -> bool:
+    """A date before the subject of a reported clause belongs to the reporting verb ("said on Wednesday he is")."""
+    head = chain[-1]
+    if mention.attach != head or head.dep_ != "ccomp":
+        return True
+    subject = next((c for c in children(head) if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is None or mention.char_start > subject.idx

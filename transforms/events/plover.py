@@ -1,6 +1,7 @@
 """PLOVER reference data: quad classes, the CAMEO codes of each type and mode, and the trigger lexicon.
 
-Both tables ship in transforms/data/ so the pipeline never reads the corpus at run time.
+Both tables ship in data/ beside this module so the pipeline never reads the corpus at run time.
+May import: the standard library only (every other module of events reads its tables).
 """
 
 from __future__ import annotations

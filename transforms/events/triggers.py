@@ -1,34 +1,25 @@
-"""PLOVER event extraction over a spaCy Doc.
+"""Event triggers: the words of a Doc that report a PLOVER event, with its type and mode.
 
-Contract: `find_events(doc, published_at, sources) -> list[dict]` with the events table's columns except
-event_id, event_key, article_id, published_date, run_id, quote_id and *_source_id (extract.py derives those).
-Offsets index `doc.text`; trigger == doc.text[trigger_char_start:trigger_char_end].
-
-Method: triggers come from a lexicon of verbs, event nouns and phrases (transforms/data/event_lexicon.json), refined
+Triggers come from a lexicon of verbs, event nouns and phrases (data/event_lexicon.json, read by plover.py), refined
 by the verb's object ("lift the curfew" is CONCEDE, "impose a curfew" COERCE) and by negation ("would not consider"
-is a refusal). Actors and recipients come from the dependency parse (event_actors.py), the date, place and
-modality from the trigger's clause (event_context.py). An event word that is only the content of a speech act
-("demanded the withdrawal", "rejected an offer of talks") is not an event of its own.
-
-Dates: `date_text` is the expression attached to the trigger's clause; `event_date`/`event_end_date` its period
-read from `published_at` (towards the future for future events), granularity "unresolved" when it cannot be read
-(or there is no published date), and all four null when the clause names no date.
+is a refusal). An event word that is only the content of a speech act ("demanded the withdrawal", "rejected an
+offer of talks") is not an event of its own, nor is the clause a reported demand asks for.
+May import: spaCy, numpy, transforms.nlp, and events.plover, events.clause and events.modality.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import numpy as np
 from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
-from transforms.events.context import clause_chain, date_mentions, event_date, location, modality
-from transforms.events.participants import NameBook, noun_participants, verb_participants
-from transforms.events.plover import cameo_root, lexicon, quad_class
+from transforms.events.clause import clause_chain
+from transforms.events.modality import modality
+from transforms.events.plover import lexicon, quad_class
 from transforms.nlp import docfacts
 from transforms.nlp.docfacts import children
 
@@ -38,8 +29,6 @@ CONTENT_DEPTH = 5
 # Predicative event nouns ("calling them a threat") describe, they do not report an event.
 PREDICATIVE = ("attr", "oprd")
 REQUEST_MODALS = ("must", "should")
-# Prepositions that make an event noun the setting of its verb, whose subject then takes part in it.
-SETTING_PREPOSITIONS = ("in", "during", "at", "into")
 CCOMP = get_string_id("ccomp")
 
 
@@ -53,22 +42,13 @@ class Trigger:
     request_clause: Token | None = None  # the clause a REQUEST asks for ("demanded that the US cancel ...")
 
 
-def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
-    with docfacts.reading(doc) as facts:
-        text, ents = facts.text, facts.ents
-        names = NameBook(doc, sources, text, ents)
-        dates = date_mentions(doc, text, ents)
-        triggers = find_triggers(doc)
-        by_head = {t.head.i: t for t in triggers}
-        requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
-        return [
-            event_row(t, names, dates, published_at, text)
-            for t in triggers
-            if t.head.i not in requested and not is_content(t, by_head)
-        ]
-
-
-# --- triggers -----------------------------------------------------------------------------------------------------
+def event_triggers(doc: Doc) -> list[Trigger]:
+    """The triggers that report an event of their own: not the clause a demand asks for, not the content of a
+    speech act above them."""
+    triggers = find_triggers(doc)
+    by_head = {t.head.i: t for t in triggers}
+    requested = {t.request_clause.i for t in triggers if t.request_clause is not None}
+    return [t for t in triggers if t.head.i not in requested and not is_content(t, by_head)]
 
 
 def find_triggers(doc: Doc) -> list[Trigger]:
@@ -323,101 +303,3 @@ def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
         if governing is not None and governing is not trigger and governing.event_type in speech_acts:
             return True
     return False
-
-
-# --- rows ---------------------------------------------------------------------------------------------------------
-
-
-def event_row(trigger: Trigger, names: NameBook, dates, published_at: datetime | None, text: str) -> dict:
-    chain = clause_chain(trigger.head)
-    if trigger.is_verb:
-        actor_heads, recipient_heads = verb_participants(trigger.head, trigger.request_clause)
-        places = []
-    else:
-        actor_heads, recipient_heads, places = noun_participants(trigger.head, governing_verb(chain))
-        if trigger.request_clause is not None:
-            recipient_heads = [c for c in children(trigger.request_clause) if c.dep_ == "nsubj"] or recipient_heads
-    inside_trigger = range(trigger.span.start, trigger.span.end)
-    actors = unique(names.participant(h) for h in actor_heads if h.i not in inside_trigger)
-    recipients = [
-        r
-        for r in unique(names.participant(h) for h in recipient_heads if h.i not in inside_trigger)
-        if r.key not in {a.key for a in actors}
-    ]
-    flags = modality(chain)
-    date_text, resolved = event_date(chain, dates, published_at, flags.future)
-    # "talks next week" is future even without a modal.
-    future = flags.future or bool(resolved and resolved.start and resolved.start > publication_day(published_at))
-    exclude = {t.i for p in actors + recipients for t in p.heads}
-    sentence = docfacts.sentence(trigger.head)
-    return {
-        "event_type": trigger.event_type,
-        "mode": trigger.mode or None,
-        "quad_class": quad_class(trigger.event_type),
-        "cameo_root": cameo_root(trigger.event_type, trigger.mode),
-        "trigger": text[trigger.span.start_char : trigger.span.end_char],
-        "trigger_char_start": trigger.span.start_char,
-        "trigger_char_end": trigger.span.end_char,
-        "actor": join_texts(actors),
-        "actor_entity_keys": [a.key for a in actors if a.key],
-        "recipient": join_texts(recipients),
-        "recipient_entity_keys": [r.key for r in recipients if r.key],
-        "location": location(chain, places, exclude),
-        "date_text": date_text,
-        "event_date": resolved.start if resolved else None,
-        "event_end_date": resolved.end if resolved else None,
-        "date_granularity": resolved.granularity if resolved else None,
-        "negated": flags.negated,
-        "future": future,
-        "hypothetical": flags.hypothetical,
-        "sentence_char_start": sentence.start_char,
-        "sentence_char_end": sentence.start_char + len(text[sentence.start_char : sentence.end_char].rstrip()),
-        "confidence": confidence(trigger, chain, bool(actors), bool(recipients)),
-    }
-
-
-def publication_day(published_at: datetime | date | None) -> date:
-    if published_at is None:
-        return date.max
-    return published_at.date() if isinstance(published_at, datetime) else published_at
-
-
-def governing_verb(chain: list[Token]) -> Token | None:
-    """The verb an event noun is the object of ("hold talks", "said in an interview"), which lends it its actor."""
-    noun = chain[0]
-    if noun.dep_ == "dobj" and len(chain) > 1:
-        return chain[1]
-    # "said in an interview", "took part in talks"; not "got a halt to the fighting" or "retaliated for the killing".
-    if (
-        noun.dep_ == "pobj"
-        and len(chain) > 2
-        and chain[1].lower_ in SETTING_PREPOSITIONS
-        and chain[2].pos_ in ("VERB", "AUX")
-    ):
-        return chain[2]
-    return None
-
-
-def confidence(trigger: Trigger, chain: list[Token], has_actor: bool, has_recipient: bool) -> float:
-    """Verbs (and nouns carried by a verb: "staged demonstrations") over bare nouns, triggers near the top of the
-    sentence, and events with participants score higher."""
-    score = 0.55 if trigger.is_verb or governing_verb(chain) is not None else 0.45
-    score += 0.2 if has_actor else 0.0
-    score += 0.1 if has_recipient else 0.0
-    depth = sum(1 for _ in trigger.head.ancestors)
-    score -= 0.03 * min(depth, 5)
-    return round(max(0.05, min(score, 0.95)), 2)
-
-
-def unique(participants) -> list:
-    seen, kept = set(), []
-    for participant in participants:
-        marker = participant.key or participant.text.lower()
-        if marker not in seen:
-            seen.add(marker)
-            kept.append(participant)
-    return kept
-
-
-def join_texts(participants: list) -> str | None:
-    return "; ".join(p.text for p in participants) or None

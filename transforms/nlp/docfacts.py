@@ -4,6 +4,7 @@ spaCy rebuilds `doc.text` (a join over a Token object per word) and `doc.ents` o
 per word read costs more than many of the rules. The rules' entry points open a `reading` scope for their document
 (`extract_document` one around both), and inside it `of(doc)` hands every rule the same facts, each read on first
 use. The scope is per thread, as the threads runner extracts several batches at once.
+Imports spaCy and numpy only, nothing of wirehouse.
 """
 
 from __future__ import annotations

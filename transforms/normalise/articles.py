@@ -1,6 +1,9 @@
 """Raw records to the `articles` table: field names unified, body normalised, ids and hashes stable.
 
-Field mapping is per record (inputs disagree on names); everything after that is columnar polars.
+Owns the articles and duplicates frames: field mapping (per record, as inputs disagree on names; everything after
+that is columnar polars), URL canonicalisation, publication dates, the extraction cut, language for records whose
+input named none, and exact and near duplicates. May import transforms.ingest (the items it reads, the language
+detector), transforms.nlp.loading (MAX_EXTRACT_CHARS), the rest of transforms.normalise and transforms.schema.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 import dateparser
 import polars as pl
 
+from transforms.ingest.language import detect_language
 from transforms.ingest.records import RawRecord, Rejected, Skipped
 from transforms.nlp.loading import MAX_EXTRACT_CHARS
 from transforms.normalise.ids import stable_id
-from transforms.normalise.language import detect_language
 from transforms.normalise.near_duplicates import NearDuplicateIndex
 from transforms.schema import ARTICLES, DUPLICATES, conform
 

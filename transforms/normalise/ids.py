@@ -1,4 +1,7 @@
-"""Stable identifiers: the same inputs always give the same id, across runs and machines."""
+"""Stable identifiers: the same inputs always give the same id, across runs and machines.
+
+Imports nothing of wirehouse.
+"""
 
 from __future__ import annotations
 

@@ -4,10 +4,12 @@ found with MinHash signatures of word shingles and an LSH index (datasketch).
 The first article seen with a body is the original; a later one whose estimated Jaccard similarity to an original
 is at least THRESHOLD is its duplicate. 0.8 on 5-word shingles: in the newsplease news_cluster set, syndicated
 AP copies (abcnews/nytimes, dailymail/nytimes, sfgate/denverpost, foxnews/timesofindia...) have Jaccard 0.84 to
-0.98, while different write-ups of the same event have 0.78 and below (MinHash estimates are within ~0.04). Only originals go into the index, so every copy points at the first one.
+0.98, while different write-ups of the same event have 0.78 and below (MinHash estimates are within ~0.04).
+Only originals go into the index, so every copy points at the first one.
 Deterministic (fixed seed, sha1 hashing): the same bodies in the same order give the same answers in any process.
 The index is saved to a file between runs so it grows across nightly runs and backfills; it is a pickle, so load
 only files this class wrote.
+Imports nothing of wirehouse.
 """
 
 from __future__ import annotations

@@ -1,62 +1,183 @@
-"""The reporting-cue lexicon: the verbs, phrases and nouns that introduce reported speech in news.
+"""Reporting cues: the speech verbs, "according to" and reporting nouns outside quotations, each with its speaker
+head (decided by `speaker.speaker_head`), and the cue a direct quotation takes from its own sentence.
 
-One place for the lexicon, so the rules in quotes.py and the documentation agree. Verbs are lemmas (spaCy's
-lemmatizer gives them); the sets after SPEECH_VERBS say which of a cue's complements carry the message.
+Imports entities' lexicon, nlp, and the quote lexicon, marks, records and speaker.
 """
 
 from __future__ import annotations
 
-# Verbs of saying. Thought, belief and intention verbs ("think", "want", "hope") are deliberately absent: the
-# tables hold what people said, not what they are reported to believe.
-SPEECH_VERBS = frozenset(
-    """
-    say tell ask add write note report announce argue describe tweet post explain declare claim state insist warn
-    promise pledge vow reply respond answer acknowledge admit concede deny confirm reveal recall predict suggest
-    urge call accuse criticize criticise praise complain boast joke quip mention comment remark repeat emphasize
-    emphasise stress assert contend allege testify continue counter caution lament muse observe proclaim
-    recount retort scoff shout snap yell scream whisper brag concur agree disclose inform assure remind
-    blast slam attack question propose demand highlight reject condemn denounce dismiss cite decry blame
-    """.split()
+import numpy as np
+from spacy.tokens import Doc, Token
+
+from transforms.entities.lexicon import NON_SPEAKER_POSSESSIVES
+from transforms.nlp import docfacts
+from transforms.quotes.lexicon import (
+    ACCORDING,
+    CLAUSE_NOUNS,
+    CUE_LEMMAS,
+    CUE_PARTICLES,
+    PARTICLE_VERBS,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
 )
+from transforms.quotes.marks import SENTENCE_END, QuotationSpan, char_before
+from transforms.quotes.model import Article, Cue
+from transforms.quotes.speaker import speaker_head
 
-# Verbs whose object, not only a clause, is what was said ("criticised Kiev's push", "denied the report",
-# "cited legal risks", "say the same"); tell and ask are absent: their objects are the hearers ("told reporters").
-OBJECT_CONTENT_VERBS = frozenset(
-    """
-    say write tweet post assert
-    criticize criticise accuse praise deny confirm announce reveal describe dismiss predict promise pledge vow call
-    cite declare stress emphasize emphasise explain recall report urge note mention blast slam attack question
-    propose demand highlight acknowledge admit concede claim allege reject condemn denounce decry blame
-    """.split()
-)
+# Window (tokens) searched for a direct quote's cue on either side, within its sentence.
+CUE_WINDOW = 30
 
-# Nouns that head a reporting phrase ("in a statement", "in an interview with CBS") and extend a verb's cue span.
-SPEECH_NOUNS = frozenset(
-    "statement interview remarks comments speech tweet post email letter op-ed conference briefing release "
-    "announcement testimony message ad memo column video article editorial report blog".split()
-)
 
-# Verbs that report with an infinitive or a gerund ("urged Congress to act", "promised to build", "reported
-# having $1.3 million", "said seeing so many police officers ... was a welcome sight").
-XCOMP_CONTENT_VERBS = frozenset(
-    "urge promise pledge vow warn call ask tell threaten say claim report suggest recall mention admit deny propose "
-    "acknowledge".split()
-)
+def find_cues(article: Article) -> list[Cue]:
+    doc, inside = article.doc, article.inside
+    cues = []
+    for i in _cue_candidates(doc):
+        if inside[i] >= 0:
+            continue
+        token = doc[i]
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            to = doc[token.i + 1]
+            objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+            cues.append(Cue(token.idx, to.idx + len(to), None, objects[0] if objects else None))
+        elif is_cue_verb(token):
+            cues.append(Cue(*cue_span(token), token, speaker_head(token, inside)))
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in CLAUSE_NOUNS:
+            cue = _noun_cue(token, inside)
+            if cue is not None:
+                cues.append(cue)
+    return cues
 
-# Verbs that report in a parenthetical ("The plan, he said, is dead"); with others the parse misleads there.
-PARENTHETICAL_VERBS = frozenset(
-    "say add write note argue explain insist tell warn claim suggest predict report".split()
-)
 
-# Prepositions that introduce the topic of speech ("commented on the request", "responded to his attacks").
-TOPIC_PREPOSITIONS = {
-    "about": None,
-    "on": frozenset({"comment", "remark", "report", "testify"}),
-    "to": frozenset({"respond", "reply", "react"}),
-}
+def _cue_candidates(doc: Doc) -> list[int]:
+    """The tokens whose lemma is a cue word, and every "according", found in the doc's arrays of string ids: a
+    Token object per word would cost more than the cue rules."""
+    facts = docfacts.of(doc)
+    return np.flatnonzero(facts.lemma_in(CUE_LEMMAS) | (facts.columns[:, 3] == ACCORDING)).tolist()
 
-# Adverb-particles that belong to the cue ("pointed out", "went on").
-CUE_PARTICLES = frozenset("out on".split())
 
-# Verbs that report only with their particle: "pointed out", "went on" ("went on to say").
-PARTICLE_VERBS = {"point": "out", "go": "on"}
+def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:
+    """ "his claim that ...", "Trump's promise to build a wall": a reporting noun with its owner and its clause."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and inside[c.i] < 0), None)
+    if owner is None or owner.lower_ in NON_SPEAKER_POSSESSIVES:
+        return None
+    clause = next(
+        (
+            c
+            for c in noun.rights
+            if c.dep_ in ("acl", "ccomp")
+            and c.pos_ in ("VERB", "AUX")
+            and any(m.lower_ in ("that", "to") and m.dep_ in ("mark", "aux") for m in c.lefts)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    return Cue(noun.idx, noun.idx + len(noun), None, owner, noun)
+
+
+def is_cue_verb(token: Token) -> bool:
+    if token.pos_ not in ("VERB", "AUX") or token.dep_ == "amod":
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in PARTICLE_VERBS:
+        return any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in token.children)
+    return lemma in SPEECH_VERBS
+
+
+def cue_span(verb: Token) -> tuple[int, int]:
+    """The verb with its particle ("pointed out"); a reporting noun phrase after it ("said in a statement")."""
+    end_token = verb
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.lower_ in CUE_PARTICLES:
+            end_token = child
+        elif child.dep_ == "prep" and child.i == end_token.i + 1:
+            noun = next((t for t in child.children if t.dep_ == "pobj"), None)
+            if noun is not None and noun.lemma_.lower() in SPEECH_NOUNS:
+                end_token = noun
+    return verb.idx, end_token.idx + len(end_token)
+
+
+def cue_above(token: Token, inside: list[int]) -> Cue | None:
+    """The reporting verb that governs a quoted phrase, however deep ("added that the behavior appeared to be
+    "completely premeditated"")."""
+    while token.head != token:
+        token = token.head
+        if inside[token.i] < 0 and is_cue_verb(token):
+            speaker = speaker_head(token, inside)
+            return Cue(*cue_span(token), token, speaker) if speaker is not None else None
+    return None
+
+
+def nearest_verb_above(token: Token, inside: list[int]) -> Cue | None:
+    """The closest verb with a subject above a quoted phrase ("blamed the law on "knuckleheaded politicians"")."""
+    for _ in range(6):
+        if token.pos_ == "VERB" and inside[token.i] < 0 or token.head == token:
+            break
+        token = token.head
+    if token.pos_ != "VERB":
+        return None
+    speaker = speaker_head(token, inside)
+    return Cue(token.idx, token.idx + len(token), token, speaker) if speaker is not None else None
+
+
+def cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue]) -> tuple[Cue | None, str]:
+    """The cue in the quote's own sentence: right after it ("...," he said), else right before (He said: "...")."""
+    doc, inside = article.doc, article.inside
+    first = doc.char_span(quotation.start, quotation.end, alignment_mode="expand")
+    if first is None or not len(first):
+        return None, ""
+    before = char_before(article.text, quotation.start)
+    if before == ":":
+        colon_cue = _colon_cue(doc, first.start, inside, cue_at)
+        if colon_cue is not None:
+            reporting = colon_cue.verb is not None and colon_cue.verb.lemma_ in SPEECH_VERBS
+            return colon_cue, "direct_cue_before" if reporting else "direct_colon"
+    after_cue = _scan(doc, first.end, +1, inside, cue_at)
+    before_cue = _scan(doc, first.start - 1, -1, inside, cue_at)
+    if before_cue is not None and before == ",":
+        return before_cue, "direct_cue_before"
+    if after_cue is not None:
+        return after_cue, "direct_cue_after"
+    if before_cue is not None:
+        return before_cue, "direct_cue_before"
+    return None, ""
+
+
+def _colon_cue(doc: Doc, quote_start: int, inside: list[int], cue_at: dict[int, Cue]) -> Cue | None:
+    """The lead-in of a quotation after a colon, possibly ending the previous paragraph: a reporting cue, else
+    any verb with a subject ("As Cornyn put it:"), else a bare name ("Chris Matthews:", transcript style)."""
+    colon = quote_start - 1
+    while colon >= 0 and doc[colon].is_space:
+        colon -= 1
+    if colon <= 0 or doc[colon].text != ":":
+        return None
+    cue = _scan(doc, colon - 1, -1, inside, cue_at)
+    if cue is not None:
+        return cue
+    for token in reversed(doc[max(docfacts.of(doc).sentence(colon)[0], colon - CUE_WINDOW) : colon]):
+        if inside[token.i] >= 0 or "\n" in token.text:
+            break
+        if token.pos_ == "VERB":
+            speaker = speaker_head(token, inside)
+            if speaker is not None:
+                return Cue(token.idx, token.idx + len(token), token, speaker)
+    name = doc[colon - 1]
+    if name.pos_ == "PROPN" and inside[name.i] < 0:
+        return Cue(doc[colon].idx, doc[colon].idx + 1, None, name)
+    return None
+
+
+def _scan(doc: Doc, position: int, step: int, inside: list[int], cue_at: dict[int, Cue]) -> Cue | None:
+    """The nearest cue from position in one direction, stopping at a sentence end, another quote or a paragraph."""
+    for _ in range(CUE_WINDOW):
+        if position < 0 or position >= len(doc):
+            return None
+        token = doc[position]
+        if inside[position] >= 0 or "\n" in token.text:
+            return None
+        if step > 0 and token.text in SENTENCE_END or step < 0 and token.text in SENTENCE_END:
+            return None
+        if position in cue_at:
+            return cue_at[position]
+        position += step
+    return None

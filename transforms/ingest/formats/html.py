@@ -4,6 +4,8 @@ One page, one item: a RawRecord (text, title, url, canonical_url, date_publish, 
 language, and fetched_at for crawled pages), Skipped when it is not an article (no body, no paragraph of running
 text, a site's home page), Rejected when it is not text at all.
 Works on strings only, so nothing is ever fetched: trafilatura downloads only when asked to with a URL.
+May import transforms.ingest.records and transforms.ingest.language (the page's language is decided here, from
+its extracted body, with the page's own `lang` attribute, which only this reader sees, as the fallback).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import detect_encoding, load_html
 
-from transforms.ingest.records import READERS, Item, RawRecord, Rejected, Skipped, UnreadableText, _snippet
-from transforms.normalise.language import detect_language
+from transforms.ingest.language import detect_language
+from transforms.ingest.records import Item, RawRecord, Rejected, Skipped, UnreadableText, snippet
 
 # trafilatura logs an ERROR for each page it cannot parse; the reader records that page as Skipped with the reason.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -77,7 +79,7 @@ def extract_html(
     try:
         html, repairs = decode_html(data, http_charset)
     except UnreadableText as exc:
-        return Rejected(uri, str(exc), _snippet(data))
+        return Rejected(uri, str(exc), snippet(data))
     if (tree := load_html(html)) is None:
         return Skipped(uri, "no article body: nothing in the page parses as HTML")
     body = extract_body(tree, url)
@@ -209,6 +211,3 @@ def _browser_charset(label: str | None) -> str | None:
         return None
     label = label.strip().lower()
     return WHATWG_CHARSETS.get(label, label)
-
-
-READERS.update({".html": read_html, ".htm": read_html})

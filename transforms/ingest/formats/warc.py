@@ -8,6 +8,7 @@ they yield nothing unless the archive is cut inside one. A cut archive keeps eve
 yields one Rejected for the record cut off.
 Provenance: `<archive>#offset=N`, N the record's byte offset in the file as stored (compressed for .warc.gz,
 the offset Common Crawl indexes use), so `.warc.gz` files reach this reader undecompressed.
+May import transforms.ingest.records and the HTML and archive format modules.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from fastwarc.stream_io import ChunkedReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 from trafilatura.utils import handle_compressed_file
 
-# As modules: the reader modules import one another while transforms.ingest.records registers them, in any order.
-from transforms.ingest.formats import archives as readers_containers
-from transforms.ingest.formats import html as readers_html
-from transforms.ingest.records import READERS, Item, Rejected, Skipped, _snippet
+from transforms.ingest.formats.archives import can_seek
+from transforms.ingest.formats.html import extract_html
+from transforms.ingest.records import Item, Rejected, Skipped, snippet
 
 # A bit mask (record types are flags).
 PROTOCOL_RECORDS = WarcRecordType.warcinfo | WarcRecordType.request | WarcRecordType.metadata
@@ -55,7 +55,7 @@ def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
 def _silently_cut_record(stream: BinaryIO, last_offset: int | None) -> int | None:
     """Where a record starts that fastwarc passed over in silence: a gzip member cut in its first bytes, before
     any header decompresses. None when the archive ends cleanly or cannot be re-read."""
-    if not readers_containers.can_seek(stream):
+    if not can_seek(stream):
         return None
     stream.seek(last_offset or 0)
     if last_offset is None:
@@ -80,12 +80,12 @@ def record_item(record: WarcRecord, record_uri: str) -> Item | None:
     payload = record.reader.read() if not_article is None else b""
     received = len(payload) if not_article is None else _drain(record.reader)
     if cut := _cut_off(record, received):
-        return Rejected(record_uri, cut, _snippet(payload))
+        return Rejected(record_uri, cut, snippet(payload))
     if record.record_type & PROTOCOL_RECORDS:
         return None
     if not_article:
         return Skipped(record_uri, not_article)
-    return readers_html.extract_html(
+    return extract_html(
         _decoded(record, payload),
         record_uri,
         url=record.headers.get("WARC-Target-URI"),
@@ -128,6 +128,3 @@ def _decoded(record: WarcRecord, payload: bytes) -> bytes:
     if "chunked" in (record.http_headers.get("Transfer-Encoding") or "").lower():
         payload = ChunkedReader(io.BytesIO(payload)).read(len(payload))
     return handle_compressed_file(payload)
-
-
-READERS[".warc"] = read_warc

@@ -1,4 +1,10 @@
-"""Language of an article body, offline, by py3langid (a naive Bayes model over byte n-grams)."""
+"""Language of an article body, offline, by py3langid (a naive Bayes model over byte n-grams).
+
+The one language detector: the HTML reader calls it on the body it extracts (falling back to the page's `lang`
+attribute, which only the reader sees), and transforms.normalise.articles on the bodies of records whose input
+named no language. It sits in ingest, the lower of those two layers, so both can import it. Imports nothing of
+wirehouse.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ SubprocessASGIServer) starts first, on the second core. While the run uses it, i
 PREFECT_API_URL in Prefect's process-wide settings, as Prefect's own test harness does it: every thread (the
 process-pool runner's message thread, the log and event workers) and every worker process (flows/runners.py)
 talks to it, so nothing starts a second server, and this process never imports Prefect's server code (seconds).
+
+May import flows.settings; Prefect itself only once the run uses the server.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from flows import settings
 
 HEALTH_POLL_SECONDS = 0.1
 # Prefect's own settings for a temporary server: no UI, and ephemeral (no background services of a real server).
@@ -91,7 +95,7 @@ def free_port() -> int:
 def start_temporary_api() -> TemporaryAPI | None:
     """A temporary server starting in the background, or None where the environment names an API. A profile can
     name one too, or turn temporary servers off: `using` reads Prefect's settings and stops the server then."""
-    if os.environ.get("PREFECT_API_URL"):
+    if os.environ.get(settings.PREFECT_API_URL_ENV):
         return None
     return TemporaryAPI()
 

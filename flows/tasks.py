@@ -2,7 +2,10 @@
 tests call the logic directly or through `task.fn`.
 
 A batch is: read inbox files -> normalise -> drop duplicates -> extract -> validate -> write the lake -> load.
-Every input record is counted exactly once as loaded, duplicate, skipped or quarantined (see `Accounting`).
+Every input record is counted exactly once as loaded, duplicate, skipped or quarantined (flows/summary.py).
+
+May import flows.settings and flows.inbox, transforms/, expectations/ and warehouse/; never the flows
+that call them (nightly, backfill).
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from expectations.validate import ExpectationResult, validate_batch
+from flows import settings
 from flows.inbox import InboxFile, file_sha256, list_inbox
 from transforms.extract import EXTRACTION_FAILURES, extract_articles
-from transforms.ingest.records import Item, RawRecord, Rejected, Skipped, read_path
+from transforms.ingest.records import Item, RawRecord, Rejected, Skipped
+from transforms.ingest.registry import read_path
 from transforms.normalise.articles import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
 from transforms.normalise.ids import stable_id
 from transforms.normalise.near_duplicates import NearDuplicateIndex
@@ -50,10 +55,9 @@ def stage_task(name: str, **options):
     return task(name=name, cache_policy=NO_CACHE, **options)
 
 
-# Tasks that touch storage (the lake, the warehouse file) retry with exponential backoff and jitter:
-# waits of about 2, 4, 8 s by default (WIREHOUSE_STORAGE_RETRIES, WIREHOUSE_STORAGE_BACKOFF_SECONDS).
-STORAGE_RETRIES = int(os.environ.get("WIREHOUSE_STORAGE_RETRIES", "3"))
-STORAGE_BACKOFF_SECONDS = float(os.environ.get("WIREHOUSE_STORAGE_BACKOFF_SECONDS", "2"))
+# Tasks that touch storage (the lake, the warehouse file) retry with exponential backoff and jitter.
+STORAGE_RETRIES = settings.storage_retries()
+STORAGE_BACKOFF_SECONDS = settings.storage_backoff_seconds()
 STORAGE_RETRY = {
     "retries": STORAGE_RETRIES,
     "retry_delay_seconds": exponential_backoff(backoff_factor=STORAGE_BACKOFF_SECONDS)(STORAGE_RETRIES)
@@ -106,19 +110,6 @@ class Ingested:
                 else self.skipped
             )
             target.append(item)
-
-
-@dataclass
-class Accounting:
-    records_read: int = 0
-    loaded: int = 0
-    duplicates: int = 0
-    skipped: int = 0
-    quarantined: int = 0
-
-    @property
-    def balanced(self) -> bool:
-        return self.records_read == self.loaded + self.duplicates + self.skipped + self.quarantined
 
 
 @stage_task("find-new-files", **STORAGE_RETRY)
@@ -374,19 +365,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# Test hook for the crash tests (tests/test_crash.py): with WIREHOUSE_PAUSE_AT=extract|write|load a run stops in
-# that stage (after extraction; between the lake's article and run files; inside the load transaction before
-# COMMIT), creates the file WIREHOUSE_PAUSE_MARKER and waits while it exists: the test kills the process there,
+# Test hook for the crash tests (tests/test_crash.py): a run stops in the stage settings.PAUSE_STAGE_ENV names
+# (after extraction; between the lake's article and run files; inside the load transaction before COMMIT),
+# creates the file settings.PAUSE_MARKER_ENV names and waits while it exists: the test kills the process there,
 # or deletes the file to let the run go on.
-PAUSE_STAGE_ENV = "WIREHOUSE_PAUSE_AT"
-PAUSE_MARKER_ENV = "WIREHOUSE_PAUSE_MARKER"
 PAUSE_LIMIT_SECONDS = 600
 
 
 def pause_if_requested(stage: str) -> None:
-    if os.environ.get(PAUSE_STAGE_ENV) != stage:
+    if os.environ.get(settings.PAUSE_STAGE_ENV) != stage:
         return
-    marker = Path(os.environ[PAUSE_MARKER_ENV])
+    marker = Path(os.environ[settings.PAUSE_MARKER_ENV])
     marker.write_text(str(os.getpid()))
     deadline = time.monotonic() + PAUSE_LIMIT_SECONDS
     while marker.exists() and time.monotonic() < deadline:
