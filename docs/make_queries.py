@@ -32,7 +32,7 @@ regenerate it with
 ```
 
 Try any of them yourself with `.venv/bin/wirehouse sql --home demo-home "…"`. The views and macros they use are in
-`warehouse/views.sql` and `warehouse/macros.sql`; `SELECT table_name, column_name, comment FROM duckdb_columns()`
+`warehouse/sql/views.sql` and `warehouse/sql/macros.sql`; `SELECT table_name, column_name, comment FROM duckdb_columns()`
 says what every column means.
 """
 

@@ -9,7 +9,7 @@ Only extraction is distributed. The articles are cut into chunks (flows/settings
 the results come back to the flow in chunk order, so the tables are the same whatever ran them. Everything
 that touches the lake or the warehouse stays in the flow's process: DuckDB allows one writer per file.
 
-spaCy loads once per worker process (`transforms.nlp.load_pipeline` is cached per process), not per chunk. With
+spaCy loads once per worker process (`transforms.nlp.loading.load_pipeline` is cached per process), not per chunk. With
 the threads runner the flow's process is the worker: its model loads on a background thread (`shared_model`)
 while the inbox is read and normalised, and the tasks start once it is there.
 
@@ -129,7 +129,7 @@ def worker_environment() -> Iterator[None]:
     """The environment worker processes started here inherit: PREFECT_API_URL, the API the flow itself talks to.
     Without it, a flow on Prefect's temporary server would have every worker process start a temporary server of
     its own (seconds of CPU and a few hundred MB each). (Memory reuse is set where the model loads,
-    transforms.nlp.keep_freed_memory, for every process that extracts.)"""
+    transforms.nlp.inference.keep_freed_memory, for every process that extracts.)"""
     added = {}
     if not os.environ.get(settings.PREFECT_API_URL_ENV):
         from prefect.client.orchestration import get_client

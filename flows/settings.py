@@ -1,7 +1,7 @@
 """Every WIREHOUSE_* environment setting the flows and commands read, and every default they share, declared once.
 
 cli.py, serve.py, runners.py, tasks.py, nightly.py and backfill.py take their defaults from here. prefect.yaml
-cannot import Python: tests/test_settings.py checks that its cron, time zone, runner and parameters equal these.
+cannot import Python: tests/flows/test_settings.py checks that its cron, time zone, runner and parameters equal these.
 
 Settings read below flows/ are declared by their owners, which may not import flows/:
 WIREHOUSE_SPACY_MODEL (transforms.nlp.loading), WIREHOUSE_LAKE_OPTIONS and the lake's place in HOME
@@ -40,7 +40,7 @@ STORAGE_BACKOFF_SECONDS_ENV = "WIREHOUSE_STORAGE_BACKOFF_SECONDS"
 DEFAULT_STORAGE_RETRIES = 3
 DEFAULT_STORAGE_BACKOFF_SECONDS = 2.0
 
-# Test hook for the crash tests (tests/test_crash.py): with WIREHOUSE_PAUSE_AT=extract|write|load a run stops in
+# Test hook for the crash tests (tests/flows/test_crash.py): with WIREHOUSE_PAUSE_AT=extract|write|load a run stops in
 # that stage, creates the file WIREHOUSE_PAUSE_MARKER and waits while it exists (flows/tasks.py).
 PAUSE_STAGE_ENV = "WIREHOUSE_PAUSE_AT"
 PAUSE_MARKER_ENV = "WIREHOUSE_PAUSE_MARKER"

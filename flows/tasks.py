@@ -365,7 +365,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# Test hook for the crash tests (tests/test_crash.py): a run stops in the stage settings.PAUSE_STAGE_ENV names
+# Test hook for the crash tests (tests/flows/test_crash.py): a run stops in the stage settings.PAUSE_STAGE_ENV names
 # (after extraction; between the lake's article and run files; inside the load transaction before COMMIT),
 # creates the file settings.PAUSE_MARKER_ENV names and waits while it exists: the test kills the process there,
 # or deletes the file to let the run go on.

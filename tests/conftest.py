@@ -30,7 +30,7 @@ NEEDS_CORPUS = [
 
 def excerpt(relative: str) -> str:
     """The paragraphs of ../shared/corpus/<relative> the tests use, kept in tests/fixtures/excerpts."""
-    return (EXCERPTS / relative).read_text(encoding="utf-8")
+    return (EXCERPTS / relative).read_text(encoding="utf-8").removesuffix("\n")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

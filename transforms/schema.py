@@ -1,8 +1,8 @@
 """The one place that defines wirehouse's tables.
 
 Every stage imports from here: the normaliser and extractors build frames with these schemas, the lake writer
-partitions by `partition_column`, the validator checks `key`, and `warehouse/schema.sql` mirrors them
-(tests/test_schema.py keeps the two in step).
+partitions by `partition_column`, the validator checks `key`, and `warehouse/sql/schema.sql` mirrors them
+(tests/warehouse/test_schema.py keeps the two in step).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ news-please records and the seed article from `demo/inbox`.
     .venv/bin/python tests/bad_inputs/make_bad_inputs.py OUT_DIR   # write the files, print what each must give
 
 Every expected outcome is one input record: `loaded`, `duplicate`, `skipped: <words of the reason>` or
-`quarantined: <words of the reason>` (a sidecar has none: it is metadata); tests/test_reliability.py runs them all
+`quarantined: <words of the reason>` (a sidecar has none: it is metadata); tests/flows/test_reliability.py runs them all
 through `wirehouse run`.
 """
 

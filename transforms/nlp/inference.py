@@ -14,7 +14,7 @@
 They reach into spaCy's and thinc's internals (layer forwards and names, the ruler's patterns, the lemmatizer's
 tables), so they are applied only with the versions they were checked against: spaCy 3.8.6, thinc 8.3.11 and
 en_core_web_sm 3.8.0 (PINNED_SPACY, PINNED_THINC, CHECKED_MODELS); anything else loads as stock spaCy, with a
-warning. tests/test_nlp.py checks the sped-up pipeline annotates exactly as stock spaCy does.
+warning. tests/nlp/test_inference.py checks the sped-up pipeline annotates exactly as stock spaCy does.
 May import spaCy, thinc and numpy only.
 """
 
@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 log = logging.getLogger(__name__)
 
-# The versions the speed-ups were checked against (equal annotations, tests/test_nlp.py); pyproject.toml pins them.
+# The versions the speed-ups were checked against (equal annotations, tests/nlp/test_inference.py); pyproject.toml pins them.
 PINNED_SPACY = "3.8.6"
 PINNED_THINC = "8.3.11"
 # (meta name, version) of the models checked: en_core_web_sm 3.8.0 and its MIT re-upload, the one wirehouse pins.

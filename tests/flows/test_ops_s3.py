@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import DEMO_INBOX
-from tests.test_ops_runs import RUN_DATE, snapshot
+from tests.flows.test_ops_runs import RUN_DATE, snapshot
 from warehouse.load import warehouse_path
 
 BUCKET = "wirehouse-lake"

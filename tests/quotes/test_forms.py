@@ -1,25 +1,20 @@
 """Forms of reported speech added to the rules, each on a real sentence from PolNeAR train (the file is named).
 
-The sentences are read from the corpus files, not retyped, so the tests skip cleanly without the corpus.
+The sentences are read from verbatim corpus excerpts (tests/fixtures/excerpts), not retyped; the two tests that
+need a whole article take the `corpus` fixture.
 """
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import CORPUS
+from tests.conftest import excerpt
 from transforms.quotes.rows import attribute_with_rules
 
-TRAIN = CORPUS / "polnear" / "train" / "text"
-
-
-# The session-wide `nlp` fixture is conftest's; every test here reads the corpus.
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+TRAIN = "polnear/train/text"
 
 
 def paragraphs(name: str, needle: str, following: int = 0) -> str:
     """The paragraph of train/text/<name> holding needle, with the next `following` paragraphs (blank lines kept)."""
-    text = (TRAIN / name).read_text(encoding="utf-8")
+    text = excerpt(f"{TRAIN}/{name}")
     start = text.index(needle)
     start = text.rfind("\n", 0, start) + 1
     end = start
@@ -75,7 +70,7 @@ def test_that_clause_after_a_long_addressee(nlp):
 def test_reporting_noun_with_its_clause(nlp):
     # breitbart_2016-08-15_biden-stumping-for-clinton-trash*.txt: "Trump’s accusation that Obama and Clinton created
     # the so-called Islamic State extremist group had imperiled ..., Biden said."
-    name = next(TRAIN.glob("breitbart_2016-08-15_biden-stumping*.txt")).name
+    name = "breitbart_2016-08-15_biden-stumping-for-clinton-trash.txt"
     text = paragraphs(name, "accusation that Obama and Clinton")
     found = run(nlp, text)
     quote, rule = holding(found, "Obama and Clinton created the so-called Islamic State")
@@ -94,7 +89,7 @@ def test_of_two_subjects_the_one_nearest_the_cue_speaks(nlp):
     # wash-post_2015-12-13_misinformation-enters-mainstream*.txt: "The Internet has also made it possible for people
     # with like-minded, if bogus, ideas and theories to organize ..., she said." (the parse gives "said" two
     # subjects: "people" and "she")
-    name = next(TRAIN.glob("wash-post_2015-12-13_misinformation-enters-mainstream*.txt")).name
+    name = "wash-post_2015-12-13_misinformation-enters-mainstream.txt"
     text = paragraphs(name, "The Internet has also made it possible")
     quote, _ = holding(run(nlp, text), "The Internet has also made it possible")
     assert quote["speaker_mention"] == "she"
@@ -144,19 +139,19 @@ def test_clause_runs_on_over_its_continuation(nlp):
     assert "he doesn’t want to be involved in the 2016 race anymore" in quote["text"]
 
 
-def test_interview_transcript_turn(nlp):
+def test_interview_transcript_turn(nlp, corpus):
     # breitbart_2016-07-10_ok-gov-fallin-trump-is-trying-to.txt: "FALLIN: Well, I think the whole nation needs to
     # work together, ..." (the whole article, so that the label names a person the article introduces)
-    text = (TRAIN / "breitbart_2016-07-10_ok-gov-fallin-trump-is-trying-to.txt").read_text(encoding="utf-8")
+    text = (corpus / TRAIN / "breitbart_2016-07-10_ok-gov-fallin-trump-is-trying-to.txt").read_text(encoding="utf-8")
     quote, rule = holding(run(nlp, text), "Well, I think the whole nation needs to work together")
     assert rule == "direct_transcript" and "Fallin" in quote["speaker"]
     assert not quote["text"].startswith("FALLIN")
 
 
-def test_quoted_sentence_the_author_finishes(nlp):
+def test_quoted_sentence_the_author_finishes(nlp, corpus):
     # wash-post_2016-05-09_for-outgoing-u-n-chief-climate-d*.txt: '"There have been some deniers, [but] 97 percent of
     # world scientists are in support" of the evidence behind human contributions to climate change.'
-    path = next(TRAIN.glob("wash-post_2016-05-09_for-outgoing-u-n-chief-climate-d*.txt"))
+    path = next((corpus / TRAIN).glob("wash-post_2016-05-09_for-outgoing-u-n-chief-climate-d*.txt"))
     quote, rule = holding(run(nlp, path.read_text(encoding="utf-8")), "There have been some deniers")
     assert rule == "mixed_continued" and quote["quote_type"] == "mixed"
     assert quote["text"].endswith("of the evidence behind human contributions to climate change")
@@ -166,8 +161,7 @@ def test_quoted_sentence_the_author_finishes(nlp):
 def test_parenthetical_cue_hung_on_an_auxiliary(nlp):
     # politico_2016-07-02_sanders-california-suppor*.txt: "Even then, he said, he’s learned enough about Hillary
     # Clinton that he’s fairly sure he can’t support her." (the parse hangs "he said" on the auxiliary "’s")
-    path = next(TRAIN.glob("politico_2016-07-02_sanders-california-suppor*.txt"))
-    text = paragraphs(path.name, "Even then, he said")
+    text = paragraphs("politico_2016-07-02_sanders-california-supporters-ca.txt", "Even then, he said")
     quote, rule = holding(run(nlp, text), "learned enough about Hillary Clinton")
     assert rule == "indirect_parenthetical" and quote["text"].startswith("Even then")
     assert quote["text"].endswith("he can’t support her") and quote["speaker_mention"] == "he"
@@ -176,8 +170,7 @@ def test_parenthetical_cue_hung_on_an_auxiliary(nlp):
 def test_contracted_has_is_not_a_passive(nlp):
     # usa-today_2016-04-26_sanders-will-back-clinto*.txt: "While he's said he'll fight all the way to the
     # convention, Sanders must decide ..." (the parse reads "'s said" as a passive)
-    path = next(TRAIN.glob("usa-today_2016-04-26_sanders-will-back-clinto*.txt"))
-    text = paragraphs(path.name, "While he's said he'll fight")
+    text = paragraphs("usa-today_2016-04-26_sanders-will-back-clinton-eventu.txt", "While he's said he'll fight")
     quote, _ = holding(run(nlp, text), "he'll fight all the way to the convention")
     assert quote["speaker_mention"] == "he"
 
@@ -185,8 +178,9 @@ def test_contracted_has_is_not_a_passive(nlp):
 def test_name_before_a_parenthesis_speaks(nlp):
     # politico_2016-08-08_how-newtown-gave-chris-mu*.txt: "... Sen. Chris Murphy (a Connecticut Democrat so boyish
     # he has been mistaken for a junior staffer) says he was unfocused, a bit adrift, ..."
-    path = next(TRAIN.glob("politico_2016-08-08_how-newtown-gave-chris-mu*.txt"))
-    text = paragraphs(path.name, "Sen. Chris Murphy (a Connecticut Democrat")
+    text = paragraphs(
+        "politico_2016-08-08_how-newtown-gave-chris-murphy-a-.txt", "Sen. Chris Murphy (a Connecticut Democrat"
+    )
     quote, _ = holding(run(nlp, text), "he was unfocused")
     assert quote["speaker"] == "Chris Murphy"
 
@@ -194,8 +188,7 @@ def test_name_before_a_parenthesis_speaks(nlp):
 def test_reported_with_a_gerund(nlp):
     # nyt_2016-03-22_trump-s-success-finally-unites*.txt: "Mr. Kasich reported having $1.3 million in cash on hand at
     # the beginning of March."
-    path = next(TRAIN.glob("nyt_2016-03-22_trump-s-success-finally-unites*.txt"))
-    text = paragraphs(path.name, "Mr. Kasich reported having")
+    text = paragraphs("nyt_2016-03-22_trump-s-success-finally-unites-t.txt", "Mr. Kasich reported having")
     quote, _ = holding(run(nlp, text), "having $1.3 million in cash on hand")
     assert quote["cue"] == "reported" and "Kasich" in quote["speaker"]
 
@@ -203,8 +196,7 @@ def test_reported_with_a_gerund(nlp):
 def test_cue_clause_fenced_by_commas_reports_its_sentence(nlp):
     # huff-post_2016-02-12_the-democratic-primary-i*.txt: "Voters, Clinton suggested, don’t have to worry that big
     # banks can influence politicians like herself with huge campaign contributions."
-    path = next(TRAIN.glob("huff-post_2016-02-12_the-democratic-primary-i*.txt"))
-    text = paragraphs(path.name, "Voters, Clinton suggested")
+    text = paragraphs("huff-post_2016-02-12_the-democratic-primary-is-a-figh.txt", "Voters, Clinton suggested")
     quote, rule = holding(run(nlp, text), "have to worry that big banks")
     assert rule == "indirect_parenthetical" and quote["text"].startswith("Voters")
     assert quote["text"].endswith("huge campaign contributions") and "Clinton" in quote["speaker"]

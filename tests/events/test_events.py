@@ -2,23 +2,22 @@
 possessive), modality flags, dates, and the seed article's events.
 
 Sentences are quoted from the PLOVER gold standard records (Open Event Data Alliance, CC BY-SA 4.0; record ids in
-the comments), the seed article (corpus/seed/trump-putin-zelenskyy.txt, published 2025-09-04) and newsplease.
-Tests that read the corpus itself skip when ../shared/corpus is absent.
+the comments), the seed article (demo/inbox/seed/trump-putin-zelenskyy.txt, published 2025-09-04) and newsplease.
+The evaluation over the PLOVER gold file takes the `corpus` fixture and skips without ../shared/corpus.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEED_ARTICLE
 from transforms.events.plover import quad_class
 from transforms.events.rows import find_events
 from transforms.schema import DATE_GRANULARITIES, EVENT_TYPES, QUAD_CLASSES
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 SEED_PUBLISHED = datetime(2025, 9, 4, tzinfo=UTC)
 GSR_PUBLISHED = datetime(2000, 1, 1, tzinfo=UTC)  # the gold records' own `date`
 SEED_SOURCES = [
@@ -333,10 +332,7 @@ SEED_EXPECTED = [
 
 @pytest.fixture(scope="module")
 def seed_events(nlp):
-    path = CORPUS / "seed" / "trump-putin-zelenskyy.txt"
-    if not path.exists():
-        pytest.skip("../shared/corpus is not available")
-    doc = nlp(path.read_text(encoding="utf-8"))
+    doc = nlp(SEED_ARTICLE.read_text(encoding="utf-8"))
     return find_events(doc, SEED_PUBLISHED, SEED_SOURCES)
 
 
@@ -366,10 +362,8 @@ def test_seed_summit_is_in_alaska(seed_events):
     assert summit["location"] == "Alaska" and not summit["future"]
 
 
-def test_plover_dev_meets_the_targets():
-    gold = CORPUS / "plover" / "gsr-dev.json"
-    if not gold.exists():
-        pytest.skip("../shared/corpus is not available")
+def test_plover_dev_meets_the_targets(corpus):
+    gold = corpus / "plover" / "gsr-dev.json"
     from transforms.evaluate.events import evaluate_events, format_report
 
     result = evaluate_events(gold)

@@ -1,24 +1,19 @@
-"""Quote attribution on real sentences from the shared corpus (each test names its source file).
+"""Quote attribution on real sentences (each test names its source file in the corpus).
 
-The sentences are read from the corpus files themselves, not retyped, so the tests skip cleanly without the corpus.
+The sentences are read from the seed article (demo/inbox/seed) and from verbatim corpus excerpts kept in
+tests/fixtures/excerpts, not retyped; the tests over whole corpus articles take the `corpus` fixture.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import SEED_ARTICLE, excerpt
 from transforms.quotes.rows import attribute
 
-SEED = CORPUS / "seed" / "trump-putin-zelenskyy.txt"
-POLNEAR_TRAIN = CORPUS / "polnear" / "train" / "text"
-
-
-# The session-wide `nlp` fixture is conftest's; every test here reads the corpus.
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+SEED = SEED_ARTICLE
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +23,11 @@ def seed(nlp):
     return doc, quotes, sources
 
 
-def paragraph_with(path: Path, needle: str) -> str:
-    """The corpus paragraph holding needle (the test's sentence, taken from the file, not retyped)."""
-    text = path.read_text(encoding="utf-8") if path.suffix == ".txt" else json.loads(path.read_text())["text"]
+def paragraph_with(source: Path | str, needle: str) -> str:
+    """The paragraph holding needle, from the seed article or a corpus excerpt (its path in the corpus)."""
+    text = source.read_text(encoding="utf-8") if isinstance(source, Path) else excerpt(source)
     paragraph = next((p for p in text.split("\n") if needle in p), None)
-    assert paragraph is not None, f"{needle!r} not in {path.name}"
+    assert paragraph is not None, f"{needle!r} not in {source}"
     return paragraph
 
 
@@ -69,7 +64,7 @@ def test_direct_quote_with_cue_after(nlp):
 
 def test_direct_quote_with_cue_before_and_interrupted_quote(nlp):
     # polnear/train/text/breitbart_2015-11-19_exclusive-excerpt-d*.txt (Dinesh D'Souza excerpt)
-    path = next(POLNEAR_TRAIN.glob("breitbart_2015-11-19_exclusive-excerpt-d*.txt"))
+    path = "polnear/train/text/breitbart_2015-11-19_exclusive-excerpt-dinesh-d-souza.txt"
     text = paragraph_with(path, "Brafman said, “The zeal")
     quotes = extract(nlp, text)
     before = quote_holding(quotes, "The zeal with which")
@@ -83,7 +78,7 @@ def test_direct_quote_with_cue_before_and_interrupted_quote(nlp):
 
 def test_straight_marks_and_single_quotes_inside_double(nlp):
     # polnear/train/text/breitbart_2016-02-18_ap-gfk-poll-voters-increasingly-.txt
-    path = POLNEAR_TRAIN / "breitbart_2016-02-18_ap-gfk-poll-voters-increasingly-.txt"
+    path = "polnear/train/text/breitbart_2016-02-18_ap-gfk-poll-voters-increasingly-.txt"
     text = paragraph_with(path, "‘Feel the Bern,’")
     quote = quote_holding(extract(nlp, text), "‘Feel the Bern,’")
     assert quote["text"].startswith("“I know a lot") and quote["text"].endswith("”")  # the nested marks stay inside
@@ -92,21 +87,17 @@ def test_straight_marks_and_single_quotes_inside_double(nlp):
 
 def test_nyt_double_apostrophe_marks(nlp):
     # polnear/train/text/nyt_*: the NYT archive writes double quotation marks as two apostrophes
-    path, text = next(
-        (p, p.read_text(encoding="utf-8"))
-        for p in sorted(POLNEAR_TRAIN.glob("nyt_*.txt"))
-        if ",'' said Mr." in p.read_text(encoding="utf-8")
-    )
-    paragraph = next(p for p in text.split("\n") if ",'' said Mr." in p)
+    path = "polnear/train/text/nyt_2015-11-24_momentum-builds-to-tax-consumpti.txt"
+    paragraph = paragraph_with(path, ",'' said Mr.")
     quotes = extract(nlp, paragraph)
     said = [q for q in quotes if q["quote_type"] == "direct" and q["text"].startswith("''")]
-    assert said, f"{path.name}: {paragraph[:120]}"
+    assert said, f"{path}: {paragraph[:120]}"
     assert said[0]["text"].endswith("''") and said[0]["speaker_mention"].startswith("Mr.")
 
 
 def test_newsplease_direct_quote(nlp):
     # newsplease/news_cluster/047dcb1a6c7d4047eed066daf288e66f955e20920b8fc040143c9188.json (ctvnews.ca)
-    path = CORPUS / "newsplease" / "news_cluster" / "047dcb1a6c7d4047eed066daf288e66f955e20920b8fc040143c9188.json"
+    path = "newsplease/news_cluster/047dcb1a6c7d4047eed066daf288e66f955e20920b8fc040143c9188.txt"
     text = paragraph_with(path, "It was a pretty scary experience")
     quote = quote_holding(extract(nlp, text), "pretty scary experience")
     assert quote["speaker"] == "Anooshe Mushtaq" and quote["quote_type"] == "direct"
@@ -115,11 +106,7 @@ def test_newsplease_direct_quote(nlp):
 def test_multi_paragraph_quote_keeps_one_speaker(nlp):
     # polnear/train/text/breitbart_2015-11-17_wash-post-fact-check-if-obama-sa.txt: a quotation opened in one
     # paragraph and reopened in the next without being closed
-    path = POLNEAR_TRAIN / "breitbart_2015-11-17_wash-post-fact-check-if-obama-sa.txt"
-    text = path.read_text(encoding="utf-8")
-    start = text.rindex("\n", 0, text.index("is a cultish blind faith in Obama’s word:")) + 1
-    end = text.index("\n", text.index("not the number of refugees from Syria."))
-    quotes = extract(nlp, text[start:end])
+    quotes = extract(nlp, excerpt("polnear/train/text/breitbart_2015-11-17_wash-post-fact-check-if-obama-sa.txt"))
     first, second = quote_holding(quotes, "As we have explained"), quote_holding(quotes, "That adds up to 185,000")
     assert first["quote_type"] == second["quote_type"] == "direct"
     assert first["entity_key"] == second["entity_key"] is not None
@@ -164,7 +151,7 @@ def test_indirect_quote_with_said_that(seed):
 
 def test_indirect_quote_with_cue_after_content(nlp):
     # polnear/dev/text/breitbart_2016-09-12_stealth-over-health-hillary-clin.txt: "..., the source added."
-    path = CORPUS / "polnear" / "dev" / "text" / "breitbart_2016-09-12_stealth-over-health-hillary-clin.txt"
+    path = "polnear/dev/text/breitbart_2016-09-12_stealth-over-health-hillary-clin.txt"
     text = paragraph_with(path, "the source added")
     quote = quote_holding(extract(nlp, text), "Clinton had told police officials")
     assert quote["quote_type"] == "indirect" and quote["cue"] == "added"
@@ -201,7 +188,7 @@ def test_anonymous_source(seed):
 
 def test_people_familiar_with_the_matter_are_anonymous(nlp):
     # polnear/train/text/nyt_2016-09-06_u-s-presses-for-truce-in-syria-d.txt
-    path = POLNEAR_TRAIN / "nyt_2016-09-06_u-s-presses-for-truce-in-syria-d.txt"
+    path = "polnear/train/text/nyt_2016-09-06_u-s-presses-for-truce-in-syria-d.txt"
     doc = nlp(paragraph_with(path, "people familiar with her thinking say"))
     quotes, sources = attribute(doc)
     quote = quote_holding(quotes, "she now acknowledges")
@@ -251,13 +238,16 @@ def test_seed_expected_quotes(seed, fragment, speaker):
 # --- invariants ---------------------------------------------------------------------------------------------------
 
 
-def test_offsets_index_the_text(nlp, seed):
+def test_offsets_index_the_text(seed):
     doc, quotes, sources = seed
     assert_offsets(doc.text, quotes)
     for source in sources:
         if source["char_start"] is not None:
             assert source["char_end"] > source["char_start"]
-    for path in sorted(POLNEAR_TRAIN.glob("*.txt"))[:8]:  # the first PolNeAR train articles
+
+
+def test_offsets_index_whole_polnear_articles(nlp, corpus):
+    for path in sorted((corpus / "polnear" / "train" / "text").glob("*.txt"))[:8]:  # the first PolNeAR train articles
         text = path.read_text(encoding="utf-8")
         quotes = extract(nlp, text)
         assert_offsets(text, quotes)
