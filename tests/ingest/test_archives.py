@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from tests.conftest import DEMO_INBOX
 from transforms.ingest.records import RawRecord, Rejected, Skipped
 from transforms.ingest.registry import read_path, read_stream
 
@@ -272,11 +273,11 @@ def test_nested_containers_chain_their_member_names(corpus):
 
 
 @pytest.mark.parametrize("suffix", [".tar", ".zip"])
-def test_path_traversal_member_names_are_only_labels(tmp_path, corpus, monkeypatch, suffix):
+def test_path_traversal_member_names_are_only_labels(tmp_path, monkeypatch, suffix):
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
-    article = (corpus / NEWSPLEASE_ARTICLE).read_bytes()
+    article = min((DEMO_INBOX / "newsplease").glob("*.json")).read_bytes()
     members = {"../../etc/x.json": article, "/abs/y.json": article}
     data = _zip_bytes(members) if suffix == ".zip" else _tar_bytes(members)
     before = sorted(tmp_path.rglob("*"))
