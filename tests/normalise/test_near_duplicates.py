@@ -1,4 +1,8 @@
-"""Near-duplicates on real syndicated copies from the newsplease news_cluster set, and a doctored copy."""
+"""Near-duplicates on real syndicated copies from the newsplease news_cluster set, and a doctored copy.
+
+The AP pair and the unrelated article are kept in tests/fixtures/newsplease (verbatim corpus records); the
+borderline and same-event pairs are read from the corpus.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 
 import pytest
 
+from tests.conftest import FIXTURES
 from transforms.normalise.near_duplicates import THRESHOLD, NearDuplicateIndex
 
 # The same AP story on two sites (Jaccard of 5-word shingles 0.96), and a different write-up of another event.
@@ -26,10 +31,18 @@ SAME_EVENT = (
 )
 
 
+def bodies_in(folder) -> dict[str, str]:
+    return {path.stem: json.loads(path.read_text())["text"] or "" for path in sorted(folder.glob("*.json"))}
+
+
 @pytest.fixture(scope="module")
-def bodies(corpus) -> dict[str, str]:
-    cluster = corpus / "newsplease" / "news_cluster"
-    return {path.stem: json.loads(path.read_text())["text"] or "" for path in sorted(cluster.glob("*.json"))}
+def bodies() -> dict[str, str]:
+    return bodies_in(FIXTURES / "newsplease")
+
+
+@pytest.fixture(scope="module")
+def cluster_bodies(corpus) -> dict[str, str]:
+    return bodies_in(corpus / "newsplease" / "news_cluster")
 
 
 def test_syndicated_copy_points_at_the_first_one(bodies):
@@ -41,7 +54,8 @@ def test_syndicated_copy_points_at_the_first_one(bodies):
     assert duplicate_of == original and THRESHOLD <= similarity <= 1.0
 
 
-def test_copy_just_above_the_threshold_is_found(bodies):
+def test_copy_just_above_the_threshold_is_found(cluster_bodies):
+    bodies = cluster_bodies
     index = NearDuplicateIndex()
     original, copy = BORDERLINE_COPIES
     index.find(original, bodies[original])
@@ -49,7 +63,8 @@ def test_copy_just_above_the_threshold_is_found(bodies):
     assert duplicate_of == original and similarity >= THRESHOLD
 
 
-def test_different_write_ups_of_one_event_are_not_duplicates(bodies):
+def test_different_write_ups_of_one_event_are_not_duplicates(cluster_bodies):
+    bodies = cluster_bodies
     index = NearDuplicateIndex()
     first, second = SAME_EVENT
     assert index.find(first, bodies[first]) is None
@@ -70,7 +85,8 @@ def test_copy_with_other_boilerplate_is_a_duplicate(bodies):
     assert duplicate_of == "original" and similarity >= THRESHOLD
 
 
-def test_answers_are_repeatable_and_survive_a_save(tmp_path, bodies):
+def test_answers_are_repeatable_and_survive_a_save(tmp_path, cluster_bodies):
+    bodies = cluster_bodies
     path = tmp_path / "state" / "neardup.pickle"
     first_run = NearDuplicateIndex.load(path)
     answers = {article_id: first_run.find(article_id, body) for article_id, body in bodies.items()}
