@@ -83,16 +83,21 @@ def location(chain: list[Token], places: list[Token], exclude: set[int]) -> str 
 def place_candidates(prep: Token) -> list[Token]:
     """The object of a locative preposition and its own 'of' and compound parts ("the city of Kirkuk")."""
     objects = [c for c in children(prep) if c.dep_ == "pobj"]
-    nested = [
+    nested = of_objects(objects)
+    parts = [m for o in objects + nested for m in children(o) if m.dep_ in ("compound", "amod")]
+    return objects + nested + parts
+
+
+def of_objects(heads: list[Token]) -> list[Token]:
+    """The objects of each head's own 'of' phrase ("the city of Kirkuk", "a state of emergency")."""
+    return [
         p
-        for o in objects
+        for o in heads
         for c in children(o)
         if c.dep_ == "prep" and c.lower_ == "of"
         for p in children(c)
         if p.dep_ == "pobj"
     ]
-    parts = [m for o in objects + nested for m in children(o) if m.dep_ in ("compound", "amod")]
-    return objects + nested + parts
 
 
 def entity_text(token: Token) -> str:

@@ -17,7 +17,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
-from transforms.events.clause import clause_chain
+from transforms.events.clause import clause_chain, of_objects
 from transforms.events.modality import modality
 from transforms.events.plover import lexicon, quad_class
 from transforms.nlp import docfacts
@@ -181,15 +181,7 @@ def objects(verb: Token) -> list[Token]:
     via_prep = [p for c in children(verb) if c.dep_ == "prep" for p in children(c) if p.dep_ == "pobj"]
     # "lifted a state of emergency", "withdraw its peacekeeping force": the object's parts decide too.
     parts = [m for o in direct for m in children(o) if m.dep_ in ("compound", "amod")]
-    of_objects = [
-        p
-        for o in direct
-        for c in children(o)
-        if c.dep_ == "prep" and c.lower_ == "of"
-        for p in children(c)
-        if p.dep_ == "pobj"
-    ]
-    return direct + parts + of_objects + via_prep
+    return direct + parts + of_objects(direct) + via_prep
 
 
 def person_object_rule(verb: Token, lemma: str) -> list[str] | None:
