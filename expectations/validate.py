@@ -164,7 +164,7 @@ def _with_checks(
         )
     else:
         checks["_offsets_ok"] = pl.all_horizontal(_span_matches(*span) for span in OFFSET_SPANS[table.name])
-    if table.name == "quotes":
+    if table.name in ("quotes", "mentions"):
         checks["_source_exists"] = pl.col("source_id").is_null() | pl.col("source_id").is_in(
             valid["sources"]["source_id"].implode()
         )

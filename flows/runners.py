@@ -33,7 +33,7 @@ from flows import settings
 if TYPE_CHECKING:  # Prefect is imported where a runner starts: the CLI checks --runner before it
     from prefect.task_runners import TaskRunner
 
-EXTRACTED_TABLES = ("sources", "quotes", "events", "extraction_failures")
+EXTRACTED_TABLES = ("sources", "quotes", "events", "mentions", "extraction_failures")
 
 
 # One thread for work a run needs later (spaCy's model, GX's suites), done while it waits on other things.

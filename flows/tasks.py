@@ -30,13 +30,14 @@ from flows.inbox import InboxFile, file_sha256, list_inbox
 from transforms.extract import EXTRACTION_FAILURES, extract_articles
 from transforms.ingest.records import Item, RawRecord, Rejected, Skipped
 from transforms.ingest.registry import read_path
-from transforms.normalise.articles import mark_near_duplicates, normalise_records, split_by_window, split_duplicates
+from transforms.normalise.articles import body_signatures, mark_near_duplicates, normalise_records, split_by_window
 from transforms.normalise.ids import stable_id
-from transforms.normalise.near_duplicates import NearDuplicateIndex
+from transforms.normalise.near_duplicates import NearDuplicateIndex, Signature
 from transforms.schema import (
     BOOKKEEPING_TABLES,
     EVENTS,
     INGESTED_FILES,
+    MENTIONS,
     QUARANTINE,
     QUOTES,
     RUNS,
@@ -145,26 +146,31 @@ def normalise(
     started_at: datetime,
     home: Path,
     window: tuple[date | None, date | None] = (None, None),
-) -> tuple[pl.DataFrame, pl.DataFrame, list[Skipped], list[Rejected]]:
-    """Articles to extract, exact duplicates (not loaded), records skipped (no body, outside the date window), id
-    conflicts. Near duplicates are marked by `near_duplicates`."""
+) -> tuple[pl.DataFrame, dict[str, str], list[Skipped]]:
+    """The batch's articles in batch order, the content hashes among theirs that HOME has loaded (content_hash ->
+    article_id, for the duplicate split) and the records skipped (no body, outside the date window)."""
     articles, no_body = normalise_records(batch.records, run_id, started_at)
     articles, outside_window = split_by_window(articles, *window)
-    known: dict[str, str] = {}
+    loaded: dict[str, str] = {}
     if warehouse_path(home).exists() and not articles.is_empty():
         with connect(home, read_only=True) as con:
-            known = known_content_hashes(con, articles["content_hash"].to_list())
-    articles, exact, conflicts = split_duplicates(articles, known, run_id, started_at)
-    return articles, exact, no_body + outside_window, conflicts
+            loaded = known_content_hashes(con, articles["content_hash"].to_list())
+    return articles, loaded, no_body + outside_window
+
+
+@stage_task("sign-bodies")
+def sign_bodies(articles: pl.DataFrame, home: Path) -> dict[str, Signature | None]:
+    """The bodies' near-duplicate signatures (content_hash -> signature), computed beside extraction."""
+    return body_signatures(articles, near_duplicate_index(home))
 
 
 @stage_task("near-duplicates")
 def near_duplicates(
-    articles: pl.DataFrame, home: Path, run_id: str, started_at: datetime
+    articles: pl.DataFrame, signatures: dict[str, Signature | None], home: Path, run_id: str, started_at: datetime
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The articles with `duplicate_of` set on syndicated copies (they load), and their `duplicates` rows (kind
-    'near'). Judged against HOME's index of earlier runs and the whole batch, in the batch's order."""
-    return mark_near_duplicates(articles, near_duplicate_index(home), run_id, started_at)
+    """The accepted articles with `duplicate_of` set on syndicated copies (they load), and their `duplicates` rows
+    (kind 'near'). Judged against HOME's index of earlier runs and the batch's accepted articles, in batch order."""
+    return mark_near_duplicates(articles, near_duplicate_index(home), signatures, run_id, started_at)
 
 
 _near_duplicate_indexes: dict[Path, NearDuplicateIndex] = {}
@@ -179,12 +185,10 @@ def near_duplicate_index(home: Path) -> NearDuplicateIndex:
     return _near_duplicate_indexes[home]
 
 
-def save_near_duplicate_index(home: Path, not_loaded: Iterable[str]) -> None:
-    """Saved after the load commits, without the articles the batch judged but did not load; a crash before
-    that replays the same judgements (they are deterministic)."""
-    index = near_duplicate_index(home)
-    index.forget(not_loaded)
-    index.save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
+def save_near_duplicate_index(home: Path) -> None:
+    """Saved after the load commits (it judged only the loaded articles); a crash before that replays the same
+    judgements (they are deterministic)."""
+    near_duplicate_index(home).save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
 
 
 def discard_unsaved_near_duplicates(home: Path) -> None:
@@ -199,6 +203,7 @@ def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "sources": empty(SOURCES),
             "quotes": empty(QUOTES),
             "events": empty(EVENTS),
+            "mentions": empty(MENTIONS),
             "extraction_failures": pl.DataFrame(schema=EXTRACTION_FAILURES),
         }
     extracted = extract_articles(articles)

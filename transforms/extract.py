@@ -1,8 +1,9 @@
-"""From normalised articles to the sources, quotes and events tables.
+"""From normalised articles to the sources, quotes, events and mentions tables.
 
-The per-document rules live in transforms.quotes and transforms.events; this module runs spaCy over a batch, gives
-every row its stable ids and joins the three tables to each other (quote -> source, event -> source and enclosing
-quote).
+The per-document rules live in transforms.quotes, transforms.events and transforms.entities; this module runs spaCy
+over a batch, gives every row its stable ids and joins the tables to each other (quote -> source, event -> source
+and enclosing quote, mention -> source). One entity layer per document serves the quotes, the events and the
+mentions.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from transforms.nlp import docfacts
 from transforms.nlp.loading import load_pipeline
 from transforms.normalise.ids import stable_id
 from transforms.quotes import rows as quote_rows
-from transforms.schema import EVENTS, QUOTES, SOURCES, conform
+from transforms.schema import EVENTS, MENTIONS, QUOTES, SOURCES, conform
 
 BATCH_SIZE = 32
 
@@ -29,11 +30,11 @@ EXTRACTION_FAILURES = pl.Schema({"article_id": pl.String, "reason": pl.String})
 
 
 def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dict[str, pl.DataFrame]:
-    """sources, quotes and events for every article whose extraction is not skipped, and
+    """sources, quotes, events and mentions for every article whose extraction is not skipped, and
     `extraction_failures`: the articles a rule crashed on (none of their rows are kept)."""
     nlp = nlp or load_pipeline()
     todo = articles.filter(pl.col("extraction_skipped").is_null())
-    rows: dict[str, list[dict]] = {"sources": [], "quotes": [], "events": []}
+    rows: dict[str, list[dict]] = {"sources": [], "quotes": [], "events": [], "mentions": []}
     failures: list[dict] = []
     for article, doc in _parsed(nlp, todo.iter_rows(named=True)):
         try:
@@ -51,6 +52,7 @@ def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dic
         "sources": conform(rows["sources"], SOURCES),
         "quotes": conform(rows["quotes"], QUOTES),
         "events": conform(rows["events"], EVENTS),
+        "mentions": conform(rows["mentions"], MENTIONS),
         "extraction_failures": pl.DataFrame(failures, schema=EXTRACTION_FAILURES),
     }
 
@@ -91,7 +93,8 @@ def extract_document(doc, article: dict) -> dict[str, list[dict]]:
 def _extract(doc, article: dict) -> dict[str, list[dict]]:
     article_id = article["article_id"]
     shared = {"article_id": article_id, "published_date": article["published_date"], "run_id": article["run_id"]}
-    quotes, sources = quote_rows.attribute(doc)
+    attributed = quote_rows.attribute_article(doc)
+    quotes, sources = attributed.quotes, attributed.sources
 
     source_ids = {}
     for source in sources:
@@ -102,7 +105,7 @@ def _extract(doc, article: dict) -> dict[str, list[dict]]:
         quote["source_id"] = source_ids.get(quote.pop("entity_key"))
         quote.update(shared)
 
-    events = find_events(doc, article["published_at"], sources)
+    events = find_events(doc, article["published_at"], attributed.entities)
     for event in events:
         event["event_id"] = stable_id(article_id, event["trigger_char_start"], event["event_type"])
         event["event_key"] = stable_id(
@@ -116,7 +119,33 @@ def _extract(doc, article: dict) -> dict[str, list[dict]]:
         event["recipient_source_id"] = _first_source(event.get("recipient_entity_keys"), source_ids)
         event["quote_id"] = _enclosing_quote(event["trigger_char_start"], event["trigger_char_end"], quotes)
         event.update(shared)
-    return {"sources": sources, "quotes": quotes, "events": events}
+    mentions = []
+    for mention in attributed.entities.all_mentions():
+        entity = mention.entity
+        key = entity.key if entity is not None and not entity.key.startswith("unresolved:") else None
+        mentions.append(
+            {
+                "mention_id": stable_id(article_id, mention.start_char, mention.end_char),
+                "source_id": source_ids.get(key),
+                "entity_key": key,
+                "entity_name": entity.name if key else None,
+                "text": attributed.entities.index.text[mention.start_char : mention.end_char],
+                "char_start": mention.start_char,
+                "char_end": mention.end_char,
+                "mention_type": mention.mention_type,
+                "rule": mention.rule,
+                **shared,
+            }
+        )
+    return {"sources": sources, "quotes": quotes, "events": events, "mentions": _one_per_span(mentions)}
+
+
+def _one_per_span(mentions: list[dict]) -> list[dict]:
+    """Two heads can give the same words (a relative pronoun and its antecedent): one row per span, the first."""
+    seen: dict[str, dict] = {}
+    for mention in mentions:
+        seen.setdefault(mention["mention_id"], mention)
+    return list(seen.values())
 
 
 def _first_source(entity_keys: list[str] | None, source_ids: dict[str, str]) -> str | None:

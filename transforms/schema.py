@@ -18,6 +18,10 @@ PARTITION_COLUMN = "published_date"
 UNDATED_PARTITION = "undated"
 
 SOURCE_KINDS = ("person", "organization", "outlet", "anonymous", "other")
+GENDERS = ("female", "male")
+# How a mention names its entity: a full or partial proper name, a role noun alone ("the spokeswoman"), a pronoun,
+# or a group noun ("the team", "protesters").
+MENTION_TYPES = ("name", "partial_name", "role", "pronoun", "group")
 QUOTE_TYPES = ("direct", "indirect", "partial", "mixed")
 DATE_GRANULARITIES = ("day", "week", "month", "year", "unresolved")
 EVENT_TYPES = (
@@ -102,6 +106,12 @@ SOURCES = Table(
             "char_start": pl.Int32,
             "char_end": pl.Int32,
             "run_id": pl.String,
+            # (Added after run_id so older homes gain them by ALTER TABLE.) Gender as the article states it (coreferring pronouns, honorifics, gendered role nouns) and what said so.
+            "gender": pl.String,
+            "gender_evidence": pl.String,
+            # Kept apart: an estimate from the first name alone (an offline name list), with its probability.
+            "gender_estimate": pl.String,
+            "gender_estimate_probability": pl.Float64,
         }
     ),
     key="source_id",
@@ -172,6 +182,30 @@ EVENTS = Table(
     key="event_id",
 )
 
+MENTIONS = Table(
+    "mentions",
+    pl.Schema(
+        {
+            "mention_id": pl.String,
+            "article_id": pl.String,
+            "published_date": pl.Date,
+            # The article's source the mention refers to, and that entity's key and canonical (fullest) name; all
+            # null when the entity layer left the mention unresolved.
+            "source_id": pl.String,
+            "entity_key": pl.String,
+            "entity_name": pl.String,
+            "text": pl.String,
+            "char_start": pl.Int32,
+            "char_end": pl.Int32,
+            "mention_type": pl.String,
+            # The rule that resolved the mention to its entity (or said it could not).
+            "rule": pl.String,
+            "run_id": pl.String,
+        }
+    ),
+    key="mention_id",
+)
+
 QUARANTINE = Table(
     "quarantine",
     pl.Schema(
@@ -179,10 +213,15 @@ QUARANTINE = Table(
             "quarantine_id": pl.String,
             "run_id": pl.String,
             "table_name": pl.String,
-            "record": pl.String,  # the rejected row or raw record, as JSON
+            "record": pl.String,  # the rejected row or raw record, as JSON: whole in the lake, an excerpt in DuckDB
             "reason": pl.String,
             "source_uri": pl.String,
             "quarantined_at": UTC_TS,
+            # (Added last so older homes gain them by ALTER TABLE.) The whole record's SHA-256 and length, and the
+            # lake file that holds it (its row with this quarantine_id).
+            "record_sha256": pl.String,
+            "record_chars": pl.Int64,
+            "record_location": pl.String,
         }
     ),
     key="quarantine_id",
@@ -286,7 +325,7 @@ RUNS = Table(
 )
 
 # Extracted from article bodies; a reload of an article replaces all of its rows in these.
-ARTICLE_TABLES = (ARTICLES, SOURCES, QUOTES, EVENTS)
+ARTICLE_TABLES = (ARTICLES, SOURCES, QUOTES, EVENTS, MENTIONS)
 BOOKKEEPING_TABLES = (QUARANTINE, DUPLICATES, SKIPPED, INGESTED_FILES, BACKFILL_CHUNKS, RUNS)
 TABLES = {t.name: t for t in ARTICLE_TABLES + BOOKKEEPING_TABLES}
 
@@ -298,6 +337,7 @@ OFFSET_SPANS = {
         ("cue_char_start", "cue_char_end", "cue"),
     ],
     "events": [("trigger_char_start", "trigger_char_end", "trigger")],
+    "mentions": [("char_start", "char_end", "text")],
 }
 
 

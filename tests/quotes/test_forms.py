@@ -7,7 +7,7 @@ need a whole article take the `corpus` fixture.
 from __future__ import annotations
 
 from tests.conftest import excerpt
-from transforms.quotes.rows import attribute_with_rules
+from transforms.quotes.rows import attribute_article
 
 TRAIN = "polnear/train/text"
 
@@ -30,7 +30,8 @@ def paragraphs(name: str, needle: str, following: int = 0) -> str:
 
 
 def run(nlp, text: str) -> list[tuple[dict, str]]:
-    quotes, _, rules = attribute_with_rules(nlp(text))
+    attributed = attribute_article(nlp(text))
+    quotes, rules = attributed.quotes, attributed.rules
     for quote in quotes:
         assert text[quote["char_start"] : quote["char_end"]] == quote["text"]
     return list(zip(quotes, rules))

@@ -48,6 +48,21 @@ PERSON_ROLES = frozenset(
     "nominee ambassador chancellor king queen judge attorney prosecutor lawyer professor economist commissioner "
     "general commander premier congressman congresswoman representative sheriff chief founder manager".split()
 )
+# Nouns that name a person by a relation to another ("his father", "her lawyer"): never that other person.
+RELATIONAL_NOUNS = frozenset(
+    "father mother son daughter wife husband brother sister uncle aunt nephew niece cousin grandfather grandmother "
+    "grandson granddaughter parent parents child children boyfriend girlfriend fiancé fiancee partner widow widower "
+    "friend lawyer attorney doctor boss colleague neighbour neighbor".split()
+)
+# Nouns that name a body or a group of people ("the company", "the ministry", "protesters"): a group mention, the
+# organisation named earlier when its name ends in the noun.
+GROUP_NOUNS = frozenset(
+    "company firm government ministry department agency administration team party group police army military "
+    "committee council court union campaign board commission office bank organisation organization association "
+    "coalition alliance movement network club parliament congress senate cabinet authority authorities "
+    "protester protesters demonstrator demonstrators rebel rebels militant militants activist activists "
+    "resident residents voter voters worker workers employee employees troops soldiers".split()
+)
 # Nouns that name a person or a body that speaks ("a White House official"): an event participant as it is
 # written, and a person for pronoun agreement.
 PERSON_NOUNS = frozenset(
@@ -78,3 +93,6 @@ ORG_LABELS = frozenset("ORG NORP GPE FAC LOC".split())
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 # Labels of times and amounts, never a participant ("denounced Friday", "killed 23").
 NOT_PARTICIPANTS = ("DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL")
+# Labels of a reporting verb's subject that cannot have said anything ("as of Friday", "$5 million", "the Alps");
+# shares and counts can ("52 percent said", "two said"), and so can a country or city standing for its government.
+NOT_SPEAKERS = ("DATE", "TIME", "MONEY", "ORDINAL", "LOC", "EVENT", "PRODUCT", "LANGUAGE")

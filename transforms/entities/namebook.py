@@ -1,9 +1,9 @@
-"""An event participant's head resolved to the words that name it and the entity key of the article's source it
-is: pronouns to their antecedent, surnames to the person the article's sources name in full.
+"""An event participant's head named as the event rows hold it: the words that name it (for a pronoun, its
+antecedent's) and the key of the entity it is. Which entity a pronoun or surname refers to is the article's entity
+layer's decision (`entities.article`), the same one the quote speakers and the mentions table take.
 
-`NameBook.participant(head)` is the entry point; the event rules find the heads. The quote speakers resolve
-through `speakers`, a different resolver (it follows the previous speaker) with its own sets from `lexicon`.
-Imports the entities lexicon and keys, nlp and spaCy.
+`NameBook.participant(head)` is the entry point; the event rules find the heads.
+Imports the entities lexicon, keys and article layer, nlp and spaCy.
 """
 
 from __future__ import annotations
@@ -12,21 +12,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.entities.article import ArticleEntities, entity_span
 from transforms.entities.keys import name_key
-from transforms.entities.lexicon import (
-    FIRST_PERSON_PRONOUNS,
-    GROUP_PRONOUNS,
-    NAME_LABELS,
-    NOT_PARTICIPANTS,
-    PERSON_NOUNS,
-    PERSON_PRONOUNS,
-)
-from transforms.nlp.docfacts import children
-from transforms.nlp.syntax import ACTIVE_SUBJECTS
+from transforms.entities.lexicon import NAME_LABELS, NOT_PARTICIPANTS
 
-# How far back (tokens) a pronoun's antecedent name may be.
-ANTECEDENT_WINDOW = 120
 MAX_PHRASE_TOKENS = 10
+# Kinds of entity whose key an event participant takes (an unnamed "other" keeps the key its words give).
+KEYED_KINDS = ("person", "organization", "outlet")
 
 
 @dataclass
@@ -39,91 +31,39 @@ class Participant:
 
 
 class NameBook:
-    """What one document says about names: which words are people, and the article's sources to join to."""
+    """The participants of one document's events, named through its entity layer."""
 
-    def __init__(self, doc: Doc, sources: list[dict], text: str, ents: tuple[Span, ...]):
-        """`text` and `ents` are the doc's, read once (spaCy rebuilds them, and every span's text, per access)."""
+    def __init__(self, doc: Doc, entities: ArticleEntities, text: str):
+        """`text` is the doc's, read once (spaCy rebuilds it, and every span's text, per access)."""
         self.doc = doc
+        self.entities = entities
         self.text = text
-        self.sources = [s for s in sources if s.get("entity_key")]
-        self.person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" for t in ent}
-        self.person_words |= {
-            w.lower() for s in self.sources if s.get("kind") == "person" for w in str(s.get("name", "")).split()
-        }
-        # A source is found by its own key or by the key its name gives here ("Ukraine’s foreign minister").
-        self.source_keys = {name_key(str(s.get("name", ""))): s["entity_key"] for s in self.sources}
-        self.source_keys.update({s["entity_key"]: s["entity_key"] for s in self.sources})
 
     def participant(self, head: Token) -> Participant:
-        named = self.antecedent(head) if head.pos_ == "PRON" else head
-        if named is None:
-            return Participant(head.text, "", [head])
+        named = head
+        if head.pos_ == "PRON":
+            mention = self.entities.resolved(head)
+            entity = mention.entity if mention is not None else None
+            if entity is None:
+                return Participant(head.text, "", [head])
+            if mention.antecedent is None:  # "we" inside a quotation: its speaker
+                return Participant(entity.name, entity.key if entity.kind in KEYED_KINDS else "", [head])
+            named = self.doc[mention.antecedent]
         span = participant_phrase(named)
         name = name_span(named) or span
-        return Participant(self.span_text(span), self.source_key(name_key(self.span_text(name))), [named])
+        return Participant(self.span_text(span), self.key(named, name), [named])
 
     def span_text(self, span: Span) -> str:
         return self.text[span.start_char : span.end_char]
 
-    def is_person(self, token: Token) -> bool:
-        return token.ent_type_ == "PERSON" or token.lower_ in self.person_words or token.lemma_ in PERSON_NOUNS
-
-    def antecedent(self, pronoun: Token) -> Token | None:
-        """The subject of a governing clause ("Trump said he plans"), else the nearest earlier matching name."""
-        word = pronoun.lower_
-        if word not in PERSON_PRONOUNS | FIRST_PERSON_PRONOUNS | GROUP_PRONOUNS:
-            return None
-        token = pronoun.head
-        for _ in range(6):
-            subject = next((c for c in children(token) if c.dep_ in ACTIVE_SUBJECTS), None)
-            if subject is not None and subject.pos_ != "PRON" and subject != pronoun and self.agrees(word, subject):
-                return subject
-            if token.head is token:
-                break
-            token = token.head
-        if word in FIRST_PERSON_PRONOUNS:
-            return None
-        return self.earlier_name(pronoun, word)
-
-    def agrees(self, pronoun: str, token: Token) -> bool:
-        if pronoun in PERSON_PRONOUNS:
-            return self.is_person(token)
-        if pronoun in ("it", "its"):
-            return not self.is_person(token)
-        return True
-
-    def earlier_name(self, pronoun: Token, word: str) -> Token | None:
-        for token in reversed(self.doc[max(0, pronoun.i - ANTECEDENT_WINDOW) : pronoun.i]):
-            if token.ent_type_ in NAME_LABELS and token.ent_type_ != "NORP" and self.agrees(word, token):
-                return entity_root(token)
-        return None
-
-    def source_key(self, key: str) -> str:
-        """The article's source a key names; a lone surname resolves to the person ("putin" -> "vladimir_putin")."""
-        if key in self.source_keys:
-            return self.source_keys[key]
-        if "_" not in key:
-            for source in self.sources:
-                if source.get("kind") == "person" and source["entity_key"].split("_")[-1] == key:
-                    return source["entity_key"]
-        return key
-
-
-def entity_span(token: Token) -> Span | None:
-    """The entity a token belongs to, found from its IOB tags (a few tokens' walk, not a scan of doc.ents)."""
-    if not token.ent_type_:
-        return None
-    doc, start, end = token.doc, token.i, token.i + 1
-    while doc[start].ent_iob_ == "I" and start > 0:
-        start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    return doc[start:end]
-
-
-def entity_root(token: Token) -> Token:
-    ent = entity_span(token)
-    return ent.root if ent is not None else token
+    def key(self, head: Token, name: Span) -> str:
+        """The entity's key where the layer resolved the head to a named entity ("Putin" -> vladimir_putin), else
+        the key the name's words give ("Ukraine’s foreign minister")."""
+        mention = self.entities.resolved(head)
+        entity = mention.entity if mention is not None else None
+        if entity is not None and entity.kind in KEYED_KINDS and mention.mention_type in ("name", "partial_name"):
+            return entity.key
+        return name_key(self.span_text(name))
 
 
 def name_span(head: Token) -> Span | None:

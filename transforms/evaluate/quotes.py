@@ -11,6 +11,14 @@ Protocol (the one issue 3 fixes, so figures compare with published extractors):
 - Speaker: for each found gold attribution that has a source span, the prediction overlapping its content most
   is right when its speaker mention overlaps the source span, or its resolved name shares a capitalised word
   with the source text.
+- Speaker full name: for each found gold attribution whose source names someone (the source span ends in
+  capitalised words, "President Trump", "Clinton", "the State Department"), the fullest form of that name the
+  article gives: an occurrence of the source's name words extended to the left over capitalised words and initials
+  ("Donald J. Trump"), stopping at titles, roles, party and nationality words and at a sentence-initial word the
+  article also writes in lower case ("Then"). Where two different fuller names end so ("Hillary Clinton",
+  "Bill Clinton") the attribution is counted as ambiguous and left out. Right when the speaker of the prediction
+  overlapping the content most has that name's `entity_key`. Pronoun and role sources are left out: PolNeAR has
+  no coreference to say whom they name (`eval entities` scores those against GUM).
 - Extraction runs on the raw file text, since the gold offsets index it.
 """
 
@@ -23,8 +31,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transforms.entities.keys import entity_key
 from transforms.nlp.loading import load_pipeline
-from transforms.quotes.rows import attribute_with_rules
+from transforms.quotes.rows import attribute_article
 
 THRESHOLD = 0.5
 ANNOTATOR_SUFFIX = re.compile(r"_[0-9a-f]+\.ann")  # "<article>_4e07.ann": one file per annotator
@@ -97,6 +106,32 @@ SPEECH_CUE_LEMMAS = {
     "interview": "interview interviews interviewed",
     "according": "according",
 }
+# Words before a name that are not part of it ("Former Secretary of State Hillary Clinton", "Republican Ted Cruz").
+NOT_NAME_WORDS = frozenset(
+    "the a an mr mrs ms miss dr prof sir dame lord lady rev president vice prime minister secretary state senator "
+    "sen rep representative congressman congresswoman gov governor mayor gen general col colonel capt captain lt "
+    "sgt chancellor king queen prince princess pope judge justice chief chairman chairwoman chair spokesman "
+    "spokeswoman spokesperson ambassador candidate nominee former first lady attorney leader speaker director ceo "
+    "founder commissioner sheriff adviser advisor aide analyst pollster strategist host anchor correspondent "
+    "reporter editor columnist democrat democrats democratic republican republicans gop independent libertarian "
+    "hopeful rival frontrunner front-runner billionaire businessman businesswoman mogul u.s. us "
+    "american british russian chinese mexican israeli iranian french german democratic-leaning conservative "
+    "liberal progressive federal then now also but and when after as while says said".split()
+)
+# Last words of an organisation's name, which keeps the words a person's title would drop ("State Department").
+ORG_HEADS = frozenset(
+    "department ministry party committee campaign office house council agency administration court commission "
+    "university association institute bureau service senate congress board post times news journal network "
+    "foundation center centre group company corporation bank fund union league organization organisation "
+    "government police force army".split()
+)
+PRONOUNS = frozenset("i me we us you he him she her it they them who this that these those".split())
+PREPOSITIONS = frozenset("for of at from with in on to by".split())
+NAME_PARTICLES = frozenset("of for on and the de van von".split())
+SOURCE_CUT = re.compile(r",|\(|\bwho\b|\bwhich\b|\bthat\b")
+NAME_TOKEN = re.compile(r"[A-Z][\w'’-]*\.?|[A-Z]\.")
+INITIAL = re.compile(r"[A-Z]\.")
+SENTENCE_ENDS = tuple('.!?"“”\n')
 SPEECH_CUE_WORDS = frozenset(w for forms in SPEECH_CUE_LEMMAS.values() for w in forms.split())
 SPEECH_CUE_PHRASES = ("point out", "pointed out", "points out", "pointing out", "went on", "goes on")
 
@@ -194,6 +229,92 @@ def _speaker_right(prediction: dict, gold: GoldAttribution) -> bool:
     return bool(capitalised & set(re.findall(r"\b[A-Z][\w'’-]+", gold.source_text)))
 
 
+def source_name(source_text: str) -> list[str]:
+    """The name a PolNeAR source span ends in, as words ("President Donald Trump's" -> Donald, Trump); [] when it
+    names no one (a pronoun, "the campaign", "A reporter for USA Today": its head is "reporter")."""
+    words = SOURCE_CUT.split(source_text, maxsplit=1)[0].split()
+    cut = next(
+        (i for i in range(1, len(words)) if words[i].lower() in PREPOSITIONS and not NAME_TOKEN.match(words[i - 1])),
+        len(words),
+    )
+    run: list[str] = []
+    for i in range(cut - 1, -1, -1):
+        word = re.sub(r"['’]s?$", "", words[i])
+        organisation = bool(run) and run[-1].lower() in ORG_HEADS
+        particle = bool(run) and word.lower() in NAME_PARTICLES and i and NAME_TOKEN.match(words[i - 1])
+        if particle:
+            run.insert(0, word)
+            continue
+        if not NAME_TOKEN.fullmatch(word) or (run and not organisation and word.lower().rstrip(".") in NOT_NAME_WORDS):
+            break
+        run.insert(0, word)
+    while run and run[0].lower().rstrip(".") in NOT_NAME_WORDS and run[-1].lower() not in ORG_HEADS:
+        run.pop(0)
+    while run and run[0].lower() in NAME_PARTICLES:
+        run.pop(0)
+    if not run or all(w.lower() in PRONOUNS for w in run):
+        return []
+    return run if entity_key(" ".join(run)) else []
+
+
+def article_full_name(text: str, source_text: str) -> tuple[str | None, bool]:
+    """(the fullest form of the source's name in the article, whether that was ambiguous): see the docstring."""
+    name = source_name(source_text)
+    if not name:
+        return None, False
+    own = entity_key(" ".join(name)).split("_")
+    pattern = re.compile(r"(?<![\w.])" + r"\s+".join(map(re.escape, name)) + r"(?![\w-])(?!\s+[JS]r\b)")
+    lower_words = set(re.findall(r"(?<![\w@.])[a-z][a-z'’-]*", text))
+    fuller: Counter = Counter()
+    forms: dict[tuple[str, ...], str] = {}
+    for match in pattern.finditer(text):
+        full = f"{_name_prefix(text, match.start(), lower_words)} {match.group()}".strip()
+        key = tuple(entity_key(full).split("_"))
+        # A first and last name competes with its longer forms; a surname alone is never the fullest name.
+        if len(key) > len(own) or (len(key) == len(own) > 1):
+            fuller[key] += 1
+            forms.setdefault(key, full)
+    # Fuller forms that extend one another ("Hillary Clinton", "Crooked Hillary Clinton") are one name, written
+    # most often in one form; two that do not ("Hillary Clinton", "Bill Clinton") are two people.
+    roots = {k for k in fuller if not any(len(r) < len(k) and k[-len(r) :] == r for r in fuller)}
+    if len(roots) > 1:
+        return None, True
+    if fuller:
+        best = max(fuller, key=lambda k: (fuller[k], len(k)))
+        return forms[best], False
+    return " ".join(name), False  # the article never writes more than the source does
+
+
+def _name_prefix(text: str, start: int, lower_words: set[str]) -> str:
+    """The capitalised words and initials just before `start` that belong to the name (up to three)."""
+    kept: list[tuple[int, str]] = []
+    position = start
+    while len(kept) < 3:
+        match = re.search(r"(\S+)\s+$", text[max(0, position - 40) : position])
+        if not match:
+            break
+        word = match.group(1)
+        word_start = position - len(match.group(0))
+        sentence_end = word.endswith(".") and not INITIAL.fullmatch(word)  # "... Ted Cruz. Cruz said"
+        if not NAME_TOKEN.fullmatch(word) or sentence_end or word.lower().rstrip(".") in NOT_NAME_WORDS:
+            break
+        before = text[:word_start].rstrip(" ")
+        if (not before or before.endswith(SENTENCE_ENDS)) and word.lower().rstrip(".") in lower_words:
+            break
+        kept.insert(0, (word_start, word))
+        position = word_start
+    return " ".join(word for _, word in kept)
+
+
+def _full_name_right(prediction: dict, text: str, gold: GoldAttribution, counts: Counter) -> None:
+    full, ambiguous = article_full_name(text, gold.source_text)
+    counts["full_name_ambiguous"] += ambiguous
+    if full is None:
+        return
+    counts["full_name_total"] += 1
+    counts["full_name_right"] += entity_key(prediction.get("speaker") or "") == entity_key(full)
+
+
 def score(articles: list[ArticleResult]) -> dict:
     counts = Counter()
     by_type: dict[str, Counter] = defaultdict(Counter)
@@ -224,6 +345,7 @@ def score(articles: list[ArticleResult]) -> dict:
             if g.source:
                 counts["speaker_total"] += 1
                 counts["speaker_right"] += _speaker_right(best, g)
+                _full_name_right(best, article.text, g, counts)
     precision = counts["correct"] / counts["predicted"] if counts["predicted"] else 0.0
     recall = counts["found"] / counts["gold"] if counts["gold"] else 0.0
     misses.sort(key=lambda m: -m[0])
@@ -234,6 +356,9 @@ def score(articles: list[ArticleResult]) -> dict:
         "recall": recall,
         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         "speaker_accuracy": counts["speaker_right"] / counts["speaker_total"] if counts["speaker_total"] else 0.0,
+        "speaker_full_name_accuracy": (
+            counts["full_name_right"] / counts["full_name_total"] if counts["full_name_total"] else 0.0
+        ),
         "by_type": {t: dict(c) for t, c in sorted(by_type.items())},
         "rule_precision": {r: round(c["correct"] / c["predicted"], 3) for r, c in sorted(by_rule.items(), key=str)},
         "rule_counts": {r: c["predicted"] for r, c in sorted(by_rule.items(), key=str)},
@@ -264,7 +389,8 @@ def evaluate_quotes(gold_dir: Path, limit: int | None = None) -> dict:
     results = []
     start = time.perf_counter()
     for (name, text, gold), doc in zip(loaded, docs):
-        quotes, _, rules = attribute_with_rules(doc)
+        attributed = attribute_article(doc)
+        quotes, rules = attributed.quotes, attributed.rules
         results.append(ArticleResult(name, text, gold, quotes, rules))
     attribute_seconds = time.perf_counter() - start
     result = score(results)
@@ -283,6 +409,9 @@ def format_report(result: dict) -> str:
         f"articles {result['articles']}  gold quote-like {c.get('gold', 0)}  predicted {c.get('predicted', 0)}",
         f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
         f"speaker accuracy {result['speaker_accuracy']:.3f} ({c.get('speaker_right', 0)}/{c.get('speaker_total', 0)})",
+        f"speaker full name {result['speaker_full_name_accuracy']:.3f} "
+        f"({c.get('full_name_right', 0)}/{c.get('full_name_total', 0)} found attributions whose source names someone; "
+        f"{c.get('full_name_ambiguous', 0)} left out as ambiguous)",
         "per predicted type (precision = correct/predicted; found = gold attributions best matched by that type):",
     ]
     for quote_type, tc in result["by_type"].items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from transforms.entities.namebook import entity_span
+from transforms.entities.article import entity_span
 from transforms.nlp.docfacts import children
 
 # Arcs that stay inside one clause when climbing from a trigger to the verb that heads its clause.

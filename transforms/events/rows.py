@@ -1,6 +1,7 @@
 """One Doc -> rows of the events table: the public entry point of the events package.
 
-Contract: `find_events(doc, published_at, sources) -> list[dict]` with the events table's columns except
+Contract: `find_events(doc, published_at, entities=None) -> list[dict]` (entities: the article's entity layer, built
+here when not given) with the events table's columns except
 event_id, event_key, article_id, published_date, run_id, quote_id and *_source_id (extract.py derives those).
 Offsets index `doc.text`; trigger == doc.text[trigger_char_start:trigger_char_end].
 
@@ -19,6 +20,8 @@ from datetime import date, datetime
 
 from spacy.tokens import Doc, Token
 
+from transforms.entities import article as entity_layer
+from transforms.entities.article import ArticleEntities
 from transforms.entities.namebook import NameBook
 from transforms.events.clause import clause_chain, governing_verb, location
 from transforms.events.dates import DateMention, date_mentions, event_date
@@ -30,10 +33,10 @@ from transforms.nlp import docfacts
 from transforms.nlp.docfacts import children
 
 
-def find_events(doc: Doc, published_at: datetime | None, sources: list[dict]) -> list[dict]:
+def find_events(doc: Doc, published_at: datetime | None, entities: ArticleEntities | None = None) -> list[dict]:
     with docfacts.reading(doc) as facts:
         text, ents = facts.text, facts.ents
-        names = NameBook(doc, sources, text, ents)
+        names = NameBook(doc, entities or entity_layer.build(doc), text)
         dates = date_mentions(doc, text, ents)
         return [event_row(t, names, dates, published_at, text) for t in event_triggers(doc)]
 

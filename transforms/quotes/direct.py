@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.entities import speakers
+from transforms.entities.index import DocumentIndex
 from transforms.quotes.content import complements, trimmed
 from transforms.quotes.cues import cue_above, cue_for_quote, nearest_verb_above
 from transforms.quotes.lexicon import SPEECH_VERBS
@@ -21,6 +21,7 @@ from transforms.quotes.marks import (
     inner_text,
     is_standalone,
     opens_sentence,
+    title_cased,
 )
 from transforms.quotes.model import Article, Attribution, Cue
 
@@ -42,6 +43,8 @@ def direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
         if not quotation.continued:
             chain += 1
         cue, rule = cue_for_quote(article, quotation, cue_at)
+        if _names_a_title(text, quotation, cue):
+            continue
         standalone = is_standalone(text, quotation)
         words = len(text[quotation.start : quotation.end].split())
         if cue is not None and standalone:
@@ -63,6 +66,15 @@ def direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, None, inherits=True, chain=chain))
     _share_chain_cues(found)
     return found
+
+
+def _names_a_title(text: str, quotation: QuotationSpan, cue: Cue | None) -> bool:
+    """A quoted title, name or headline is no one's words: one the marks call a title ("on CNN's "State of the
+    Union""), or, with no cue in its sentence, any title-cased quotation ("The Emperor Norton Bridge", a heading
+    ""DIVISIVE, STUPID AND WRONG"")."""
+    if quotation.title:
+        return True
+    return cue is None and not (quotation.continues or quotation.continued) and title_cased(inner_text(text, quotation))
 
 
 def _continued_quote(
@@ -109,7 +121,7 @@ def _continued_quote(
     return Attribution(content[0], content[1], "mixed", "mixed_continued", cue, inherits=cue is None, chain=chain)
 
 
-def transcript_turns(article: Article, index: speakers.DocumentIndex, found: list[Attribution]) -> list[Attribution]:
+def transcript_turns(article: Article, index: DocumentIndex, found: list[Attribution]) -> list[Attribution]:
     """Interview transcripts ("PENCE: Well, I think ..."): a paragraph opened by a capitalised label naming a person
     the article names, then a colon, is that person's words (unless another rule already covers the paragraph)."""
     doc, text = article.doc, article.text
@@ -133,7 +145,7 @@ def transcript_turns(article: Article, index: speakers.DocumentIndex, found: lis
     return turns
 
 
-def _names_person(label: list[str], index: speakers.DocumentIndex) -> bool:
+def _names_person(label: list[str], index: DocumentIndex) -> bool:
     last = label[-1].lower().strip(".")
     return index.labels.get(last) == "PERSON" or last in index.full_names
 
@@ -141,11 +153,12 @@ def _names_person(label: list[str], index: speakers.DocumentIndex) -> bool:
 def _governed_fragment(article: Article, quotation: QuotationSpan) -> Attribution | None:
     """A quoted phrase in the object of any verb with a subject ("Cruz blamed the law on "knuckleheaded
     politicians"", "Clinton decried the issue of "systemic racism""): the object up to the quotation is content.
-    Titles ("Saturday Night Live") are not quotes."""
+    Titles and names ("Saturday Night Live", "Face the Nation") are not quotes."""
     doc, inside = article.doc, article.inside
     span = doc.char_span(quotation.start, quotation.end, alignment_mode="expand")
-    words = inner_text(article.text, quotation).split()
-    if span is None or not words or all(w[:1].isupper() for w in words):
+    inner = inner_text(article.text, quotation)
+    words = inner.split()
+    if span is None or not words or all(w[:1].isupper() for w in words) or title_cased(inner):
         return None
     cue = cue_above(span.root, inside)
     rule = "partial_cue" if cue is not None else "partial_governed"

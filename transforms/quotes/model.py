@@ -1,7 +1,7 @@
 """The records the quote rules pass to each other: the article's quotation layout, a cue with its speaker head,
 and an attribution (a reported span, its rule and cue, and once resolved its speaker).
 
-Imports the quote marks and `entities.speakers` (for the speaker type).
+Imports the quote marks and `entities.article` (for the speaker type).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from transforms.entities import speakers
+from transforms.entities.article import Entity
 from transforms.quotes.marks import QuotationSpan
 
 
@@ -44,5 +44,5 @@ class Attribution:
     cue: Cue | None
     inherits: bool = False  # floating / continued quote: the speaker is the previous one
     chain: int | None = None
-    speaker: speakers.Speaker | None = None
+    speaker: Entity | None = None
     mention: tuple[int, int] | None = None

@@ -1,9 +1,11 @@
-"""The public entry point: `attribute(doc) -> (quotes, sources)`, two lists of dicts (`attribute_with_rules` adds
-each quote's rule name, for evaluation and calibration).
+"""The public entry point: `attribute_article(doc) -> Attributed`: the quote and source rows, each quote's rule
+(for evaluation and calibration) and the article's entity layer, which the events and mentions go on to use.
+`attribute(doc) -> (quotes, sources)` is its two tables alone.
 
 - quote keys: text, char_start, char_end, quote_type, cue, cue_char_start, cue_char_end, speaker, speaker_mention,
   speaker_char_start, speaker_char_end, entity_key, confidence. Offsets index `doc.text`; text == doc.text[s:e].
-- source keys: name, kind, role, affiliation, entity_key, mention_count, quote_count, char_start, char_end.
+- source keys: name, kind, role, affiliation, entity_key, mention_count, quote_count, char_start, char_end, gender,
+  gender_evidence, gender_estimate, gender_estimate_probability.
 
 Runs the steps of the package docstring in order, keeps one attribution per span, and turns attributions into
 rows. Imports entities, nlp and the quote modules of each step.
@@ -11,9 +13,14 @@ rows. Imports entities, nlp and the quote modules of each step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Doc
 
-from transforms.entities import speakers
+from transforms.entities import article as entity_layer
+from transforms.entities import first_names
+from transforms.entities.article import ArticleEntities, Entity
+from transforms.entities.index import is_name
 from transforms.entities.keys import entity_key
 from transforms.nlp import docfacts
 from transforms.quotes.cues import find_cues
@@ -53,22 +60,29 @@ RULE_PRECISION = {
 }
 
 
+@dataclass
+class Attributed:
+    quotes: list[dict]
+    sources: list[dict]
+    rules: list[str]  # per quote
+    entities: ArticleEntities
+
+
 def attribute(doc: Doc) -> tuple[list[dict], list[dict]]:
-    quotes, sources, _ = attribute_with_rules(doc)
-    return quotes, sources
+    attributed = attribute_article(doc)
+    return attributed.quotes, attributed.sources
 
 
-def attribute_with_rules(doc: Doc) -> tuple[list[dict], list[dict], list[str]]:
-    """attribute(), plus the name of the rule behind each quote (for evaluation and calibration)."""
+def attribute_article(doc: Doc) -> Attributed:
     with docfacts.reading(doc) as facts:
         text = facts.text
-        attributions, index = find_attributions(doc, text)
+        attributions, entities = find_attributions(doc, text)
         attributed = [a for a in attributions if a.speaker is not None]
         quotes = [_quote_row(text, a) for a in attributed]
-        return quotes, _source_rows(attributions, index), [a.rule for a in attributed]
+        return Attributed(quotes, _source_rows(attributions, entities), [a.rule for a in attributed], entities)
 
 
-def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], speakers.DocumentIndex]:
+def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], ArticleEntities]:
     """All attributions in reading order with resolved speakers (each keeps its rule, for evaluation)."""
     text = docfacts.of(doc).text if text is None else text
     paragraph_starts = find_paragraph_starts(text)
@@ -78,12 +92,12 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     cues = [c for c in find_cues(article) if c.speaker_head is not None]
     attributions = reported_content(article, cues)
     attributions += direct_quotes(article, cues)
-    index = speakers.build_index(doc, article.inside)
-    attributions += transcript_turns(article, index, attributions)
+    entities = entity_layer.build(doc, article.inside)
+    attributions += transcript_turns(article, entities.index, attributions)
     attributions = _one_per_span(attributions)
     attributions.sort(key=lambda a: (a.start, -a.end))
-    resolve_speakers(attributions, index, paragraph_starts)
-    return attributions, index
+    resolve_speakers(attributions, entities, paragraph_starts)
+    return attributions, entities
 
 
 def _one_per_span(attributions: list[Attribution]) -> list[Attribution]:
@@ -117,37 +131,45 @@ def _quote_row(text: str, attribution: Attribution) -> dict:
     }
 
 
-def _source_rows(attributions: list[Attribution], index: speakers.DocumentIndex) -> list[dict]:
+def _source_rows(attributions: list[Attribution], entities: ArticleEntities) -> list[dict]:
     """One row per distinct speaker, plus every person the article names (quote_count 0 if never quoted).
     mention_count: the person's named mentions, plus each cue that names the source another way ("he",
     "the spokeswoman", "a White House official")."""
+    index = entities.index
     rows: dict[str, dict] = {}
     for attribution in attributions:
         speaker = attribution.speaker
         if speaker is None:
             continue
-        row = rows.setdefault(speaker.key, _source_row(speaker, index, attribution.mention))
+        row = rows.setdefault(speaker.key, _source_row(speaker, entities, attribution.mention))
         row["quote_count"] += 1
         if attribution.cue is None or attribution.inherits:
             continue
-        if not (speaker.name in index.mention_counts and speakers.is_name(attribution.cue.speaker_head, index)):
+        if not (speaker.name in index.mention_counts and is_name(attribution.cue.speaker_head, index)):
             row["mention_count"] += 1
     for full in index.mention_counts:
         if " " in full:  # a lone word the model called a person ("Kiev's") is not a source unless it speaks
-            rows.setdefault(entity_key(full), _source_row(speakers.person(full, index), index, None))
+            rows.setdefault(entity_key(full), _source_row(entities.person(full), entities, None))
     return list(rows.values())
 
 
-def _source_row(speaker: speakers.Speaker, index: speakers.DocumentIndex, mention) -> dict:
-    first = index.first_mentions.get(speaker.name) or mention or (None, None)
+def _source_row(speaker: Entity, entities: ArticleEntities, mention) -> dict:
+    first = entities.index.first_mentions.get(speaker.name) or mention or (None, None)
+    gender, evidence = entities.gender(speaker) if speaker.kind == "person" else (None, None)
+    words = speaker.name.split()
+    estimate = first_names.estimate(words[0]) if speaker.kind == "person" and len(words) > 1 else None
     return {
         "name": speaker.name,
         "kind": speaker.kind,
         "role": speaker.role,
         "affiliation": speaker.affiliation,
         "entity_key": speaker.key,
-        "mention_count": index.mention_counts.get(speaker.name, 0),
+        "mention_count": entities.index.mention_counts.get(speaker.name, 0),
         "quote_count": 0,
         "char_start": first[0],
         "char_end": first[1],
+        "gender": gender,
+        "gender_evidence": evidence,
+        "gender_estimate": estimate[0] if estimate else None,
+        "gender_estimate_probability": estimate[1] if estimate else None,
     }

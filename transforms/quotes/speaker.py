@@ -3,7 +3,8 @@
 A cue's speaker is decided in two steps, both here: `speaker_head` picks the token that names the speaker of a
 reporting verb (its subject, the subject of the verb it hangs from, a passive's agent, or the name right before
 it), and `resolve_speakers` gives every attribution, in reading order, the source that token refers to through
-`entities.speakers.resolve` (a floating or continued quote takes the previous speaker). What is not here: which
+the article's entity layer (`entities.article`, with the previous speaker as the salient referent; a floating or
+continued quote takes the previous speaker). What is not here: which
 cue a quotation takes (`cues.cue_for_quote`), and which rule keeps a span two rules claim (`rows`).
 
 Imports entities, nlp, and the quote lexicon, marks and records.
@@ -15,7 +16,7 @@ import bisect
 
 from spacy.tokens import Token
 
-from transforms.entities import speakers
+from transforms.entities.article import ArticleEntities
 from transforms.entities.lexicon import EXPLETIVES, RELATIVE_PRONOUNS
 from transforms.nlp.syntax import is_passive
 from transforms.quotes.lexicon import SPEECH_NOUNS
@@ -54,7 +55,7 @@ def _parsed_subject(verb: Token, inside: list[int]) -> Token | None:
             return None  # "he was told": the subject heard it
         if subject is not None:
             if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return subject  # the mention as annotated ("who"); speakers.resolve follows it to its antecedent
+                return subject  # the mention as annotated ("who"); the entity layer follows it to its antecedent
             if subject.lower_ in EXPLETIVES or inside[subject.i] >= 0:
                 return None
             if _paragraph_break_between(subject, verb):
@@ -130,11 +131,10 @@ def _through_speech_noun(subject: Token) -> Token:
     return subject
 
 
-def resolve_speakers(
-    attributions: list[Attribution], index: speakers.DocumentIndex, paragraph_starts: list[int]
-) -> None:
+def resolve_speakers(attributions: list[Attribution], entities: ArticleEntities, paragraph_starts: list[int]) -> None:
     """Each attribution's speaker and mention, in reading order: a cue's speaker head resolved against the previous
-    speaker; a quote that inherits takes the previous speaker (a floating one too far from it is marked so)."""
+    speaker; a quote that inherits takes the previous speaker (a floating one too far from it is marked so). A
+    speaker head that cannot have spoken (a date, a place) leaves the attribution without a speaker."""
     previous: Attribution | None = None
     for attribution in attributions:
         if attribution.inherits:
@@ -147,7 +147,10 @@ def resolve_speakers(
             continue
         head = attribution.cue.speaker_head
         via_report = attribution.cue.verb is not None and attribution.cue.verb.lemma_ == "report"
-        attribution.speaker = speakers.resolve(head, index, previous.speaker if previous else None, via_report)
-        mention = speakers.speaker_span(head, index)
+        attribution.speaker = entities.speaker(head, previous.speaker if previous else None, via_report)
+        if attribution.speaker is None:
+            continue
+        mention = entities.speaker_span(head)
         attribution.mention = (mention.start_char, mention.end_char)
         previous = attribution
+    entities.attach_quotes([(a.start, a.end, a.speaker) for a in attributions if a.speaker is not None])

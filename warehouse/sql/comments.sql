@@ -40,6 +40,10 @@ COMMENT ON COLUMN sources.quote_count IS 'Quotes attributed to the source in the
 COMMENT ON COLUMN sources.char_start IS 'Offset of the first mention in articles.body.';
 COMMENT ON COLUMN sources.char_end IS 'End offset of the first mention in articles.body.';
 COMMENT ON COLUMN sources.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN sources.gender IS 'female or male as the article itself says it (coreferring he/she, honorifics, gendered role nouns); NULL when it does not.';
+COMMENT ON COLUMN sources.gender_evidence IS 'What decided sources.gender, e.g. ''she x3; Ms.''.';
+COMMENT ON COLUMN sources.gender_estimate IS 'An estimate from the first name alone (offline first-name list), kept apart from gender; NULL for unknown or ambiguous names.';
+COMMENT ON COLUMN sources.gender_estimate_probability IS 'Probability of gender_estimate given the first name, from the name list''s counts.';
 
 -- quotes -----------------------------------------------------------------------------------------------------------
 COMMENT ON TABLE quotes IS 'One row per attributed statement; body[char_start:char_end] = text.';
@@ -94,15 +98,33 @@ COMMENT ON COLUMN events.sentence_char_end IS 'End offset of that sentence.';
 COMMENT ON COLUMN events.confidence IS 'Extractor confidence, 0 to 1.';
 COMMENT ON COLUMN events.run_id IS 'Run that loaded the row.';
 
+-- mentions ---------------------------------------------------------------------------------------------------------
+COMMENT ON TABLE mentions IS 'One row per person or organisation mention in an article (names, surnames, role nouns, pronouns, group nouns) and the entity the entity layer resolved it to; body[char_start:char_end] = text.';
+COMMENT ON COLUMN mentions.mention_id IS 'Stable id from the article and the mention''s offsets.';
+COMMENT ON COLUMN mentions.article_id IS 'Article the mention appears in.';
+COMMENT ON COLUMN mentions.published_date IS 'The article''s published_date (lake partition).';
+COMMENT ON COLUMN mentions.source_id IS 'The article''s source the mention refers to (sources.source_id); NULL when the entity is no source row or the mention is unresolved.';
+COMMENT ON COLUMN mentions.entity_key IS 'Key of the entity the mention refers to (as sources.entity_key); NULL when unresolved.';
+COMMENT ON COLUMN mentions.entity_name IS 'Canonical name of that entity in the article: its fullest proper name.';
+COMMENT ON COLUMN mentions.text IS 'The mention as written.';
+COMMENT ON COLUMN mentions.char_start IS 'Offset of the mention in articles.body.';
+COMMENT ON COLUMN mentions.char_end IS 'End offset of the mention in articles.body.';
+COMMENT ON COLUMN mentions.mention_type IS 'name, partial_name (a surname or first name alone), role (a role noun without a name), pronoun or group.';
+COMMENT ON COLUMN mentions.rule IS 'The rule that resolved the mention (or unresolved: why not), for auditing.';
+COMMENT ON COLUMN mentions.run_id IS 'Run that loaded the row.';
+
 -- bookkeeping ------------------------------------------------------------------------------------------------------
 COMMENT ON TABLE quarantine IS 'Rejected input records and rows, with the reason; nothing is dropped silently.';
 COMMENT ON COLUMN quarantine.quarantine_id IS 'Stable id of the rejection.';
 COMMENT ON COLUMN quarantine.run_id IS 'Run that rejected it.';
 COMMENT ON COLUMN quarantine.table_name IS 'Table the row was meant for; records for unreadable input.';
-COMMENT ON COLUMN quarantine.record IS 'The rejected row or raw record, as JSON.';
+COMMENT ON COLUMN quarantine.record IS 'The start of the rejected row or raw record, as JSON (the whole record is in the lake: record_location).';
 COMMENT ON COLUMN quarantine.reason IS 'Failed expectations or the read error.';
 COMMENT ON COLUMN quarantine.source_uri IS 'Where the record was read.';
 COMMENT ON COLUMN quarantine.quarantined_at IS 'When (UTC).';
+COMMENT ON COLUMN quarantine.record_sha256 IS 'SHA-256 of the whole record (UTF-8).';
+COMMENT ON COLUMN quarantine.record_chars IS 'Length of the whole record in characters.';
+COMMENT ON COLUMN quarantine.record_location IS 'Lake file holding the whole record, in its row with this quarantine_id: SELECT record FROM read_parquet(record_location) WHERE quarantine_id = ...';
 
 COMMENT ON TABLE duplicates IS 'Duplicate records: exact ones are not loaded, near ones are loaded and flagged in articles.duplicate_of.';
 COMMENT ON COLUMN duplicates.duplicate_id IS 'Stable id of the detection.';
@@ -229,7 +251,7 @@ COMMENT ON COLUMN event_facts.outlet IS 'Publishing outlet.';
 COMMENT ON COLUMN event_facts.url IS 'Article URL.';
 COMMENT ON COLUMN event_facts.duplicate_of IS 'Set when the article is a syndicated copy.';
 
-COMMENT ON VIEW article_stats IS 'One row per article with its counts of sources, quotes and events.';
+COMMENT ON VIEW article_stats IS 'One row per article with its counts of sources, quotes and events, and of the sources quoted (by kind and gender).';
 COMMENT ON COLUMN article_stats.article_id IS 'articles.article_id.';
 COMMENT ON COLUMN article_stats.published_date IS 'Publication date (UTC).';
 COMMENT ON COLUMN article_stats.outlet IS 'Publishing outlet.';
@@ -241,6 +263,13 @@ COMMENT ON COLUMN article_stats.anonymous_sources IS 'Sources of kind anonymous.
 COMMENT ON COLUMN article_stats.quotes IS 'Quotes.';
 COMMENT ON COLUMN article_stats.anonymous_quotes IS 'Quotes attributed to anonymous sources.';
 COMMENT ON COLUMN article_stats.events IS 'Event mentions.';
+COMMENT ON COLUMN article_stats.quoted_sources IS 'Sources of any kind with at least one quote in the article (sources.quote_count > 0).';
+COMMENT ON COLUMN article_stats.quoted_anonymous_sources IS 'Of those, sources of kind anonymous.';
+COMMENT ON COLUMN article_stats.quoted_people IS 'Of those, sources of kind person.';
+COMMENT ON COLUMN article_stats.quoted_women IS 'Quoted people the article itself gives as female (sources.gender).';
+COMMENT ON COLUMN article_stats.quoted_men IS 'Quoted people the article itself gives as male (sources.gender).';
+COMMENT ON COLUMN article_stats.quoted_women_incl_estimate IS 'Quoted people female by the article or, where it says nothing, by the first-name estimate (coalesce(gender, gender_estimate)).';
+COMMENT ON COLUMN article_stats.quoted_men_incl_estimate IS 'Quoted people male by the article or, where it says nothing, by the first-name estimate.';
 
 COMMENT ON VIEW outlet_stats IS 'One row per outlet (NULL: articles without one): volume, sourcing and anonymity.';
 COMMENT ON COLUMN outlet_stats.outlet IS 'Publishing outlet.';
@@ -264,6 +293,24 @@ COMMENT ON COLUMN daily_counts.sources IS 'Sources cited in them.';
 COMMENT ON COLUMN daily_counts.anonymous_sources IS 'Of those, anonymous.';
 COMMENT ON COLUMN daily_counts.quotes IS 'Quotes in them.';
 COMMENT ON COLUMN daily_counts.events IS 'Event mentions in them.';
+
+COMMENT ON VIEW source_diversity IS 'Who gets quoted, per outlet, month and include_syndicated: quoted people by gender (as the article gives it, and separately including first-name estimates), the share of women, the share of anonymous sources. A person quoted in n articles counts n times.';
+COMMENT ON COLUMN source_diversity.outlet IS 'Publishing outlet (NULL: articles without one).';
+COMMENT ON COLUMN source_diversity.month IS 'First day of the month of publication (NULL: undated articles).';
+COMMENT ON COLUMN source_diversity.include_syndicated IS 'true: every article the outlet published; false: originals only (syndicated copies, duplicate_of IS NOT NULL, left out). Pick one: the rows overlap.';
+COMMENT ON COLUMN source_diversity.articles IS 'Articles counted.';
+COMMENT ON COLUMN source_diversity.quoted_people IS 'Person sources with at least one quote, one per person per article.';
+COMMENT ON COLUMN source_diversity.quoted_women IS 'Of those, female as the article itself gives it (sources.gender).';
+COMMENT ON COLUMN source_diversity.quoted_men IS 'Of those, male as the article itself gives it (sources.gender).';
+COMMENT ON COLUMN source_diversity.quoted_gender_unknown IS 'Of those, people the article gives no gender for.';
+COMMENT ON COLUMN source_diversity.women_share IS 'quoted_women / (quoted_women + quoted_men): women among the quoted people of known gender (NULL when none).';
+COMMENT ON COLUMN source_diversity.quoted_women_incl_estimate IS 'Quoted people female by the article or, where it says nothing, by the first-name estimate (an estimate, not evidence).';
+COMMENT ON COLUMN source_diversity.quoted_men_incl_estimate IS 'Quoted people male by the article or, where it says nothing, by the first-name estimate.';
+COMMENT ON COLUMN source_diversity.quoted_gender_unknown_incl_estimate IS 'Quoted people with neither a gender from the article nor an estimate.';
+COMMENT ON COLUMN source_diversity.women_share_incl_estimate IS 'quoted_women_incl_estimate / (quoted_women_incl_estimate + quoted_men_incl_estimate) (NULL when none).';
+COMMENT ON COLUMN source_diversity.quoted_sources IS 'Sources of any kind with at least one quote (people, organisations, outlets, anonymous...).';
+COMMENT ON COLUMN source_diversity.quoted_anonymous_sources IS 'Of those, sources of kind anonymous.';
+COMMENT ON COLUMN source_diversity.quoted_anonymous_share IS 'quoted_anonymous_sources / quoted_sources (NULL when none); outlet_stats.anonymous_share counts all sources, quoted or not.';
 
 -- macros -----------------------------------------------------------------------------------------------------------
 COMMENT ON MACRO key_of IS 'key_of(name): the entity key spelling of a name (ASCII, lower case, words joined by _).';

@@ -39,8 +39,17 @@ CREATE TABLE IF NOT EXISTS sources (
     quote_count INTEGER,
     char_start INTEGER,
     char_end INTEGER,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    gender VARCHAR,
+    gender_evidence VARCHAR,
+    gender_estimate VARCHAR,
+    gender_estimate_probability DOUBLE
 );
+-- Homes created before the entity layer get the gender columns here.
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS gender VARCHAR;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS gender_evidence VARCHAR;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS gender_estimate VARCHAR;
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS gender_estimate_probability DOUBLE;
 
 CREATE TABLE IF NOT EXISTS quotes (
     quote_id VARCHAR NOT NULL PRIMARY KEY,
@@ -95,6 +104,22 @@ CREATE TABLE IF NOT EXISTS events (
     run_id VARCHAR NOT NULL
 );
 
+-- One row per person or organisation mention the entity layer found, with the entity it resolved to.
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id VARCHAR NOT NULL PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    published_date DATE,
+    source_id VARCHAR,
+    entity_key VARCHAR,
+    entity_name VARCHAR,
+    text VARCHAR NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    mention_type VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS quarantine (
     quarantine_id VARCHAR NOT NULL PRIMARY KEY,
     run_id VARCHAR NOT NULL,
@@ -104,6 +129,9 @@ CREATE TABLE IF NOT EXISTS quarantine (
     source_uri VARCHAR,
     quarantined_at TIMESTAMPTZ
 );
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS record_sha256 VARCHAR;
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS record_chars BIGINT;
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS record_location VARCHAR;
 
 CREATE TABLE IF NOT EXISTS duplicates (
     duplicate_id VARCHAR NOT NULL PRIMARY KEY,
