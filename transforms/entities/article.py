@@ -103,7 +103,9 @@ class ArticleEntities:
     quoted: list[int] | None
     mentions: dict[int, Mention] = field(default_factory=dict)  # by head token
     quote_speakers: list[tuple[int, int, Entity]] = field(default_factory=list)  # quotation char spans
-    _complete: bool = False
+    _detected: bool = False
+    _in_order: list[Mention] | None = None
+    _pronoun_evidence: dict[str, Counter] | None = None
 
     # --- the quote speakers --------------------------------------------------------------------------------------
 
@@ -127,30 +129,34 @@ class ArticleEntities:
 
     def all_mentions(self) -> list[Mention]:
         """Every mention of the article in reading order, each resolved once (quote speakers as the quotes had them)."""
-        if not self._complete:
+        if not self._detected:
             for head, mention_type in self._candidates():
                 if head not in self.mentions:
                     self.mentions[head] = self._resolve_mention(self.doc[head], mention_type)
-            self._complete = True
-        return sorted(self.mentions.values(), key=lambda m: m.start_char)
+            self._detected = True
+        if self._in_order is None:
+            self._in_order = sorted(self.mentions.values(), key=lambda m: m.start_char)
+        return self._in_order
 
     def resolved(self, token: Token) -> Mention | None:
         """The mention a token heads (every mention resolved on first use; a name the model did not tag, such as
         an event participant, is resolved when asked for)."""
         self.all_mentions()
-        if token.i not in self.mentions:
-            self._resolve_antecedent(token)
+        if token.i not in self.mentions and self._resolve_antecedent(token) is not None:
+            self._in_order = None  # a mention added after the pass: the reading order is rebuilt on next use
         return self.mentions.get(token.i)
 
     def gender(self, entity: Entity) -> tuple[str | None, str | None]:
         """A person's gender as the article says it ("female"/"male") and the evidence, its words by weight."""
         markers = self.index.gender_evidence.get(entity.name, Counter())
         evidence = Counter({word: weight for word, weight in markers.items() if word not in PRONOUN_GENDER})
-        for mention in self.all_mentions():
-            if mention.mention_type == "pronoun" and mention.entity is not None and mention.entity.key == entity.key:
+        if self._pronoun_evidence is None:
+            self._pronoun_evidence = {}
+            for mention in self.all_mentions():
                 word = self.doc[mention.head].lower_
-                if word in PRONOUN_GENDER:
-                    evidence[word] += 1
+                if mention.mention_type == "pronoun" and mention.entity is not None and word in PRONOUN_GENDER:
+                    self._pronoun_evidence.setdefault(mention.entity.key, Counter())[word] += 1
+        evidence.update(self._pronoun_evidence.get(entity.key, Counter()))
         if not evidence:
             return None, None
         votes = Counter()
@@ -201,6 +207,10 @@ class ArticleEntities:
 
     def _resolve_name(self, head: Token, via_report: bool) -> Mention:
         index = self.index
+        titled = _titled_person(head)
+        if titled is not None:  # "Governor of Washington Chris Gregoire": the person, not the title
+            inner = self._resolve_name(titled, via_report)
+            return Mention(inner.start_char, inner.end_char, head.i, inner.mention_type, inner.entity, "titled_name")
         tokens = name_tokens(head)
         words = strip_titles([t.text for t in tokens])
         if not words:  # a possessive ending or a title alone
@@ -480,6 +490,19 @@ def _adjectival(words: frozenset[str]) -> set[str]:
     """Adjectives of the places in a role ("Ukraine" -> "ukrainian"), so "the Ukrainian president" matches a role
     written "Ukraine's president"; a crude stem, but only ever compared with the words of one article."""
     return {w + suffix for w in words for suffix in ("n", "an", "ian", "ese", "i")} | {w[:-1] + "ian" for w in words}
+
+
+def _titled_person(head: Token) -> Token | None:
+    """The person a title or role heads ("Governor of Washington Chris Gregoire", "CEO of the Council Jane Doe"):
+    a title word alone whose 'of' phrase ends in a person's name."""
+    if head.lower_.rstrip(".") not in HONORIFICS | PERSON_ROLES or head.ent_type_ == "PERSON":
+        return None
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            name = next((t for t in prep.rights if t.dep_ == "pobj"), None)
+            if name is not None and name.ent_type_ == "PERSON":
+                return name
+    return None
 
 
 def _is_phrase_head(token: Token) -> bool:

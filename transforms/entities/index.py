@@ -16,14 +16,18 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.entities import first_names
 from transforms.entities.lexicon import (
     FEMALE_MARKERS,
     HONORIFICS,
     MALE_MARKERS,
+    NOT_PERSON_NAME_WORDS,
     PRONOUN_GENDER,
 )
 from transforms.nlp import docfacts
 
+# How sure the name list must be of a first name before it overrules the model's label for a name.
+FIRST_NAME_CERTAINTY = 0.9
 POSSESSIVE_ENDING = re.compile(r"['’]s$")
 
 
@@ -64,16 +68,32 @@ def _name_words(mention: str) -> tuple[str, ...]:
 
 
 def name_tokens(head: Token) -> list[Token]:
-    """The proper-name tokens ending at head: its left compound/flat PROPN chain, plus head itself."""
+    """The proper-name tokens ending at head: the contiguous PROPN words before it that modify it, directly or
+    through each other ("New Zealand Herald": "New" hangs from "Zealand"), plus head itself."""
     tokens = [head]
-    for child in reversed(list(head.lefts)):
-        if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN" and child.i == tokens[0].i - 1:
-            tokens.insert(0, child)
-        elif child.i == tokens[0].i - 1 and child.is_punct and child.text == ".":
+    doc = head.doc
+    i = head.i - 1
+    while i >= 0:
+        token = doc[i]
+        if token.is_punct and token.text == "." and i == tokens[0].i - 1:
+            i -= 1
             continue
-        else:
+        if token.pos_ != "PROPN" or token.dep_ not in ("compound", "flat") or not _modifies(token, head):
             break
+        tokens.insert(0, token)
+        i -= 1
     return tokens
+
+
+def _modifies(token: Token, head: Token) -> bool:
+    """Whether token's chain of heads reaches head within the name (a few steps)."""
+    for _ in range(4):
+        token = token.head
+        if token == head:
+            return True
+        if token.i > head.i or token.dep_ not in ("compound", "flat"):
+            return False
+    return False
 
 
 def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
@@ -90,19 +110,20 @@ def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
 def _index_names(index: DocumentIndex) -> None:
     """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
     named = [(ent, words) for ent in index.entities if (words := _name_words(span_text(ent, index)))]
-    for ent, words in named:
+    labels = [_label(ent, words) for ent, words in named]
+    for (_, words), label in zip(named, labels):
         name = " ".join(words)
         lowered = name.lower()
-        if ent.label_ == "PERSON" and len(words) >= 2 and lowered not in index.labels:
+        if label == "PERSON" and len(words) >= 2 and lowered not in index.labels:
             index.labels.setdefault(lowered, "PERSON")
             for word in (words[0], words[-1]):
                 index.full_names.setdefault(word.lower(), name)
                 index.labels.setdefault(word.lower(), "PERSON")
         else:
-            index.labels.setdefault(lowered, ent.label_)
-    for ent, words in named:
+            index.labels.setdefault(lowered, label)
+    for (ent, words), label in zip(named, labels):
         full = index.full_names.get(" ".join(words).lower()) or index.full_names.get(words[-1].lower())
-        if full is None and ent.label_ == "PERSON":
+        if full is None and label == "PERSON":
             full = index.full_names.setdefault(words[-1].lower(), " ".join(words))
         if full is None or index.labels.get(full.split()[-1].lower()) != "PERSON":
             continue
@@ -110,6 +131,20 @@ def _index_names(index: DocumentIndex) -> None:
         index.mention_starts[ent.end - 1] = ent.start
         index.mention_counts[full] = index.mention_counts.get(full, 0) + 1
         index.first_mentions.setdefault(full, (ent.start_char, ent.end_char))
+
+
+def _label(ent: Span, words: tuple[str, ...]) -> str:
+    """The entity's label, except that two or three capitalised words opening with a first name the name list is
+    sure of are a person whatever the small model says ("Tatiana Stanovaya" tagged ORG), unless a word names a
+    body or a place ("Victoria Station", "Maria Council")."""
+    if ent.label_ in ("PERSON", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "ORDINAL"):
+        return ent.label_
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return ent.label_
+    if any(w.lower() in NOT_PERSON_NAME_WORDS for w in words):
+        return ent.label_
+    estimate = first_names.estimate(words[0])
+    return "PERSON" if estimate is not None and estimate[1] >= FIRST_NAME_CERTAINTY else ent.label_
 
 
 def _index_roles(doc: Doc, index: DocumentIndex) -> None:

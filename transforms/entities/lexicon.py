@@ -63,6 +63,12 @@ GROUP_NOUNS = frozenset(
     "protester protesters demonstrator demonstrators rebel rebels militant militants activist activists "
     "resident residents voter voters worker workers employee employees troops soldiers".split()
 )
+# Words that make a capitalised name a body, a place or a thing even when it opens with a first name.
+NOT_PERSON_NAME_WORDS = GROUP_NOUNS | frozenset(
+    "street road avenue square station airport hospital school college university institute centre center museum "
+    "church cathedral hotel park bridge river lake island mountain county city valley bay port hall house tower "
+    "foundation fund trust corporation corp inc ltd llc group news times post herald journal press".split()
+)
 # Nouns that name a person or a body that speaks ("a White House official"): an event participant as it is
 # written, and a person for pronoun agreement.
 PERSON_NOUNS = frozenset(
@@ -95,4 +101,5 @@ NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 NOT_PARTICIPANTS = ("DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL")
 # Labels of a reporting verb's subject that cannot have said anything ("as of Friday", "$5 million", "the Alps");
 # shares and counts can ("52 percent said", "two said"), and so can a country or city standing for its government.
-NOT_SPEAKERS = ("DATE", "TIME", "MONEY", "ORDINAL", "LOC", "EVENT", "PRODUCT", "LANGUAGE")
+# (The small model calls some outlets EVENT or PRODUCT, so those labels do not rule a speaker out.)
+NOT_SPEAKERS = ("DATE", "TIME", "MONEY", "ORDINAL", "LOC", "LANGUAGE")
