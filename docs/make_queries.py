@@ -21,7 +21,7 @@ QUERIES_DOC = Path(__file__).with_name("queries.md")
 # Long quotes are cut in the page; the warehouse has them whole.
 MAX_CELL_CHARS = 140
 
-HEADER = """# Twenty questions for the warehouse
+HEADER = """# Questions for the warehouse
 
 Each answer below is what the SQL returns on the demo corpus (`demo/inbox`, loaded by `bash scripts/demo.sh` into
 `demo-home`). The page is generated from `docs/questions.toml`; after changing the questions or the extractors,

@@ -1,11 +1,13 @@
 """Run reports: a Prefect artifact per run (markdown + table) and a copy under HOME/reports/.
 
 The markdown artifact (key `wirehouse-run-report`) holds: records read/loaded/duplicate/quarantined per table,
-each expectation's result, the top quarantine reasons, seconds per stage, articles/s and a link to the GX data
-docs of the run's validation (HOME/reports/data_docs/index.html). The table artifact (key
-`wirehouse-run-tables`) holds the per-table counts as rows, for the Prefect UI's table view.
+each expectation's result, the top quarantine reasons, seconds per stage, articles/s, a link to the GX data
+docs of the run's validation (HOME/reports/data_docs/index.html) and, after a completed run, who the warehouse's
+outlets quote (the source-diversity numbers of `wirehouse report`). The table artifact (key `wirehouse-run-tables`)
+holds the per-table counts as rows, for the Prefect UI's table view.
 
-May import flows.summary; Prefect's artifacts when a report is published.
+May import flows.summary and flows.report_html (its source-diversity query); warehouse.load and Prefect's artifacts
+when a report is published.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from flows.report_html import DIVERSITY_COLUMNS, diversity_rows, percent, query
 from flows.summary import RunSummary
 
 REPORT_KEY = "wirehouse-run-report"
@@ -92,7 +95,29 @@ def _cell(value) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(summary: RunSummary) -> str:
+def source_diversity(home: Path) -> list[dict]:
+    """Per outlet, over the whole warehouse: the people quoted by gender and the anonymous share (diversity_rows)."""
+    from warehouse.load import connect
+
+    with connect(home, read_only=True) as con:
+        return diversity_rows(query(con, "source_diversity").dicts())
+
+
+def _diversity_markdown(diversity: list[dict]) -> list[str]:
+    rows = [
+        {label: percent(r[key]) if is_share else r[key] for key, label, is_share in DIVERSITY_COLUMNS}
+        for r in diversity
+    ]
+    return [
+        "## Source diversity (whole warehouse)\n",
+        "People quoted per outlet (person sources with a quote, once per article), by the gender the articles give; "
+        "the share of women is among those of known gender. First-name estimates are counted apart. "
+        "By outlet and month, with or without syndicated copies: the `source_diversity` view.\n",
+        _md_table(rows, [label for _, label, _ in DIVERSITY_COLUMNS]),
+    ]
+
+
+def render_markdown(summary: RunSummary, diversity: list[dict] | None = None) -> str:
     a = summary.accounting
     parts = [
         f"# wirehouse run `{summary.run_id}`: {summary.status}\n",
@@ -121,6 +146,8 @@ def render_markdown(summary: RunSummary) -> str:
         f"Total {total_seconds(summary):.1f} s; {articles_per_second(summary):.2f} articles/s over the run, "
         f"{extraction_articles_per_second(summary):.2f} articles/s in extraction.\n"
     )
+    if diversity is not None:
+        parts += _diversity_markdown(diversity)
     return "\n".join(parts)
 
 
@@ -136,7 +163,13 @@ def _write_report_file(summary: RunSummary, home: Path, markdown: str) -> Path:
 def publish_run_report(summary: RunSummary, home: Path) -> str:
     """Publish the run's markdown and table artifacts (linked to the current flow run) and keep a copy in
     HOME/reports/runs/<run_id>.md. Never fails the run: a report that cannot be published is logged."""
-    markdown = render_markdown(summary)
+    diversity = None
+    if summary.status == "completed":
+        try:
+            diversity = source_diversity(home)
+        except Exception as exc:  # a busy or unreadable warehouse costs the section, not the report
+            log.warning("source diversity left out of the run report: %s", exc)
+    markdown = render_markdown(summary, diversity)
     try:
         _write_report_file(summary, home, markdown)
     except OSError as exc:

@@ -2,7 +2,8 @@
 
 The charts are inline SVG drawn here, so the page needs no script, no CDN and no network: it opens offline and
 prints. Every bar or cell is an SVG element of class `mark` carrying its numbers in data-* attributes and a
-<title> (the hover text), so tests and scripts can read the numbers back and check them against SQL.
+<title> (the hover text), and every row of a numbers table carries its numbers in data-* too, so tests and scripts
+can read them back and check them against SQL. The source-diversity query and its shares serve the run report too.
 
 May import warehouse.load.
 """
@@ -19,6 +20,7 @@ import duckdb
 
 NO_OUTLET = "(no outlet)"
 TOP_SPEAKERS = 15
+TOP_OUTLETS = 25  # source diversity: the outlets quoting most people
 # Tableau 20, strong tones first: the outlets quoted most get the clearest colours; beyond twenty they repeat.
 PALETTE = (
     "#4e79a7",
@@ -67,6 +69,15 @@ QUERIES = {
                sum(sources)::BIGINT AS sources
         FROM article_stats WHERE {IN_RANGE}
         GROUP BY ALL HAVING sum(sources) > 0 ORDER BY sum(anonymous_sources) / sum(sources) DESC, outlet""",
+    # Every article the outlet published, syndicated copies too, as in the other charts (source_diversity has both).
+    "source_diversity": f"""
+        SELECT coalesce(outlet, '{NO_OUTLET}') AS outlet, sum(quoted_people)::BIGINT AS people,
+               sum(quoted_women)::BIGINT AS women, sum(quoted_men)::BIGINT AS men,
+               sum(quoted_women_incl_estimate)::BIGINT AS women_incl_estimate,
+               sum(quoted_men_incl_estimate)::BIGINT AS men_incl_estimate,
+               sum(quoted_sources)::BIGINT AS quoted_sources, sum(quoted_anonymous_sources)::BIGINT AS anonymous
+        FROM article_stats WHERE {IN_RANGE}
+        GROUP BY ALL HAVING sum(quoted_sources) > 0 ORDER BY people DESC, outlet LIMIT {TOP_OUTLETS}""",
     "runs": """
         SELECT run_id, flow, run_date, started_at, status, files_read, records_read, loaded, duplicates, skipped,
                quarantined, quotes_rows, events_rows,
@@ -84,13 +95,40 @@ class Rows:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
+def query(con: duckdb.DuckDBPyConnection, name: str, start: date | None = None, end: date | None = None) -> Rows:
+    sql = QUERIES[name]
+    result = con.execute(sql, {"start": start, "end": end} if "$start" in sql else {})
+    return Rows([d[0] for d in result.description], result.fetchall())
+
+
 def collect(con: duckdb.DuckDBPyConnection, start: date | None, end: date | None) -> dict[str, Rows]:
-    data = {}
-    for name, query in QUERIES.items():
-        params = {"start": start, "end": end} if "$start" in query else {}
-        result = con.execute(query, params)
-        data[name] = Rows([d[0] for d in result.description], result.fetchall())
-    return data
+    return {name: query(con, name, start, end) for name in QUERIES}
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def diversity_rows(rows: list[dict]) -> list[dict]:
+    """The source_diversity query's counts per outlet with what the reports show: people of unknown gender, the
+    share of women among those of known gender (from the article; and including first-name estimates), the share of
+    anonymous sources among those quoted."""
+    return [
+        {
+            **r,
+            "unknown": r["people"] - r["women"] - r["men"],
+            "women_share": share(r["women"], r["women"] + r["men"]),
+            "women_share_incl_estimate": share(
+                r["women_incl_estimate"], r["women_incl_estimate"] + r["men_incl_estimate"]
+            ),
+            "anonymous_share": share(r["anonymous"], r["quoted_sources"]),
+        }
+        for r in rows
+    ]
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
 
 
 def write_report(home: Path, out: Path, start: date | None = None, end: date | None = None) -> Path:
@@ -250,6 +288,73 @@ def anonymous_share_chart(rows: list[dict]) -> str:
     return horizontal_bars("anonymous-share", bars, 1.0, PALETTE[2], track=True)
 
 
+# The parts of a people-quoted bar: key in diversity_rows, legend label, colour.
+GENDER_PARTS = (("women", "women", PALETTE[1]), ("men", "men", PALETTE[0]), ("unknown", "gender unknown", PALETTE[19]))
+
+
+def people_quoted_chart(rows: list[dict]) -> str:
+    """One bar per outlet, as long as the people it quoted, cut into women, men and people of unknown gender."""
+    if not rows:
+        return '<p class="empty">No source quoted in this range.</p>'
+    label_w, bar_w, row_h, value_w = 210, 420, 22, 150
+    width, height = label_w + bar_w + value_w, row_h * len(rows) + 8
+    scale = bar_w / max(1, *(r["people"] for r in rows))  # an outlet may quote only organisations
+    body = []
+    for i, r in enumerate(rows):
+        y, x = 4 + i * row_h, label_w
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="#222">{escape(r["outlet"][:34])}</text>'
+        )
+        for key, label, colour in GENDER_PARTS:
+            body.append(
+                mark(
+                    "rect",
+                    "people-quoted",
+                    f"{r['outlet']}: {r[key]} of {r['people']} people quoted, {label}",
+                    {"outlet": r["outlet"], "gender": key, "value": r[key]},
+                    x=f"{x:.1f}",
+                    y=y + 3,
+                    width=f"{r[key] * scale:.1f}",
+                    height=row_h - 6,
+                    fill=colour,
+                )
+            )
+            x += r[key] * scale
+        women = "no gender known" if r["women_share"] is None else f"{percent(r['women_share'])} women"
+        body.append(f'<text x="{x + 6:.1f}" y="{y + 15}" fill="#333">{r["people"]} · {women}</text>')
+    caption = "People quoted by gender, by outlet"
+    return svg(width, height, body, "people-quoted", caption) + legend({label: c for _, label, c in GENDER_PARTS})
+
+
+# The diversity table's columns: key in diversity_rows, header, and whether it is a share (shown as a percentage).
+DIVERSITY_COLUMNS = (
+    ("outlet", "outlet", False),
+    ("people", "people quoted", False),
+    ("women", "women", False),
+    ("men", "men", False),
+    ("unknown", "gender unknown", False),
+    ("women_share", "share women", True),
+    ("women_share_incl_estimate", "share women incl. first-name estimates", True),
+    ("quoted_sources", "sources quoted", False),
+    ("anonymous_share", "of them anonymous", True),
+)
+
+
+def diversity_table(rows: list[dict]) -> str:
+    """The numbers behind the chart, with the estimates and the anonymous share; each row carries them in data-*."""
+    head = "".join(f"<th>{escape(label)}</th>" for _, label, _ in DIVERSITY_COLUMNS)
+    body = ""
+    for r in rows:
+        data = " ".join(
+            f'data-{k.replace("_", "-")}="{"" if r[k] is None else escape(str(r[k]))}"' for k, _, _ in DIVERSITY_COLUMNS
+        )
+        cells = "".join(
+            f"<td>{escape(percent(r[k]) if is_share else str(r[k]))}</td>" for k, _, is_share in DIVERSITY_COLUMNS
+        )
+        body += f"<tr {data}>{cells}</tr>"
+    return f'<div class="scroll"><table class="data diversity"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
 def event_types_chart(rows: list[dict]) -> str:
     if not rows:
         return '<p class="empty">No events in this range.</p>'
@@ -307,7 +412,7 @@ def runs_table(runs: Rows) -> str:
         + "</tr>"
         for row in runs.rows
     )
-    return f'<div class="scroll"><table class="runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    return f'<div class="scroll"><table class="data runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 STYLE = f"""
@@ -320,10 +425,11 @@ p.note, p.empty {{ color: #5b6470; font-size: 13px; margin: 2px 0 10px; }}
 .scroll {{ overflow-x: auto; }}
 .legend {{ display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 12px; margin-top: 6px; }}
 .key i {{ display: inline-block; width: 11px; height: 11px; margin-right: 5px; vertical-align: -1px; border-radius: 2px; }}
-table.runs {{ border-collapse: collapse; font-size: 12px; width: 100%; }}
-table.runs th, table.runs td {{ border-bottom: 1px solid #e3e6ea; padding: 4px 6px; text-align: right; white-space: nowrap; }}
-table.runs th {{ white-space: normal; vertical-align: bottom; }}
+table.data {{ border-collapse: collapse; font-size: 12px; width: 100%; }}
+table.data th, table.data td {{ border-bottom: 1px solid #e3e6ea; padding: 4px 6px; text-align: right; white-space: nowrap; }}
+table.data th {{ white-space: normal; vertical-align: bottom; }}
 table.runs th:nth-child(-n+5), table.runs td:nth-child(-n+5) {{ text-align: left; }}
+table.diversity {{ margin-top: 12px; }} table.diversity th:first-child, table.diversity td:first-child {{ text-align: left; }}
 svg .mark:hover {{ opacity: .75; }}
 """
 
@@ -336,6 +442,7 @@ def render(data: dict[str, Rows], home: Path, start: date | None, end: date | No
         for key in ("articles", "quotes", "sources", "events", "outlets")
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    diversity = diversity_rows(data["source_diversity"].dicts())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>wirehouse report: {escape(span)}</title><style>{STYLE}</style></head>
@@ -356,6 +463,13 @@ def render(data: dict[str, Rows], home: Path, start: date | None, end: date | No
 <h2>Share of anonymous sources, by outlet</h2>
 <p class="note">Sources of kind anonymous among all sources the outlet's articles cite.</p>
 {anonymous_share_chart(data["anonymous_share"].dicts())}
+<h2>Who is quoted, by outlet</h2>
+<p class="note">People quoted: person sources with at least one quote, once per article they are quoted in (the
+{TOP_OUTLETS} outlets quoting most people; syndicated copies included, the source_diversity view has originals only
+too). Gender as the article gives it (coreferring pronouns, honorifics, gendered role nouns); the share of women is
+among the people of known gender. The table adds first-name estimates, which are a guess about a name, kept apart.</p>
+{people_quoted_chart(diversity)}
+{diversity_table(diversity)}
 <h2>Run history</h2>
 <p class="note">Every run of this home, newest first (not limited to the dates above).</p>
 {runs_table(data["runs"])}

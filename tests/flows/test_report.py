@@ -19,19 +19,21 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.report_html import NO_OUTLET, TOP_SPEAKERS
+from flows.report_html import NO_OUTLET, TOP_OUTLETS, TOP_SPEAKERS
 from warehouse.load import warehouse_path
 
-CHARTS = ("quotes-per-day", "top-speakers", "event-types-per-week", "anonymous-share")
+CHARTS = ("quotes-per-day", "top-speakers", "event-types-per-week", "anonymous-share", "people-quoted")
 RANGE = (date(2017, 8, 28), date(2017, 9, 15))
 
 
 class ReportPage(HTMLParser):
-    """The chart marks (their data-* attributes) and the run history rows of a report."""
+    """The chart marks (their data-* attributes), the source-diversity table's rows (theirs) and the run history
+    rows of a report."""
 
     def __init__(self, text: str):
         super().__init__()
         self.marks: dict[str, list[dict]] = defaultdict(list)
+        self.diversity: list[dict] = []
         self.run_ids: list[str] = []
         self._cells: list[str] | None = None
         self._in_runs = False
@@ -43,7 +45,9 @@ class ReportPage(HTMLParser):
             self.marks[attributes["data-chart"]].append(
                 {k[5:]: v for k, v in attributes.items() if k.startswith("data-")}
             )
-        if tag == "table" and attributes.get("class") == "runs":
+        if tag == "tr" and "data-outlet" in attributes:
+            self.diversity.append({k[5:]: v for k, v in attributes.items() if k.startswith("data-")})
+        if tag == "table" and "runs" in (attributes.get("class") or "").split():
             self._in_runs = True
         if self._in_runs and tag == "tr":
             self._cells = []
@@ -102,8 +106,64 @@ def expected(home: Path, start: date | None = None, end: date | None = None) -> 
                     params,
                 ).fetchall()
             },
+            # Per outlet with a quoted source: people quoted (person sources with quote_count > 0) by gender as the
+            # article gives it and including first-name estimates, and the quoted sources with the anonymous ones.
+            "people-quoted": {
+                (outlet,): counts
+                for outlet, *counts in con.execute(
+                    f"""
+                    SELECT coalesce(a.outlet, '{NO_OUTLET}'),
+                        count(*) FILTER (WHERE {QUOTED_PERSON}),
+                        count(*) FILTER (WHERE {QUOTED_PERSON} AND s.gender = 'female'),
+                        count(*) FILTER (WHERE {QUOTED_PERSON} AND s.gender = 'male'),
+                        count(*) FILTER (WHERE {QUOTED_PERSON} AND coalesce(s.gender, s.gender_estimate) = 'female'),
+                        count(*) FILTER (WHERE {QUOTED_PERSON} AND coalesce(s.gender, s.gender_estimate) = 'male'),
+                        count(*) FILTER (WHERE s.quote_count > 0),
+                        count(*) FILTER (WHERE s.quote_count > 0 AND s.kind = 'anonymous')
+                    FROM sources s JOIN articles a USING (article_id) WHERE {in_range}
+                    GROUP BY ALL HAVING count(*) FILTER (WHERE s.quote_count > 0) > 0""",
+                    params,
+                ).fetchall()
+            },
             "runs": {(run_id,): None for (run_id,) in con.execute("SELECT run_id FROM runs").fetchall()},
         }
+
+
+QUOTED_PERSON = "s.kind = 'person' AND s.quote_count > 0"
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def check_diversity_against_sql(page: ReportPage, truth: dict[tuple, list[int]]) -> None:
+    """The people-quoted bars and the table beside them: the outlets quoting most people, with their numbers."""
+    bars = defaultdict(dict)
+    for m in page.marks["people-quoted"]:
+        bars[m["outlet"]][m["gender"]] = int(m["value"])
+    shown = [row["outlet"] for row in page.diversity]
+    assert list(bars) == shown and len(shown) == min(TOP_OUTLETS, len(truth))
+    for row in page.diversity:
+        people, women, men, women_est, men_est, quoted, anonymous = truth[(row["outlet"],)]
+        assert bars[row["outlet"]] == {"women": women, "men": men, "unknown": people - women - men}
+        assert [int(row[k]) for k in ("people", "women", "men", "unknown", "quoted-sources")] == [
+            people,
+            women,
+            men,
+            people - women - men,
+            quoted,
+        ]
+        for key, expected in (
+            ("women-share", ratio(women, women + men)),
+            ("women-share-incl-estimate", ratio(women_est, women_est + men_est)),
+            ("anonymous-share", ratio(anonymous, quoted)),
+        ):
+            found = float(row[key]) if row[key] else None  # an empty attribute: no share (nobody to divide by)
+            assert found == (None if expected is None else pytest.approx(expected, abs=1e-4)), key
+    # Most people first, and nobody left out quoted more people than the last outlet shown.
+    people = [truth[(outlet,)][0] for outlet in shown]
+    assert people == sorted(people, reverse=True)
+    assert max((c[0] for (o,), c in truth.items() if o not in shown), default=0) <= min(people)
 
 
 def check_charts_against_sql(page: ReportPage, truth: dict[str, dict]) -> None:
@@ -124,6 +184,7 @@ def check_charts_against_sql(page: ReportPage, truth: dict[str, dict]) -> None:
     left_out = [quotes for key, quotes in truth["top-speakers"].items() if key not in speakers]
     assert max(left_out, default=0) <= min(speakers.values())
     assert [int(m["value"]) for m in page.marks["top-speakers"]] == sorted(speakers.values(), reverse=True)
+    check_diversity_against_sql(page, truth["people-quoted"])
 
 
 def test_report_charts_hold_the_numbers_sql_gives(demo_home, tmp_path):
@@ -133,6 +194,17 @@ def test_report_charts_hold_the_numbers_sql_gives(demo_home, tmp_path):
     check_charts_against_sql(page, truth)
     assert len(page.marks["quotes-per-day"]) >= 10 and len({m["outlet"] for m in page.marks["quotes-per-day"]}) >= 5
     assert sorted(page.run_ids) == sorted(key[0] for key in truth["runs"])
+
+
+def test_run_report_has_the_source_diversity_of_the_warehouse(demo_home):
+    markdown = (demo_home / "reports" / "last-run.md").read_text(encoding="utf-8")
+    section = markdown.split("## Source diversity (whole warehouse)\n", 1)[1]
+    rows = [line.strip("| ").split(" | ") for line in section.splitlines() if line.startswith("| ")][1:]
+    truth = expected(demo_home)["people-quoted"]
+    assert len(rows) == min(TOP_OUTLETS, len(truth))
+    for outlet, people, women, men, unknown, *_ in rows:
+        counts = truth[(outlet.replace("\\|", "|"),)]
+        assert [int(people), int(women), int(men), int(unknown)] == [*counts[:3], counts[0] - counts[1] - counts[2]]
 
 
 def test_report_dates_limit_every_chart_but_the_run_history(demo_home, tmp_path):

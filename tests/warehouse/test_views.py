@@ -20,7 +20,15 @@ SEED_DAY = date(2025, 9, 4)
 ZAKHAROVA_QUOTES = ("Russia is not going to discuss", "in any format", "a springboard for terror")
 # Quotes 1, 2 and 6: Donald Trump's direct quotes.
 TRUMP_QUOTES = ("I’ve been watching it", "Something is going to happen", "get it all straightened out")
-VIEWS = ("quote_facts", "speaker_stats", "event_facts", "article_stats", "outlet_stats", "daily_counts")
+VIEWS = (
+    "quote_facts",
+    "speaker_stats",
+    "event_facts",
+    "article_stats",
+    "outlet_stats",
+    "daily_counts",
+    "source_diversity",
+)
 
 
 @pytest.fixture(scope="module")

@@ -116,7 +116,9 @@ NOT_NAME_WORDS = frozenset(
     "reporter editor columnist democrat democrats democratic republican republicans gop independent libertarian "
     "hopeful rival frontrunner front-runner billionaire businessman businesswoman mogul u.s. us "
     "american british russian chinese mexican israeli iranian french german democratic-leaning conservative "
-    "liberal progressive federal then now also but and when after as while says said".split()
+    "liberal progressive federal then now also but and when after as while says said house senate congress court "
+    "activist economist professor author writer actor actress comedian singer lawyer doctor dr. scientist "
+    "researcher historian expert".split()
 )
 # Last words of an organisation's name, which keeps the words a person's title would drop ("State Department").
 ORG_HEADS = frozenset(
@@ -127,10 +129,10 @@ ORG_HEADS = frozenset(
 )
 PRONOUNS = frozenset("i me we us you he him she her it they them who this that these those".split())
 PREPOSITIONS = frozenset("for of at from with in on to by".split())
-NAME_PARTICLES = frozenset("of for on and the de van von".split())
+NAME_PARTICLES = frozenset("of for on to and the de van von".split())
 SOURCE_CUT = re.compile(r",|\(|\bwho\b|\bwhich\b|\bthat\b")
-NAME_TOKEN = re.compile(r"[A-Z][\w'’-]*\.?|[A-Z]\.")
-INITIAL = re.compile(r"[A-Z]\.")
+NAME_TOKEN = re.compile(r"[A-Z][\w'’-]*\.?|(?:[A-Z]\.)+")
+INITIAL = re.compile(r"(?:[A-Z]\.)+")
 SENTENCE_ENDS = tuple('.!?"“”\n')
 SPEECH_CUE_WORDS = frozenset(w for forms in SPEECH_CUE_LEMMAS.values() for w in forms.split())
 SPEECH_CUE_PHRASES = ("point out", "pointed out", "points out", "pointing out", "went on", "goes on")
@@ -229,9 +231,13 @@ def _speaker_right(prediction: dict, gold: GoldAttribution) -> bool:
     return bool(capitalised & set(re.findall(r"\b[A-Z][\w'’-]+", gold.source_text)))
 
 
-def source_name(source_text: str) -> list[str]:
+def source_name(source_text: str, lower_words: frozenset[str] = frozenset()) -> list[str]:
     """The name a PolNeAR source span ends in, as words ("President Donald Trump's" -> Donald, Trump); [] when it
-    names no one (a pronoun, "the campaign", "A reporter for USA Today": its head is "reporter")."""
+    names no one (a pronoun, "the campaign", "A reporter for USA Today": its head is "reporter") or several ("Mr.
+    Grassley and Mr. Leahy"). `lower_words`: words the article writes in lower case, not a name's first word
+    ("Activist Angela Davis")."""
+    if re.search(r"[A-Z][\w.'’-]*\s+(?:and|&)\s+(?:[A-Z]|the\b)", source_text):
+        return []
     words = SOURCE_CUT.split(source_text, maxsplit=1)[0].split()
     cut = next(
         (i for i in range(1, len(words)) if words[i].lower() in PREPOSITIONS and not NAME_TOKEN.match(words[i - 1])),
@@ -240,7 +246,7 @@ def source_name(source_text: str) -> list[str]:
     run: list[str] = []
     for i in range(cut - 1, -1, -1):
         word = re.sub(r"['’]s?$", "", words[i])
-        organisation = bool(run) and run[-1].lower() in ORG_HEADS
+        organisation = any(w.lower() in ORG_HEADS for w in run)
         particle = bool(run) and word.lower() in NAME_PARTICLES and i and NAME_TOKEN.match(words[i - 1])
         if particle:
             run.insert(0, word)
@@ -248,7 +254,9 @@ def source_name(source_text: str) -> list[str]:
         if not NAME_TOKEN.fullmatch(word) or (run and not organisation and word.lower().rstrip(".") in NOT_NAME_WORDS):
             break
         run.insert(0, word)
-    while run and run[0].lower().rstrip(".") in NOT_NAME_WORDS and run[-1].lower() not in ORG_HEADS:
+    while run and run[0].lower().rstrip(".") in NOT_NAME_WORDS and not any(w.lower() in ORG_HEADS for w in run):
+        run.pop(0)
+    if len(run) > 1 and run[0].lower() in lower_words:
         run.pop(0)
     while run and run[0].lower() in NAME_PARTICLES:
         run.pop(0)
@@ -259,12 +267,12 @@ def source_name(source_text: str) -> list[str]:
 
 def article_full_name(text: str, source_text: str) -> tuple[str | None, bool]:
     """(the fullest form of the source's name in the article, whether that was ambiguous): see the docstring."""
-    name = source_name(source_text)
+    lower_words = frozenset(re.findall(r"(?<![\w@.])[a-z][a-z'’-]*", text))
+    name = source_name(source_text, lower_words)
     if not name:
         return None, False
     own = entity_key(" ".join(name)).split("_")
     pattern = re.compile(r"(?<![\w.])" + r"\s+".join(map(re.escape, name)) + r"(?![\w-])(?!\s+[JS]r\b)")
-    lower_words = set(re.findall(r"(?<![\w@.])[a-z][a-z'’-]*", text))
     fuller: Counter = Counter()
     forms: dict[tuple[str, ...], str] = {}
     for match in pattern.finditer(text):
@@ -285,7 +293,7 @@ def article_full_name(text: str, source_text: str) -> tuple[str | None, bool]:
     return " ".join(name), False  # the article never writes more than the source does
 
 
-def _name_prefix(text: str, start: int, lower_words: set[str]) -> str:
+def _name_prefix(text: str, start: int, lower_words: frozenset[str]) -> str:
     """The capitalised words and initials just before `start` that belong to the name (up to three)."""
     kept: list[tuple[int, str]] = []
     position = start

@@ -1,6 +1,7 @@
 -- Views for ad hoc questions; recreated on every load so they always match the tables.
 -- Columns keep their schema.sql names; a source column beside a quote's own is prefixed `source_` (its kind, role).
--- Near-duplicate (syndicated) articles stay in every view: filter `duplicate_of IS NULL` to count each story once.
+-- Near-duplicate (syndicated) articles stay in every view: filter `duplicate_of IS NULL` to count each story once
+-- (source_diversity has a row for each choice: `include_syndicated`).
 
 -- An article that names a person only by surname ("President Trump" -> key 'trump') joins the full-name key
 -- ('donald_trump') when exactly one person key in the warehouse ends in that surname; ambiguous surnames
@@ -63,10 +64,26 @@ FROM events e
 JOIN articles a USING (article_id);
 
 -- Counted per article first, so that joining quotes, sources and events never multiplies rows.
+-- A quoted source is one with at least one quote in the article (quote_count > 0); a quoted person is such a source
+-- of kind person, by the gender the article gives (sources.gender) or, in the *_incl_estimate counts, by that or
+-- else the first-name estimate (sources.gender_estimate).
 CREATE OR REPLACE VIEW article_stats AS
-WITH source_counts AS (
-    SELECT article_id, count(*) AS sources, count(*) FILTER (WHERE kind = 'anonymous') AS anonymous_sources
-    FROM sources GROUP BY article_id
+WITH quoting AS (
+    SELECT
+        *, quote_count > 0 AS quoted, quote_count > 0 AND kind = 'person' AS quoted_person,
+        coalesce(gender, gender_estimate) AS gender_incl_estimate
+    FROM sources
+), source_counts AS (
+    SELECT
+        article_id, count(*) AS sources, count(*) FILTER (WHERE kind = 'anonymous') AS anonymous_sources,
+        count(*) FILTER (WHERE quoted) AS quoted_sources,
+        count(*) FILTER (WHERE quoted AND kind = 'anonymous') AS quoted_anonymous_sources,
+        count(*) FILTER (WHERE quoted_person) AS quoted_people,
+        count(*) FILTER (WHERE quoted_person AND gender = 'female') AS quoted_women,
+        count(*) FILTER (WHERE quoted_person AND gender = 'male') AS quoted_men,
+        count(*) FILTER (WHERE quoted_person AND gender_incl_estimate = 'female') AS quoted_women_incl_estimate,
+        count(*) FILTER (WHERE quoted_person AND gender_incl_estimate = 'male') AS quoted_men_incl_estimate
+    FROM quoting GROUP BY article_id
 ), quote_counts AS (
     SELECT q.article_id, count(*) AS quotes, count(*) FILTER (WHERE s.kind = 'anonymous') AS anonymous_quotes
     FROM quotes q LEFT JOIN sources s USING (source_id) GROUP BY q.article_id
@@ -77,7 +94,14 @@ SELECT
     a.article_id, a.published_date, a.outlet, a.title, a.word_count, a.duplicate_of,
     coalesce(sc.sources, 0) AS sources, coalesce(sc.anonymous_sources, 0) AS anonymous_sources,
     coalesce(qc.quotes, 0) AS quotes, coalesce(qc.anonymous_quotes, 0) AS anonymous_quotes,
-    coalesce(ec.events, 0) AS events
+    coalesce(ec.events, 0) AS events,
+    coalesce(sc.quoted_sources, 0) AS quoted_sources,
+    coalesce(sc.quoted_anonymous_sources, 0) AS quoted_anonymous_sources,
+    coalesce(sc.quoted_people, 0) AS quoted_people,
+    coalesce(sc.quoted_women, 0) AS quoted_women,
+    coalesce(sc.quoted_men, 0) AS quoted_men,
+    coalesce(sc.quoted_women_incl_estimate, 0) AS quoted_women_incl_estimate,
+    coalesce(sc.quoted_men_incl_estimate, 0) AS quoted_men_incl_estimate
 FROM articles a
 LEFT JOIN source_counts sc USING (article_id)
 LEFT JOIN quote_counts qc USING (article_id)
@@ -114,3 +138,40 @@ SELECT
     sum(events)::BIGINT AS events
 FROM article_stats
 GROUP BY published_date, outlet;
+
+-- Who gets quoted, per outlet and month of publication: the Gender Gap Tracker's measures, offline and auditable.
+-- People are counted per article (article_stats), so someone quoted in three articles counts three times. Each
+-- outlet and month has two rows: include_syndicated = true counts every article the outlet published, false only
+-- the originals (duplicate_of IS NULL), so that a wire story copied by five sites counts once.
+CREATE OR REPLACE VIEW source_diversity AS
+WITH counted AS (
+    SELECT st.*, choice.include_syndicated
+    FROM article_stats st
+    JOIN (VALUES (true), (false)) AS choice(include_syndicated)
+        ON choice.include_syndicated OR st.duplicate_of IS NULL
+), totals AS (
+    SELECT
+        outlet, date_trunc('month', published_date)::DATE AS month, include_syndicated,
+        count(*) AS articles,
+        sum(quoted_people)::BIGINT AS quoted_people,
+        sum(quoted_women)::BIGINT AS quoted_women,
+        sum(quoted_men)::BIGINT AS quoted_men,
+        sum(quoted_women_incl_estimate)::BIGINT AS quoted_women_incl_estimate,
+        sum(quoted_men_incl_estimate)::BIGINT AS quoted_men_incl_estimate,
+        sum(quoted_sources)::BIGINT AS quoted_sources,
+        sum(quoted_anonymous_sources)::BIGINT AS quoted_anonymous_sources
+    FROM counted
+    GROUP BY ALL
+)
+SELECT
+    outlet, month, include_syndicated, articles,
+    quoted_people, quoted_women, quoted_men,
+    quoted_people - quoted_women - quoted_men AS quoted_gender_unknown,
+    round(quoted_women / nullif(quoted_women + quoted_men, 0), 4) AS women_share,
+    quoted_women_incl_estimate, quoted_men_incl_estimate,
+    quoted_people - quoted_women_incl_estimate - quoted_men_incl_estimate AS quoted_gender_unknown_incl_estimate,
+    round(quoted_women_incl_estimate / nullif(quoted_women_incl_estimate + quoted_men_incl_estimate, 0), 4)
+        AS women_share_incl_estimate,
+    quoted_sources, quoted_anonymous_sources,
+    round(quoted_anonymous_sources / nullif(quoted_sources, 0), 4) AS quoted_anonymous_share
+FROM totals;
