@@ -31,7 +31,7 @@ def clause_attribution(article: Article, cue: Cue, span, rule: str) -> Attributi
         return None
     for quotation in held:
         quotation.consumed = True
-    if held:
+    if any(not q.title for q in held):  # a quoted title ("said on "Face the Nation" that ...") quotes no one
         return Attribution(start, end, "mixed", "mixed", cue)
     return Attribution(start, end, "indirect", rule, cue)
 

@@ -14,18 +14,26 @@ from transforms.nlp import docfacts
 from transforms.quotes.lexicon import (
     ACCORDING,
     CLAUSE_NOUNS,
+    COMMUNICATION_NOUNS,
     CUE_LEMMAS,
     CUE_PARTICLES,
+    IDIOM_OBJECTS,
+    LIGHT_VERBS,
     PARTICLE_VERBS,
+    PHRASAL_REPORTING,
+    REPORTING_VERBS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
 )
-from transforms.quotes.marks import SENTENCE_END, QuotationSpan, char_before
+from transforms.quotes.marks import SENTENCE_END, QuotationSpan, char_before, inner_text
 from transforms.quotes.model import Article, Cue
 from transforms.quotes.speaker import speaker_head
 
 # Window (tokens) searched for a direct quote's cue on either side, within its sentence.
 CUE_WINDOW = 30
+
+# The fewest words of a quoted sentence that a colon's lead-in presents whatever its verb.
+COLON_SENTENCE_WORDS = 4
 
 
 def find_cues(article: Article) -> list[Cue]:
@@ -75,6 +83,36 @@ def _noun_cue(noun: Token, inside: list[int]) -> Cue | None:
     return Cue(noun.idx, noun.idx + len(noun), None, owner, noun)
 
 
+def is_reporting_verb(token: Token) -> bool:
+    """A verb of speech, thought or attitude (`lexicon.REPORTING_VERBS`), a phrasal verb of speech ("summed up",
+    "pointed to"), a speech idiom ("as Cornyn put it"), a light verb with a communicative object ("offered a
+    defense of", "issued a report"), or a verb characterising its object as something ("casts Trump as a former
+    liberal who would "unravel" ..."): what a quoted phrase or a colon's lead-in may be attributed through. Verbs
+    of doing alone ("served", "involving", "promoting") never are."""
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in IDIOM_OBJECTS:
+        return any(c.dep_ == "dobj" and c.lower_ in IDIOM_OBJECTS[lemma] for c in token.children)
+    if lemma in REPORTING_VERBS or is_cue_verb(token):
+        return True
+    children = list(token.children)
+    if any(c.dep_ in ("prt", "prep") and (lemma, c.lower_) in PHRASAL_REPORTING for c in children):
+        return True
+    objects = [c for c in children if c.dep_ == "dobj"]
+    if objects and any(c.dep_ == "prep" and c.lower_ == "as" for c in children):
+        return True  # "V X as Y": a characterisation
+    if lemma in LIGHT_VERBS:
+        nouns = objects + [g for c in children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        return any(_communicative(n) for n in nouns)
+    return False
+
+
+def _communicative(noun: Token) -> bool:
+    lemma = noun.lemma_.lower()
+    return lemma in SPEECH_NOUNS or lemma in CLAUSE_NOUNS or lemma in COMMUNICATION_NOUNS
+
+
 def is_cue_verb(token: Token) -> bool:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ == "amod":
         return False
@@ -109,15 +147,17 @@ def cue_above(token: Token, inside: list[int]) -> Cue | None:
 
 
 def nearest_verb_above(token: Token, inside: list[int]) -> Cue | None:
-    """The closest verb with a subject above a quoted phrase ("blamed the law on "knuckleheaded politicians"")."""
+    """The closest verb of speech, thought or attitude with a subject above a quoted phrase ("Japan branded North
+    Korea an "outlaw nation"", "referred to the plan as "a disaster""); a quoted phrase under a verb of doing only
+    ("promoting "magic" weight loss pills", "the conflict involving ...") is no one's words."""
     for _ in range(6):
-        if token.pos_ == "VERB" and inside[token.i] < 0 or token.head == token:
+        if token.head == token:
             break
         token = token.head
-    if token.pos_ != "VERB":
-        return None
-    speaker = speaker_head(token, inside)
-    return Cue(token.idx, token.idx + len(token), token, speaker) if speaker is not None else None
+        if inside[token.i] < 0 and is_reporting_verb(token):
+            speaker = speaker_head(token, inside)
+            return Cue(token.idx, token.idx + len(token), token, speaker) if speaker is not None else None
+    return None
 
 
 def cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, Cue]) -> tuple[Cue | None, str]:
@@ -128,7 +168,9 @@ def cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, 
         return None, ""
     before = char_before(article.text, quotation.start)
     if before == ":":
-        colon_cue = _colon_cue(doc, first.start, inside, cue_at)
+        inner = inner_text(article.text, quotation)
+        sentence = inner[:1].isupper() and len(inner.split()) >= COLON_SENTENCE_WORDS
+        colon_cue = _colon_cue(doc, first.start, inside, cue_at, sentence)
         if colon_cue is not None:
             reporting = colon_cue.verb is not None and colon_cue.verb.lemma_ in SPEECH_VERBS
             return colon_cue, "direct_cue_before" if reporting else "direct_colon"
@@ -143,9 +185,12 @@ def cue_for_quote(article: Article, quotation: QuotationSpan, cue_at: dict[int, 
     return None, ""
 
 
-def _colon_cue(doc: Doc, quote_start: int, inside: list[int], cue_at: dict[int, Cue]) -> Cue | None:
+def _colon_cue(doc: Doc, quote_start: int, inside: list[int], cue_at: dict[int, Cue], sentence: bool) -> Cue | None:
     """The lead-in of a quotation after a colon, possibly ending the previous paragraph: a reporting cue, else
-    any verb with a subject ("As Cornyn put it:"), else a bare name ("Chris Matthews:", transcript style)."""
+    a verb of speech, thought or attitude with a subject ("As Cornyn put it:", "the sign read:"), or before a
+    quoted sentence any verb with a subject (the colon presents it: "... is a cultish blind faith in Obama's
+    word:"; a quoted word or name after "served:" is no one's words), else a bare name ("Chris Matthews:",
+    transcript style)."""
     colon = quote_start - 1
     while colon >= 0 and doc[colon].is_space:
         colon -= 1
@@ -157,7 +202,7 @@ def _colon_cue(doc: Doc, quote_start: int, inside: list[int], cue_at: dict[int, 
     for token in reversed(doc[max(docfacts.of(doc).sentence(colon)[0], colon - CUE_WINDOW) : colon]):
         if inside[token.i] >= 0 or "\n" in token.text:
             break
-        if token.pos_ == "VERB":
+        if token.pos_ == "VERB" and sentence or is_reporting_verb(token):
             speaker = speaker_head(token, inside)
             if speaker is not None:
                 return Cue(token.idx, token.idx + len(token), token, speaker)

@@ -1,6 +1,7 @@
 """Direct quotes: the quotations the cue rules left, each with the cue of its own sentence, a floating speaker
 (the previous one), a multi-paragraph chain, a quoted phrase in the author's sentence (partial) or a quoted
-sentence the author finishes (mixed); and interview transcript turns ("PENCE: Well, ...").
+sentence the author finishes (mixed); and interview transcript turns ("PENCE: Well, ..."). Quoted titles, names and
+headings ("on CBS's "Face the Nation"", a subheading ""DIVISIVE, STUPID AND WRONG"") are no one's words.
 
 Imports entities, and the quote lexicon, marks, records, cues and content.
 """
@@ -28,6 +29,9 @@ from transforms.quotes.model import Article, Attribution, Cue
 # The fewest words of a quotation that stands as a quote without a cue of its own (floating, continued, a turn).
 MIN_FLOATING_WORDS = 4
 
+# The rules of a quotation's paragraph that take a cue found later in its multi-paragraph quote.
+CHAIN_RULES = frozenset(("direct_multi_paragraph", "direct_floating", "direct_floating_inline"))
+
 # A transcript speaker label at a paragraph's start ("PENCE: ", "JAKE TAPPER: ").
 TRANSCRIPT_LABEL = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):[ \t]+")
 
@@ -37,7 +41,7 @@ def direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
     cue_at = {doc.char_span(c.start, c.end, alignment_mode="expand")[0].i: c for c in cues if c.noun is None}
     found = []
     chain = 0
-    for quotation in article.quotations:
+    for number, quotation in enumerate(article.quotations):
         if quotation.consumed:
             continue
         if not quotation.continued:
@@ -55,7 +59,7 @@ def direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
             found.append(fragment)
         elif cue is not None and rule == "direct_cue_after" and ends_sentence(text, quotation):
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, cue, chain=chain))
-        elif quotation.continued and found and found[-1].chain == chain:
+        elif quotation.continued and _chain_found(article, number, found, chain):
             found.append(
                 Attribution(
                     quotation.start, quotation.end, "direct", "direct_multi_paragraph", None, inherits=True, chain=chain
@@ -66,6 +70,12 @@ def direct_quotes(article: Article, cues: list[Cue]) -> list[Attribution]:
             found.append(Attribution(quotation.start, quotation.end, "direct", rule, None, inherits=True, chain=chain))
     _share_chain_cues(found)
     return found
+
+
+def _chain_found(article: Article, number: int, found: list[Attribution], chain: int) -> bool:
+    """The paragraph before a continued quotation was attributed: by these rules, or by a reported clause that took
+    its quotation in ("He said that "... / "...": a mixed quote, then the quotation's next paragraph)."""
+    return bool(found) and found[-1].chain == chain or number > 0 and article.quotations[number - 1].consumed
 
 
 def _names_a_title(text: str, quotation: QuotationSpan, cue: Cue | None) -> bool:
@@ -173,12 +183,13 @@ def _governed_fragment(article: Article, quotation: QuotationSpan) -> Attributio
 
 
 def _share_chain_cues(found: list[Attribution]) -> None:
-    """A multi-paragraph quote whose cue comes late ("...," she said, in its last paragraph) gives it to all."""
+    """A multi-paragraph quote whose cue comes late ("...," she said, in its last paragraph) gives it to all its
+    paragraphs, the first one too (one quote, one speaker)."""
     by_chain: dict[int, Cue] = {}
     for attribution in found:
-        if attribution.cue is not None:
+        if attribution.cue is not None and attribution.chain is not None:
             by_chain.setdefault(attribution.chain, attribution.cue)
     for attribution in found:
-        if attribution.cue is None and attribution.chain in by_chain and attribution.rule == "direct_multi_paragraph":
+        if attribution.cue is None and attribution.chain in by_chain and attribution.rule in CHAIN_RULES:
             attribution.cue = by_chain[attribution.chain]
             attribution.inherits = False

@@ -351,7 +351,7 @@ def _partial(article: Article, cue: Cue) -> Attribution | None:
             and (i == verb.i or verb.is_ancestor(doc[i]))
         }
     )
-    fragments = [quotations[i] for i in held if not quotations[i].consumed]
+    fragments = [quotations[i] for i in held if not quotations[i].consumed and not quotations[i].title]
     if not fragments or not all(is_embedded(article.text, q) for q in fragments):
         return None
     content = complements(article, verb, fragments)
