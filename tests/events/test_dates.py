@@ -138,3 +138,9 @@ def test_published_datetime_is_accepted():
 def test_durations_are_not_dates(duration):
     # PLOVER GSR records: "in prison for two years", "imposed six months ago", "a 48-hour search"
     assert not looks_like_date(duration)
+
+
+def test_a_period_before_the_calendar_is_no_date():
+    # GUM_voyage_vavau (Wikivoyage): "settled some 3,000 years ago"; it crashed the document's extraction
+    assert resolve_date("3000 years ago", date(2000, 6, 15)) == resolve_date("", date(2000, 6, 15))
+    assert not looks_like_date("3000 years ago")

@@ -264,9 +264,10 @@ class ArticleEntities:
             return self._resolve_body_pronoun(head, chars)
         if gender is None:  # "I" outside a quotation, "you", "someone": no one the article names
             return Mention(*chars, head.i, "pronoun", None, "unresolved_pronoun")
-        for token_index, full in reversed(self._antecedents_before(head.i)):
-            if self._agreement_gender(full) in (gender, None):
-                return Mention(*chars, head.i, "pronoun", self.person(full), "recent_antecedent", token_index)
+        antecedent = self._preferred_antecedent(head, gender)
+        if antecedent is not None:
+            token_index, full, rule = antecedent
+            return Mention(*chars, head.i, "pronoun", self.person(full), rule, token_index)
         if previous is not None and previous.kind == "person":
             return Mention(*chars, head.i, "pronoun", previous, "previous_speaker")
         return Mention(*chars, head.i, "pronoun", None, "unresolved_pronoun")
@@ -275,6 +276,24 @@ class ArticleEntities:
         """Something named by a common noun that is no person or body ("the forces"), as written."""
         text = span_text(speaker_span(head, self.index), self.index)
         return Entity(text, "other", entity_key(text))
+
+    def _preferred_antecedent(self, head: Token, gender: str) -> tuple[int, str, str] | None:
+        """The agreeing person a pronoun most likely continues: the latest one that was a clause's subject in this
+        sentence or the one before (the subject is what a text goes on about), else the latest one named."""
+        facts = docfacts.of(self.doc)
+        sentence_start = facts.sentence(head.i)[0]
+        reach = facts.sentence(sentence_start - 1)[0] if sentence_start > 0 else 0
+        latest = None
+        for token_index, full in reversed(self._antecedents_before(head.i)):
+            if self._agreement_gender(full) not in (gender, None):
+                continue
+            if latest is None:
+                latest = (token_index, full, "recent_antecedent")
+            if token_index < reach:
+                break
+            if self.doc[token_index].dep_ in ("nsubj", "nsubjpass"):
+                return token_index, full, "recent_subject" if full != latest[1] else "recent_antecedent"
+        return latest
 
     def _antecedents_before(self, i: int) -> list[tuple[int, str]]:
         antecedents = self.index.antecedents

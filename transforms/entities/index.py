@@ -121,6 +121,7 @@ def _index_names(index: DocumentIndex) -> None:
                 index.labels.setdefault(word.lower(), "PERSON")
         else:
             index.labels.setdefault(lowered, label)
+    _fullest_forms(index, [words for (_, words), label in zip(named, labels) if label == "PERSON"])
     for (ent, words), label in zip(named, labels):
         full = index.full_names.get(" ".join(words).lower()) or index.full_names.get(words[-1].lower())
         if full is None and label == "PERSON":
@@ -131,6 +132,22 @@ def _index_names(index: DocumentIndex) -> None:
         index.mention_starts[ent.end - 1] = ent.start
         index.mention_counts[full] = index.mention_counts.get(full, 0) + 1
         index.first_mentions.setdefault(full, (ent.start_char, ent.end_char))
+
+
+def _fullest_forms(index: DocumentIndex, person_names: list[tuple[str, ...]]) -> None:
+    """A person's canonical name is the fullest form the article gives ("Jared Tristan Padalecki" over the first
+    "Jared Padalecki"): a longer name with the same first and last word replaces it."""
+    for words in person_names:
+        current = index.full_names.get(words[-1].lower()) if len(words) >= 2 else None
+        if current is None or len(words) <= len(current.split()):
+            continue
+        if current.split()[0].lower() != words[0].lower() or current.split()[-1].lower() != words[-1].lower():
+            continue
+        fuller = " ".join(words)
+        for word, full in list(index.full_names.items()):
+            if full == current:
+                index.full_names[word] = fuller
+        index.labels.setdefault(fuller.lower(), "PERSON")
 
 
 def _label(ent: Span, words: tuple[str, ...]) -> str:

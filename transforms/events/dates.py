@@ -102,10 +102,13 @@ def resolve_date(text: str, published_at: date | datetime | None, prefer: str = 
         return UNRESOLVED
     reference = published_at.date() if isinstance(published_at, datetime) else published_at
     phrase = normalise(text)
-    for rule in RULES:
-        result = rule(phrase, reference, prefer)
-        if result is not None:
-            return result
+    try:
+        for rule in RULES:
+            result = rule(phrase, reference, prefer)
+            if result is not None:
+                return result
+    except (ValueError, OverflowError):  # a period Python's calendar cannot hold ("3,000 years ago"): no date
+        return UNRESOLVED
     return parse_with_dateparser(phrase, reference, prefer)
 
 
