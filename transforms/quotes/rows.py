@@ -34,8 +34,8 @@ from transforms.quotes.speaker import resolve_speakers
 # "precision per rule" table): a quote's confidence is the share of its rule's predictions that gold confirms.
 RULE_PRECISION = {
     "direct_floating": 0.99,
-    "direct_cue_after": 0.98,
-    "direct_cue_before": 0.97,
+    "direct_cue_after": 0.99,
+    "direct_cue_before": 0.98,
     "direct_multi_paragraph": 0.96,
     "mixed_continued": 0.92,
     "mixed": 0.92,
@@ -49,13 +49,13 @@ RULE_PRECISION = {
     "direct_colon": 0.87,
     "indirect_parenthetical": 0.86,
     "indirect_as": 0.8,
-    "indirect_object": 0.79,
+    "indirect_object": 0.78,
     "partial": 0.78,
-    "direct_floating_far": 0.75,
-    "direct_floating_inline": 0.75,
-    "partial_cue": 0.73,
+    "direct_floating_far": 0.8,
+    "direct_floating_inline": 0.81,
+    "partial_cue": 0.79,
     "indirect_topic": 0.67,
-    "partial_governed": 0.65,
+    "partial_governed": 0.87,
     "indirect_passive": 0.65,
 }
 
