@@ -212,7 +212,7 @@ class ArticleEntities:
             inner = self._resolve_name(titled, via_report)
             return Mention(inner.start_char, inner.end_char, head.i, inner.mention_type, inner.entity, "titled_name")
         tokens = name_tokens(head)
-        words = strip_titles([t.text for t in tokens])
+        words = strip_titles(index.text[tokens[0].idx : head.idx + len(head.text)].split())
         if not words:  # a possessive ending or a title alone
             return Mention(*_char_span(head), head.i, "name", None, "no_name")
         name = " ".join(words)
