@@ -78,12 +78,12 @@ def name_tokens(head: Token) -> list[Token]:
         if token.is_punct and token.text == "." and i == tokens[0].i - 1:
             i -= 1
             continue
-        if token.text in ("-", "‐") and i > 0 and not doc[i - 1].whitespace_ and not token.whitespace_:
-            # "Holtz-Eakin", "Ki-moon": one word the tokenizer split at its hyphen
-            if doc[i - 1].text[:1].isupper():
-                tokens[0:0] = [doc[i - 1], token]
-                i -= 2
-                continue
+        # "Holtz-Eakin", "Ki-moon": one word the tokenizer split at its hyphen
+        joined = i > 0 and not doc[i - 1].whitespace_ and not token.whitespace_ and doc[i - 1].text[:1].isupper()
+        if token.text in ("-", "‐") and joined:
+            tokens[0:0] = [doc[i - 1], token]
+            i -= 2
+            continue
         if token.pos_ != "PROPN" or token.dep_ not in ("compound", "flat") or not _modifies(token, head):
             break
         tokens.insert(0, token)
