@@ -79,3 +79,13 @@ def test_an_organisation_name_is_kept_whole(nlp):
     attributed = attribute_article(nlp(text))
     assert attributed.quotes and attributed.quotes[0]["speaker"] == "New York Times"
     assert any(m.entity and m.entity.name == "New York Times" for m in attributed.entities.all_mentions())
+
+
+def test_a_shared_surname_is_the_person_of_that_surname_named_last(nlp):
+    # PolNeAR dev breitbart_2016-09-30_the-latest-trump-urges-supporter: "Gary Johnson" first, then "Homeland
+    # Security Secretary Jeh Johnson says ...", and "Johnson tells MSNBC" / "Johnson said" are Jeh Johnson
+    text = excerpt("polnear/dev/text/breitbart_2016-09-30_the-latest-trump-urges-supporter.txt")
+    attributed = attribute_article(nlp(text))
+    later = [q["speaker"] for q in attributed.quotes if q["char_start"] > text.index("Jeh Johnson")]
+    assert later and set(later) == {"Jeh Johnson"}
+    assert mention_at(attributed, text, "Gary Johnson").entity.name == "Gary Johnson"

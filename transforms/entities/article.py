@@ -33,6 +33,7 @@ from transforms.entities.index import (
     DocumentIndex,
     build_index,
     entities_within,
+    full_name,
     is_name,
     name_tokens,
     span_text,
@@ -217,7 +218,7 @@ class ArticleEntities:
             return Mention(*_char_span(head), head.i, "name", None, "no_name")
         name = " ".join(words)
         lowered = name.lower()
-        full = index.full_names.get(lowered) or index.full_names.get(words[-1].lower())
+        full = full_name(index, words, head.i)
         label = index.labels.get(lowered) or (head.ent_type_ or None)
         start, end = _name_chars(tokens, head)
         kind = "name" if full is None or len(words) > 1 else "partial_name"
