@@ -150,9 +150,10 @@ def full_name(index: DocumentIndex, words: list[str] | tuple[str, ...], before: 
     form ("Jeh Johnson" is Jeh Johnson though "Gary Johnson" came first); a surname alone that several people
     share, the one of them named last; else the person the word first named."""
     lowered = [w.lower() for w in words]
-    by_first = index.full_names.get(lowered[0]) if len(words) >= 2 else None
-    if by_first is not None and by_first.lower().split()[-1] == lowered[-1]:
-        return by_first
+    for first in lowered[:-1]:  # "Homeland Security Secretary Jeh Johnson": the titles before are no first name
+        by_first = index.full_names.get(first)
+        if by_first is not None and by_first.lower().split()[-1] == lowered[-1]:
+            return by_first
     if len(words) == 1 and lowered[0] in index.shared_surnames:
         shared = index.shared_surnames[lowered[0]]
         latest = next((f for i, f in reversed(index.person_mentions) if i <= before and f in shared), None)
