@@ -93,7 +93,7 @@ def test_non_article_pages_are_skipped_with_a_reason(corpus):
     (front_page,) = read_path(pages / "yahoo_main_site.html")
     (not_found,) = read_path(pages / "details.com1.html")  # the site's 404 page: a few short lines
     assert isinstance(no_body, Skipped) and "no article body" in no_body.reason
-    assert isinstance(front_page, Skipped) and "home page" in front_page.reason
+    assert isinstance(front_page, Skipped) and "home or index page" in front_page.reason
     assert isinstance(not_found, Skipped) and "no paragraph of running text" in not_found.reason
 
 
@@ -308,7 +308,9 @@ def test_corrupt_zip_is_rejected(tmp_path):
 # WARC records of every kind, written around a real page
 
 
-def _warc_record(record_type: str, block: bytes, uri: str = "http://example.org/story") -> bytes:
+def _warc_record(
+    record_type: str, block: bytes, uri: str = "http://example.org/story", length: str | None = None
+) -> bytes:
     content_type = {
         "response": "application/http; msgtype=response",
         "revisit": "application/http; msgtype=response",
@@ -317,7 +319,7 @@ def _warc_record(record_type: str, block: bytes, uri: str = "http://example.org/
     headers = (
         f"WARC/1.0\r\nWARC-Type: {record_type}\r\nWARC-Record-ID: <urn:uuid:{len(block):032x}>\r\n"
         f"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: {uri}\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {len(block)}\r\n\r\n"
+        f"Content-Length: {length or len(block)}\r\n\r\n"
     )
     return gzip.compress(headers.encode() + block + b"\r\n\r\n")
 
@@ -390,3 +392,16 @@ def test_warc_gz_cut_inside_its_first_record_header_is_rejected(tmp_path, corpus
     cut.write_bytes((corpus / "warc" / "news-pages.warc.gz").read_bytes()[:30])
     (item,) = read_path(cut)
     assert isinstance(item, Rejected) and item.source_uri == f"{cut}#offset=0"
+
+
+def test_non_numeric_content_length_is_one_rejected_record(tmp_path, corpus):
+    # Before: the record was Skipped ("HTTP status None") and then Rejected again as unreadable data.
+    page = (corpus / "html" / "pages" / NEWS_PAGE).read_bytes()
+    response = _http("200 OK", "Content-Type: text/html; charset=utf-8\r\n", page)
+    records = [_warc_record("response", response), _warc_record("response", response, length="12ab")]
+    archive = tmp_path / "bad-length.warc.gz"
+    archive.write_bytes(b"".join(records + [_warc_record("response", response)]))
+    items = list(read_path(archive))
+    assert [type(item) for item in items] == [RawRecord, Rejected]
+    assert items[1].source_uri == f"{archive}#offset={len(records[0])}"
+    assert "non-numeric Content-Length '12ab'" in items[1].reason

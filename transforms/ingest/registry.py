@@ -19,10 +19,13 @@ from typing import BinaryIO
 
 from transforms.ingest.formats import archives, html, text, warc
 from transforms.ingest.formats import json as json_format
+from transforms.ingest.limits import CountingReader, InputLimit, expansion_guarded
 from transforms.ingest.records import Item, RawRecord, Reader, Rejected, Skipped
 
 # Readers given the compressed bytes as they are: a .warc.gz record offset must point into the file itself.
 SELF_DECOMPRESSING = {".warc"}
+# Suffixes that say gzip in one: `.tgz` is read as `.tar.gz`, so its expansion is guarded like any gzip.
+GZIP_SHORTHANDS = {".tgz": ".tar"}
 
 
 def read_path(path: Path) -> Iterator[Item]:
@@ -64,10 +67,13 @@ def read_stream(name: str, stream: BinaryIO, uri: str, sidecar: dict | None = No
         yield Skipped(uri, f"unsupported file type: {Path(name).suffix or name}")
         return
     if gzipped:
-        stream = gzip.GzipFile(fileobj=stream)
+        compressed = CountingReader(stream)
+        stream = expansion_guarded(gzip.GzipFile(fileobj=compressed), lambda: compressed.count)
     items = reader(stream, uri, sidecar) if reader is text.read_txt else reader(stream, uri)
     try:
         yield from items
+    except InputLimit as exc:
+        yield Rejected(uri, str(exc))
     except (EOFError, OSError, zlib.error) as exc:
         yield Rejected(uri, f"truncated or corrupt compressed input: {exc}")
 
@@ -80,7 +86,6 @@ READERS: dict[str, Reader] = {
     ".htm": html.read_html,
     ".warc": warc.read_warc,
     ".tar": partial(archives.read_tar, read_member=read_stream),
-    ".tgz": partial(archives.read_tar, read_member=read_stream),
     ".zip": partial(archives.read_zip, read_member=read_stream),
 }
 
@@ -91,4 +96,6 @@ def reader_for(name: str) -> tuple[Reader | None, bool]:
     gzipped = lowered.endswith(".gz")
     stem = lowered[:-3] if gzipped else lowered
     suffix = Path(stem).suffix
+    if suffix in GZIP_SHORTHANDS:
+        suffix, gzipped = GZIP_SHORTHANDS[suffix], True
     return READERS.get(suffix), gzipped and suffix not in SELF_DECOMPRESSING

@@ -5,7 +5,8 @@ and names the provenance, `<archive>!<member>`, so `../../etc/passwd` is a harml
 Each regular file member is an input: its reader's items, or Skipped when no reader takes its suffix.
 Directories are structure, not input; links and device entries are Skipped with the reason.
 A member is read by the `read_member` the caller hands in (transforms.ingest.registry hands `read_stream`, which
-picks the member's reader), so this module imports transforms.ingest.records only.
+picks the member's reader), so this module imports transforms.ingest.records only, and transforms.ingest.limits
+to guard each zip member's expansion.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from transforms.ingest.limits import can_seek, expansion_guarded
 from transforms.ingest.records import Item, Rejected, Skipped
 
 # Reads one member: (its name, its stream, its provenance URI) -> its items.
@@ -73,8 +75,9 @@ def _zip_member_items(
         yield Rejected(member_uri, f"unreadable zip member: {exc}")
         return
     with member_stream:
+        guarded = expansion_guarded(member_stream, lambda: member.compress_size)
         try:
-            yield from read_member(member.filename, member_stream, member_uri)
+            yield from read_member(member.filename, guarded, member_uri)
         except zipfile.BadZipFile as exc:
             yield Rejected(member_uri, f"corrupt zip member: {exc}")
 
@@ -88,11 +91,3 @@ def _seekable(stream: BinaryIO) -> Iterator[BinaryIO]:
         shutil.copyfileobj(stream, spool)
         spool.seek(0)
         yield spool
-
-
-def can_seek(stream: BinaryIO) -> bool:
-    """Whether the stream can go back; a tar member read in one pass cannot (and raises when asked)."""
-    try:
-        return stream.seekable()
-    except AttributeError:  # the member asks its one-pass source, which has no seekable()
-        return False

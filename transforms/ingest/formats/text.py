@@ -1,6 +1,6 @@
 """Plain-text articles (`.txt`), and the decoding of text bytes that the JSON readers reuse.
 
-May import transforms.ingest.records only.
+May import transforms.ingest.records and transforms.ingest.limits.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import BinaryIO
 
 import ftfy
 
+from transforms.ingest.limits import read_record
 from transforms.ingest.records import Item, RawRecord, Rejected, UnreadableText, snippet
 
 
 def read_txt(stream: BinaryIO, uri: str, sidecar: dict | None = None) -> Iterator[Item]:
     """A plain-text article; metadata (and `charset`) from a sidecar `<name>.json`; a short first line is the title."""
-    data = stream.read()
+    data = read_record(stream)
     try:
         text, repairs = decode_text(data, (sidecar or {}).get("charset"))
     except UnreadableText as exc:

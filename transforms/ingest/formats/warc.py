@@ -5,10 +5,11 @@ What counts as an input record: every record that holds (or stands for) a captur
 the HTML extraction (an article, or Skipped when the page has no article body); every other one is Skipped with
 the reason. `warcinfo`, `request` and `metadata` records are protocol records about captures, not captures:
 they yield nothing unless the archive is cut inside one. A cut archive keeps every record before the cut and
-yields one Rejected for the record cut off.
+yields one Rejected for the record cut off; so does an archive with a record whose Content-Length is not a
+number (nothing says where that record ends).
 Provenance: `<archive>#offset=N`, N the record's byte offset in the file as stored (compressed for .warc.gz,
 the offset Common Crawl indexes use), so `.warc.gz` files reach this reader undecompressed.
-May import transforms.ingest.records and the HTML and archive format modules.
+May import transforms.ingest.records, transforms.ingest.limits and the HTML format module.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from fastwarc.stream_io import ChunkedReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 from trafilatura.utils import handle_compressed_file
 
-from transforms.ingest.formats.archives import can_seek
 from transforms.ingest.formats.html import extract_html
+from transforms.ingest.limits import InputLimit, can_seek, read_record
 from transforms.ingest.records import Item, Rejected, Skipped, snippet
 
 # A bit mask (record types are flags).
@@ -42,6 +43,10 @@ def read_warc(stream: BinaryIO, uri: str) -> Iterator[Item]:
             stream, record_types=WarcRecordType.any_type, parse_http=True, auto_decode="none"
         ):
             offset = record.stream_pos
+            if unframed := _unframed(record):
+                # fastwarc would read the record's block as the next header: one Rejected, not two items.
+                yield Rejected(f"{uri}#offset={offset}", unframed)
+                return
             if (item := record_item(record, f"{uri}#offset={offset}")) is not None:
                 yield item
     except OSError as exc:
@@ -73,11 +78,27 @@ def _silently_cut_record(stream: BinaryIO, last_offset: int | None) -> int | Non
     return after_member if decompressor.unused_data or stream.read(1) else None
 
 
+def _unframed(record: WarcRecord) -> str | None:
+    """Why the archive cannot be read past this record, None when its Content-Length says where it ends."""
+    length = record.headers.get("Content-Length")
+    if length is None or length.strip().isdigit():
+        return None  # a missing length is a cut header, reported with the record
+    return (
+        f"WARC record with a non-numeric Content-Length {length[:40]!r}: where it ends is unknown, "
+        "so the archive is not read past it"
+    )
+
+
 def record_item(record: WarcRecord, record_uri: str) -> Item | None:
     """The item for one record, None for a complete protocol record."""
     not_article = _not_an_article(record)
-    # Only pages are kept in memory; other payloads (images, video) are counted as they stream past.
-    payload = record.reader.read() if not_article is None else b""
+    # Only pages are kept in memory, up to the limit on one record; other payloads (images, video) are counted
+    # as they stream past.
+    try:
+        payload = read_record(record.reader) if not_article is None else b""
+    except InputLimit as exc:
+        _drain(record.reader)
+        return Rejected(record_uri, f"HTML payload past the limit: {exc}")
     received = len(payload) if not_article is None else _drain(record.reader)
     if cut := _cut_off(record, received):
         return Rejected(record_uri, cut, snippet(payload))
