@@ -1,4 +1,5 @@
-"""Benchmark wirehouse: end-to-end throughput per stage, the textacy peer, no-op rerun, 1x/10x input growth.
+"""Benchmark wirehouse: end-to-end throughput per stage, the textacy peer, no-op rerun, 1x/10x input growth,
+a nightly run's peak memory at 2,000 and 20,000 articles.
 
 Run as `python -m bench` or `wirehouse bench`; with --full-reuters it also backfills the whole Reuters-21578.
 
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -36,10 +38,11 @@ class Sizes:
     reuters_slice: int  # Reuters stories added to that inbox
     scale_base: int  # Reuters stories at 1x; 10x is ten times as many distinct stories
     peer_articles: int | None  # PolNeAR dev articles for the peer comparison (None: all 84)
+    nightly_memory: tuple[int, ...]  # distinct Reuters stories per nightly run whose peak memory is reported
 
 
-FULL_SIZES = Sizes(polnear=None, reuters_slice=200, scale_base=200, peer_articles=None)
-QUICK_SIZES = Sizes(polnear=4, reuters_slice=4, scale_base=3, peer_articles=3)
+FULL_SIZES = Sizes(polnear=None, reuters_slice=200, scale_base=200, peer_articles=None, nightly_memory=(2000, 20000))
+QUICK_SIZES = Sizes(polnear=4, reuters_slice=4, scale_base=3, peer_articles=3, nightly_memory=())
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -107,13 +110,15 @@ def run_benchmark(corpus: Path, out: Path, repeats: int, sizes: Sizes, runner: s
             base_runs.append(throughput.run_pipeline(base_inbox, fresh_dir(tmp, "home-1x"), env, runner))
             ten_runs.append(throughput.run_pipeline(ten_inbox, fresh_dir(tmp, "home-10x"), env, runner))
 
+        memory = nightly_memory(corpus, tmp, env, runner, sizes) if sizes.nightly_memory else None
         full = full_reuters_backfill(corpus, tmp, env) if full_reuters else None
+        end_to_end = median_run(first_runs)
+        peer_end_to_end = peer.end_to_end(inbox, end_to_end["seconds"], installed_peer=sizes != QUICK_SIZES)
 
     # The peer as installed needs a fresh environment from PyPI: not worth it for a smoke test.
     comparison = peer.compare(
         corpus / "polnear" / "dev", repeats, sizes.peer_articles, installed_peer=sizes != QUICK_SIZES
     )
-    end_to_end = median_run(first_runs)
     rerun = {
         key: statistics.median(getattr(r, key) for r in reruns)
         for key in ("seconds", "peak_rss_mb", "peak_tree_rss_mb")
@@ -137,17 +142,31 @@ def run_benchmark(corpus: Path, out: Path, repeats: int, sizes: Sizes, runner: s
             "polnear_size_articles_per_s": polnear_size_rate(end_to_end),
         },
         "rerun": {**rerun, "share_of_first_run": rerun["seconds"] / end_to_end["seconds"]},
-        "peer": comparison,
+        "peer": {**comparison, "end_to_end": peer_end_to_end},
         "scale": {
             "1x": base,
             "10x": ten,
             "growth_factor": ten["seconds"] / base["seconds"],
             "peak_rss_growth": ten["peak_tree_rss_mb"] / base["peak_tree_rss_mb"],
         },
+        "nightly_memory": memory,
         "full_reuters": full,
     }
     write_results(results, out)
     return results
+
+
+def nightly_memory(corpus: Path, tmp: Path, env: dict[str, str], runner: str, sizes: Sizes) -> dict:
+    """`wirehouse run` over an inbox of N distinct Reuters stories on a fresh home, once per size: its peak memory
+    (the run streams its inbox in chunks, so it should not grow with N) and its time."""
+    runs = {}
+    for count in sizes.nightly_memory:
+        inbox = fresh_dir(tmp, f"inbox-{count}")
+        throughput.reuters_inbox(inbox, corpus, count, offset=sizes.reuters_slice)
+        runs[str(count)] = throughput.run_pipeline(inbox, fresh_dir(tmp, f"home-{count}"), env, runner).as_dict()
+        shutil.rmtree(inbox)
+    peaks = [run["peak_tree_rss_mb"] for run in runs.values()]
+    return {"runs": runs, "peak_tree_rss_growth": peaks[-1] / peaks[0]}
 
 
 def full_reuters_backfill(corpus: Path, tmp: Path, env: dict[str, str]) -> dict:
@@ -201,9 +220,10 @@ def median_run(runs: list[PipelineRun]) -> dict:
 
 
 def targets(results: dict) -> dict:
-    """Issue 7's targets, each with the measured figure and whether it is met."""
+    """Issue 7's and issue 18's targets, each with the measured figure and whether it is met."""
     p, e2e = results["peer"], results["end_to_end"]
-    full = results["full_reuters"]
+    full, memory = results["full_reuters"], results.get("nightly_memory")  # older results lack the newer figures
+    largest_night = memory["runs"][max(memory["runs"], key=int)] if memory else None
     checks = {
         "throughput_per_core_vs_peer >= 2.0": p["throughput_ratio_per_core"],
         "throughput_per_core_vs_installed_peer >= 2.0": p["peer_as_installed"].get("throughput_ratio_per_core"),
@@ -212,6 +232,9 @@ def targets(results: dict) -> dict:
         "noop_rerun_share <= 0.05": results["rerun"]["share_of_first_run"],
         "ten_x_growth <= 11": results["scale"]["growth_factor"],
         "full_reuters_peak_tree_rss_mb <= 2048": full["peak_tree_rss_mb"] if full else None,
+        "nightly_peak_tree_rss_mb_largest <= 2048": largest_night["peak_tree_rss_mb"] if largest_night else None,
+        "nightly_peak_tree_rss_growth <= 1.1": memory["peak_tree_rss_growth"] if memory else None,
+        "end_to_end_vs_peer >= 3.0": p.get("end_to_end", {}).get("ratio"),
     }
     limits = {
         "throughput_per_core_vs_peer >= 2.0": (2.0, ">="),
@@ -221,6 +244,9 @@ def targets(results: dict) -> dict:
         "noop_rerun_share <= 0.05": (0.05, "<="),
         "ten_x_growth <= 11": (11, "<="),
         "full_reuters_peak_tree_rss_mb <= 2048": (PEAK_MEMORY_LIMIT_MB, "<="),
+        "nightly_peak_tree_rss_mb_largest <= 2048": (PEAK_MEMORY_LIMIT_MB, "<="),
+        "nightly_peak_tree_rss_growth <= 1.1": (1.1, "<="),
+        "end_to_end_vs_peer >= 3.0": (3.0, ">="),
     }
     out = {}
     for name, value in checks.items():
@@ -289,6 +315,33 @@ def markdown(results: dict) -> str:
         f"{scale['1x']['seconds']:.1f} s / {scale['10x']['seconds']:.1f} s: growth **{scale['growth_factor']:.2f}x**; "
         f"peak tree RSS {scale['1x']['peak_tree_rss_mb']:.0f} / {scale['10x']['peak_tree_rss_mb']:.0f} MB |",
     ]
+    e2e_peer = p.get("end_to_end")
+    if e2e_peer:
+        lines.append(
+            f"| end to end vs textacy, the same {e2e_peer['articles']} articles | wirehouse run "
+            f"{e2e_peer['run_seconds']:.1f} s (every overhead), textacy on one core {e2e_peer['peer_seconds']:.1f} s: "
+            f"**{e2e_peer['ratio']:.2f}x**"
+            + (
+                f"; textacy as installed {e2e_peer['installed_peer_cpu_seconds']:.1f} CPU-s: "
+                f"**{e2e_peer['installed_ratio']:.2f}x**"
+                if e2e_peer["installed_ratio"] is not None
+                else ""
+            )
+            + " |"
+        )
+    memory = results.get("nightly_memory")
+    if memory:
+        runs = memory["runs"]
+        lines.append(
+            f"| nightly run, peak memory ({' / '.join(f'{int(n):,}' for n in runs)} Reuters stories) | "
+            + " / ".join(f"{run['peak_tree_rss_mb']:.0f}" for run in runs.values())
+            + " MB whole tree, "
+            + " / ".join(f"{run['peak_rss_mb']:.0f}" for run in runs.values())
+            + " MB largest process (growth "
+            + f"{memory['peak_tree_rss_growth']:.2f}x); "
+            + " / ".join(f"{run['seconds']:.0f}" for run in runs.values())
+            + " s |"
+        )
     full = results["full_reuters"]
     if full:
         lines.append(

@@ -147,6 +147,38 @@ def compare(gold_dir: Path, repeats: int, limit: int | None = None, installed_pe
     }
 
 
+def inbox_articles(inbox: Path) -> pl.DataFrame:
+    """Every record of an inbox through the real readers and normaliser: the articles a run over it extracts."""
+    from flows.inbox import list_inbox
+    from transforms.normalise.articles import normalise_records
+
+    records = [item for path in list_inbox(inbox) for item in read_path(path) if isinstance(item, RawRecord)]
+    articles, _ = normalise_records(records, "bench", datetime.now(UTC))
+    return articles
+
+
+def end_to_end(inbox: Path, run_seconds: float, installed_peer: bool = True) -> dict:
+    """The peer over the articles of the end-to-end inbox, one pass on one core, against the wall time of the
+    whole `wirehouse run` over them (every overhead included): the issue's side-by-side ratio. Both peers (on
+    wirehouse's spaCy, and as installed from PyPI where it can be built)."""
+    texts = inbox_articles(inbox)["body"].to_list()
+    time_peer(stock_pipeline(), texts[:WARM_UP_ARTICLES])
+    start = time.perf_counter()
+    cpu = time_peer(stock_pipeline(), texts)
+    wall = time.perf_counter() - start
+    installed = time_peer_as_installed(texts, 1) if installed_peer else {"error": "not asked for"}
+    return {
+        "articles": len(texts),
+        "run_seconds": run_seconds,
+        "peer_seconds": wall,
+        "peer_cpu_seconds": cpu,
+        "ratio": wall / run_seconds if run_seconds else 0.0,
+        "installed_peer_cpu_seconds": installed.get("cpu_seconds"),
+        "installed_ratio": installed["cpu_seconds"] / run_seconds if "cpu_seconds" in installed else None,
+        "installed_error": installed.get("error"),
+    }
+
+
 def versions() -> dict:
     import textacy
     import thinc

@@ -155,13 +155,14 @@ def _pipeline_run(process: ProcessRun, home: Path, flow: str) -> PipelineRun:
     from warehouse.load import connect
 
     with connect(home, read_only=True) as con:
-        # The latest run of this flow, i.e. the one just measured (a backfill records one row per chunk).
+        # The run just measured: every chunk of it (one row each: a backfill's `<id>-<n>`; a nightly run's first
+        # chunk is the run's id, the later ones `<id>-<n>`), on a home no other run of this flow wrote.
         runs = con.execute(
             "SELECT run_id, records_read, stage_seconds FROM runs WHERE flow = ? AND status = 'completed' "
             "ORDER BY started_at",
             [flow],
         ).fetchall()
-        run_ids = [run_id for run_id, _, _ in runs] if flow == "backfill" else [runs[-1][0]]
+        run_ids = [run_id for run_id, _, _ in runs]
         chosen = [r for r in runs if r[0] in run_ids]
         articles, words = con.execute(
             "SELECT count(*), coalesce(sum(word_count), 0) FROM articles WHERE list_contains(?, run_id)", [run_ids]

@@ -78,28 +78,35 @@ def _check_runner(runner: str) -> None:
 
 def prepare_in_background(runner: str) -> None:
     """Load what the run needs later on a background thread, while Prefect's server boots and the inbox is read:
-    spaCy's model (for the threads runner's tasks), then GX's suites (for validation, after extraction).
+    spaCy's model (for the threads runner's tasks), then GX's suites (for validation, after extraction) and the
+    first-name list (for the entity layer's gender estimates).
 
     Started once the flow's modules are imported, so the thread imports nothing the main thread is importing."""
     from expectations import validate
     from flows import runners
+    from transforms.entities import first_names
 
     runners.prepare(runner)
     runners.BACKGROUND.submit(validate.prepare)
+    runners.BACKGROUND.submit(first_names.load)
 
 
 @contextmanager
 def flow_exit_codes(failed: str) -> Iterator[None]:
     """A held home exits 3, a failed run 4, each with its message (cron and scripts read the code)."""
     from flows.lock import HomeLocked
-    from flows.nightly import RunFailed
 
     try:
         yield
     except HomeLocked as exc:
         error(exc)
         raise typer.Exit(code=3) from None
-    except RunFailed as exc:
+    except Exception as exc:
+        # Imported only once a run failed: the home lock is taken before Prefect (and this module) loads.
+        from flows.nightly import RunFailed
+
+        if not isinstance(exc, RunFailed):
+            raise
         error(f"{failed}: {exc}")
         raise typer.Exit(code=4) from None
 
@@ -116,29 +123,46 @@ def run(
 ) -> None:
     """Run the nightly flow over every file in INBOX not yet ingested (none: no run starts, nothing is recorded)."""
     from flows.inbox import has_new_files
+    from flows.lock import home_lock
 
-    # Checked before Prefect, spaCy and GX are imported: a rerun over an unchanged inbox takes a second, not ten.
-    if not has_new_files(inbox, home):
-        console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
-        return
     _check_runner(runner)
+    # The home first: a second run on it is refused before it starts a server or loads a model. The flow takes the
+    # same lock again (this thread holds it).
+    with flow_exit_codes("run failed"), home_lock(home, purpose=f"nightly run {inbox}"):
+        # Checked before Prefect, spaCy and GX are imported: a rerun over an unchanged inbox takes a second, not ten.
+        if not has_new_files(inbox, home):
+            console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
+            return
+        summary = _run_nightly(inbox, home, _parse_day(run_date), lake, runner, dask_address, chunk_size)
+    print_run_summary(summary)
+
+
+def _run_nightly(
+    inbox: Path,
+    home: Path,
+    run_date: date | None,
+    lake: str | None,
+    runner: str,
+    dask_address: str | None,
+    chunk_size: int,
+) -> dict:
     from flows import prefect_server
 
     api = prefect_server.start_temporary_api()  # boots while Prefect and the flow's modules import
-    from flows.nightly import nightly
+    from flows.nightly import nightly, storage_failures_in_one_line
 
+    storage_failures_in_one_line()
     prepare_in_background(runner)
-    with flow_exit_codes("run failed"), prefect_server.using(api):
-        summary = nightly(
+    with prefect_server.using(api):
+        return nightly(
             inbox=inbox,
             home=home,
-            run_date=_parse_day(run_date),
+            run_date=run_date,
             lake=lake,
             runner=runner,
             dask_address=dask_address,
             chunk_size=chunk_size,
         )
-    print_run_summary(summary)
 
 
 @app.command()
@@ -165,23 +189,30 @@ def backfill(
     """Load archives into HOME, resumably: rerun the same command after a crash to continue."""
     _check_runner(runner)
     from flows import prefect_server
+    from flows.lock import home_lock
 
-    api = prefect_server.start_temporary_api()  # boots while Prefect and the flow's modules import
-    from flows.backfill import backfill as backfill_flow
+    with (
+        flow_exit_codes("backfill failed (rerun the same command to resume)"),
+        home_lock(home, purpose=f"backfill of {len(paths)} path(s)"),
+    ):
+        api = prefect_server.start_temporary_api()  # boots while Prefect and the flow's modules import
+        from flows.backfill import backfill as backfill_flow
+        from flows.nightly import storage_failures_in_one_line
 
-    prepare_in_background(runner)
-    with flow_exit_codes("backfill failed (rerun the same command to resume)"), prefect_server.using(api):
-        summary = backfill_flow(
-            paths=[str(p) for p in paths],
-            home=str(home),
-            date_from=_parse_day(date_from),
-            date_to=_parse_day(date_to),
-            lake=lake,
-            chunk_records=chunk_records,
-            runner=runner,
-            dask_address=dask_address,
-            chunk_size=chunk_size,
-        )
+        storage_failures_in_one_line()
+        prepare_in_background(runner)
+        with prefect_server.using(api):
+            summary = backfill_flow(
+                paths=[str(p) for p in paths],
+                home=str(home),
+                date_from=_parse_day(date_from),
+                date_to=_parse_day(date_to),
+                lake=lake,
+                chunk_records=chunk_records,
+                runner=runner,
+                dask_address=dask_address,
+                chunk_size=chunk_size,
+            )
     print_backfill_summary(summary)
 
 
@@ -211,14 +242,14 @@ def sql(
     if format == "parquet" and out is None:
         error("--format parquet needs --out FILE")
         raise typer.Exit(code=2)
-    from warehouse.load import WarehouseBusy
+    from warehouse.load import WarehouseBusy, WarehouseUnreadable
 
     try:
         if query is None and file is None:
             sql_shell.sql_prompt(home, format)
         else:
             sql_shell.run_sql(home, query if file is None else file.read_text(encoding="utf-8"), format, out)
-    except (WarehouseBusy, FileNotFoundError) as exc:
+    except (WarehouseBusy, WarehouseUnreadable, FileNotFoundError) as exc:
         error(exc)
         raise typer.Exit(code=3) from None
     except duckdb.Error as exc:
@@ -235,11 +266,11 @@ def report(
 ) -> None:
     """Write a self-contained HTML report of HOME's warehouse (inline SVG charts: opens offline, no scripts)."""
     from flows.report_html import write_report
-    from warehouse.load import WarehouseBusy
+    from warehouse.load import WarehouseBusy, WarehouseUnreadable
 
     try:
         path = write_report(home, out, _parse_day(date_from), _parse_day(date_to))
-    except (WarehouseBusy, FileNotFoundError) as exc:
+    except (WarehouseBusy, WarehouseUnreadable, FileNotFoundError) as exc:
         error(exc)
         raise typer.Exit(code=3) from None
     console.print(f"wrote {path}")
@@ -256,6 +287,28 @@ def eval_quotes(
     console.print(format_report(evaluate_quotes(gold, limit=limit)))
 
 
+@eval_app.command("entities")
+def eval_entities(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="GUM: gum.jsonl or the folder holding it.")],
+    limit: Annotated[int | None, typer.Option("--limit", help="Score only the first N documents.")] = None,
+    split: Annotated[str, typer.Option("--split", help="GUM split: train, dev, test or all.")] = "all",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full result as JSON here.")] = None,
+) -> None:
+    """Mentions resolved to GUM's entities (fullest names, coreference) and quote sources against its attributions."""
+    import json
+
+    from transforms.evaluate.entities import evaluate_entities, format_report
+    from transforms.extract import extract_articles
+
+    if split not in ("train", "dev", "test", "all"):
+        error(f"--split must be train, dev, test or all, not {split!r}")
+        raise typer.Exit(code=2)
+    result = evaluate_entities(gold, extract_articles, limit=limit, split=split)
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    console.print(format_report(result), markup=False, highlight=False, soft_wrap=True)
+
+
 @eval_app.command("events")
 def eval_events(gold: Annotated[Path, typer.Option("--gold", exists=True, help="PLOVER gold records (JSON).")]) -> None:
     """PLOVER event type accuracy and actor/recipient match against gold records."""
@@ -269,7 +322,7 @@ def eval_html(
     pages: Annotated[Path, typer.Option("--pages", exists=True)],
     expected: Annotated[Path, typer.Option("--expected", exists=True)],
 ) -> None:
-    """Body-text extraction precision, recall and F1 against expected texts."""
+    """HTML body extraction against expected texts: ROUGE-LSum F1 (WCEB method), beside plain trafilatura."""
     from transforms.evaluate.html import evaluate_html, format_report
 
     console.print(format_report(evaluate_html(pages, expected)))
@@ -331,12 +384,12 @@ def status(
     limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 10,
 ) -> None:
     """The last runs (counts, state, message), rows per table and the warehouse's size."""
-    from warehouse.load import WarehouseBusy
+    from warehouse.load import WarehouseBusy, WarehouseUnreadable
     from warehouse.status import read_status
 
     try:
         state = read_status(Path(home), limit)
-    except (WarehouseBusy, FileNotFoundError) as exc:
+    except (WarehouseBusy, WarehouseUnreadable, FileNotFoundError) as exc:
         error(exc)
         raise typer.Exit(code=3) from None
     print_status(state, Path(home))

@@ -8,12 +8,16 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 LOCK_FILE = ".wirehouse.lock"
+# Homes this process holds, by the thread that took the lock: `wirehouse run` takes its home before it starts
+# anything, and the flow it then calls takes it again (flock would refuse a second open file of one process).
+_held: dict[Path, int] = {}
 
 
 class HomeLocked(RuntimeError):
@@ -24,9 +28,14 @@ class HomeLocked(RuntimeError):
 def home_lock(home: Path, purpose: str) -> Iterator[None]:
     """Hold HOME's lock for the block; a second holder gets HomeLocked naming the first one.
 
-    flock (not a pid file) so a crashed run never leaves a stale lock: the kernel drops it with the process.
+    flock (not a pid file) so a crashed run never leaves a stale lock: the kernel drops it with the process. The
+    thread holding it may take it again (the block then runs under the first holder's lock and purpose).
     """
     home.mkdir(parents=True, exist_ok=True)
+    key = home.resolve()
+    if _held.get(key) == threading.get_ident():
+        yield
+        return
     with open(home / LOCK_FILE, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -46,8 +55,10 @@ def home_lock(home: Path, purpose: str) -> Iterator[None]:
                 )
             )
             handle.flush()
+            _held[key] = threading.get_ident()
             yield
         finally:
+            _held.pop(key, None)
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)

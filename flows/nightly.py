@@ -1,12 +1,19 @@
 """The nightly flow: every inbox file not ingested before, from raw records to validated tables in DuckDB.
 
-May import flows.tasks, runners, report, summary, settings and lock, transforms.schema, warehouse/ and
-expectations/.
+The inbox is streamed in chunks of records, as a backfill's archives are (the chunk loop, `load_chunks`, serves
+both flows): each chunk runs every stage and loads in one transaction with its checkpoint, so memory is bounded
+by the chunk, not the day, and a rerun after a crash loads the rest exactly once. Each chunk is a row in `runs`
+(the run's id, then `<run id>-<n>`); the flow returns the run's summary over its chunks.
+
+May import flows.tasks, runners, report, summary, settings and lock, transforms.schema, transforms.normalise.articles
+(the duplicate split), warehouse/ and expectations/.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,12 +21,14 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger
 
+from expectations.validate import ExpectationResult, ValidationOutcome
 from flows import report, runners, settings, tasks
 from flows.lock import home_lock
-from flows.summary import Accounting, RunSummary, StageClock
+from flows.summary import Accounting, RunSummary, StageClock, summed
 from transforms.ingest.records import Rejected, Skipped
+from transforms.normalise.articles import split_duplicates
 from transforms.schema import RUNS, conform
-from warehouse.lake import default_lake
+from warehouse.lake import default_lake, locate_quarantined_records
 
 
 class AccountingMismatch(RuntimeError):
@@ -34,42 +43,122 @@ def new_run_id(flow_name: str) -> str:
     return f"{flow_name}-{tasks.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
-def process_files(
-    files: list[tasks.InboxFile],
-    home: Path,
-    lake: str,
-    run_id: str,
-    flow_name: str,
-    run_date: date | None,
-    *,
-    runner: str = settings.DEFAULT_RUNNER,
-    dask_address: str | None = None,
-    chunk_size: int = settings.CHUNK_ARTICLES,
-    clock: StageClock | None = None,
-) -> RunSummary:
-    """Run whole inbox files through every stage and load them; returns the run's accounting.
+@dataclass(frozen=True)
+class ChunkPlan:
+    """What every chunk of one run shares (a nightly run's or a backfill's)."""
 
-    The lake is probed first (a write that fails costs no extraction time).
+    flow_name: str
+    home: Path
+    lake: str
+    base_run_id: str
+    run_date: date | None
+    runner: str = settings.DEFAULT_RUNNER
+    dask_address: str | None = None
+    chunk_size: int = settings.CHUNK_ARTICLES
+    window: tuple[date | None, date | None] = (None, None)
+
+    def run_id(self, n: int) -> str:
+        """The n-th chunk's row in `runs`: a nightly run's first chunk is the run (most nights are one chunk), a
+        backfill's chunks are numbered from 0."""
+        return self.base_run_id if n == 0 and self.flow_name == "nightly" else f"{self.base_run_id}-{n:05d}"
+
+
+def process_files(
+    files: list[tasks.InboxFile], plan: ChunkPlan, chunk_records: int | None, clock: StageClock
+) -> RunSummary:
+    """Stream inbox files through every stage in chunks of `chunk_records` records, each loaded with its
+    checkpoint (flows/tasks.py `chunks`); returns the run's summary over its chunks.
+
+    The lake is probed first (a write that fails costs no extraction time). An inbox with nothing left to load
+    still records its run, with nothing in it.
+    """
+    tasks.check_lake(plan.lake)
+    clock.lap("check-lake")
+    parts = [summary for _, summary in load_chunks(files, tasks.load_progress(plan.home), plan, chunk_records, clock)]
+    return combined(parts or [load_chunk([], plan, plan.run_id(0), clock)], plan.base_run_id)
+
+
+def load_chunks(
+    files: list[tasks.InboxFile],
+    done: tasks.LoadedSoFar,
+    plan: ChunkPlan,
+    chunk_records: int | None,
+    clock: StageClock | None = None,
+) -> Iterator[tuple[list[tasks.Segment], RunSummary]]:
+    """Each chunk of `files` not loaded yet (by `done`) through every stage and into the warehouse, in order.
+
+    A chunk's duplicates are judged against the chunks before it, which are in the warehouse by then.
     """
     clock = clock or StageClock()
-    tasks.check_lake(lake)
-    clock.lap("check-lake")
-    batch = tasks.ingest(files)
-    clock.lap("ingest")
-    ingested_files = tasks.ingested_file_rows(files, batch, run_id, tasks.now())
-    return process_batch(
-        batch,
-        home,
-        lake,
-        run_id,
-        flow_name,
-        run_date,
-        clock,
-        {"ingested_files": ingested_files},
-        len(files),
-        runner=runner,
-        dask_address=dask_address,
-        chunk_size=chunk_size,
+    for n, chunk in enumerate(tasks.chunks(files, done, chunk_records)):
+        clock.lap("ingest")  # reading a chunk happens in the loop's next()
+        yield chunk, load_chunk(chunk, plan, plan.run_id(n), clock)
+        clock = StageClock()
+
+
+def load_chunk(chunk: list[tasks.Segment], plan: ChunkPlan, run_id: str, clock: StageClock) -> RunSummary:
+    """One chunk as one run: loaded in one transaction with its checkpoint rows, and reported. A chunk that fails
+    is recorded as a failed run and raised as RunFailed; the chunks before it stay loaded."""
+    started_at = tasks.now()
+    try:
+        summary = process_batch(
+            tasks.batch_of(chunk),
+            plan.home,
+            plan.lake,
+            run_id,
+            plan.flow_name,
+            plan.run_date,
+            clock,
+            tasks.progress_tables(chunk, run_id),
+            files_read=sum(s.file_records is not None for s in chunk),
+            window=plan.window,
+            runner=plan.runner,
+            dask_address=plan.dask_address,
+            chunk_size=plan.chunk_size,
+        )
+    except Exception as exc:
+        failure = record_failure(
+            exc,
+            home=plan.home,
+            lake=plan.lake,
+            run_id=run_id,
+            flow_name=plan.flow_name,
+            run_date=plan.run_date,
+            started_at=started_at,
+            stage_seconds=clock.seconds,
+        )
+        report.publish_run_report(failure, plan.home)
+        where = f" (chunk from record {chunk[0].first_record} of {chunk[0].file.path})" if chunk else ""
+        raise RunFailed(failure.message + where) from exc
+    report.publish_run_report(summary, plan.home)
+    return summary
+
+
+def combined(parts: list[RunSummary], run_id: str) -> RunSummary:
+    """A run's summary over its chunks: a single chunk's own; else counts, rows and seconds summed, expectations
+    merged and quarantine reasons ranked again (from each chunk's most frequent ones)."""
+    if len(parts) == 1:
+        return parts[0]
+    expectations = merged_results(
+        ExpectationResult(e["table"], e["expectation"], e["column"], e["success"], e["failed_rows"])
+        for part in parts
+        for e in part.expectations
+    )
+    reasons = [reason for part in parts for reason in part.quarantine_reasons]
+    return RunSummary(
+        run_id=run_id,
+        status=parts[-1].status,
+        accounting=sum((part.accounting for part in parts), Accounting()),
+        table_rows=summed(part.table_rows for part in parts),
+        quarantined_rows=summed(part.quarantined_rows for part in parts),
+        stage_seconds=summed(part.stage_seconds for part in parts),
+        expectations=tasks.expectation_summary(expectations),
+        files_read=sum(part.files_read for part in parts),
+        near_duplicates=sum(part.near_duplicates for part in parts),
+        quarantine_reasons=ranked_reasons(pl.DataFrame(reasons)) if reasons else [],
+        lake=parts[-1].lake,
+        runner=parts[-1].runner,
+        data_docs=parts[-1].data_docs,
     )
 
 
@@ -99,39 +188,42 @@ def process_batch(
     """
     started_at = tasks.now()
     runners.prepare(runner)  # the model loads while the batch is normalised
-    extraction = normalise_and_extract(
+    verdicts = judge_batch(
         batch, home, run_id, started_at, window, clock, runner=runner, dask_address=dask_address, chunk_size=chunk_size
     )
-    outcome = tasks.validate({"articles": extraction.articles, **extraction.tables}, run_id, started_at)
     data_docs = build_data_docs(home)
     clock.lap("validate")
 
-    quarantine = pl.concat(
-        [
-            tasks.quarantine_rows(batch.rejected + extraction.conflicts, run_id, started_at),
-            tasks.quarantine_rows(extraction.failed, run_id, started_at, table_name="articles"),
-            outcome.quarantine,
-        ]
+    quarantine = locate_quarantined_records(
+        lake,
+        run_id,
+        pl.concat(
+            [
+                tasks.quarantine_rows(batch.rejected + verdicts.conflicts, run_id, started_at),
+                tasks.quarantine_rows(verdicts.failed, run_id, started_at, table_name="articles"),
+                verdicts.invalid,
+            ]
+        ),
     )
-    accounting = balanced_accounting(batch, extraction, outcome.valid["articles"].height)
+    accounting = balanced_accounting(batch, verdicts)
     run_tables = {
         "quarantine": quarantine,
-        "duplicates": extraction.duplicates,
-        "skipped": tasks.skipped_rows(batch.skipped + extraction.skipped, run_id, started_at),
+        "duplicates": verdicts.duplicates,
+        "skipped": tasks.skipped_rows(batch.skipped + verdicts.skipped, run_id, started_at),
         **progress_tables,
     }
-    tasks.write_lake(lake, outcome.valid, run_id, run_tables)
+    tasks.write_lake(lake, verdicts.valid, run_id, run_tables)
     clock.lap("write")
     summary = RunSummary(
         run_id=run_id,
         status="completed",
         accounting=accounting,
-        table_rows={name: frame.height for name, frame in outcome.valid.items()},
+        table_rows={name: frame.height for name, frame in verdicts.valid.items()},
         quarantined_rows={name: n for name, n in quarantine.group_by("table_name").len().iter_rows()},
         stage_seconds=clock.seconds,
-        expectations=tasks.expectation_summary(outcome.results),
+        expectations=tasks.expectation_summary(verdicts.results),
         files_read=files_read,
-        near_duplicates=extraction.duplicates.filter(pl.col("kind") == "near").height,
+        near_duplicates=verdicts.duplicates.filter(pl.col("kind") == "near").height,
         quarantine_reasons=top_reasons(quarantine),
         lake=lake,
         runner=runners.describe(runner, dask_address),
@@ -139,28 +231,29 @@ def process_batch(
     )
     # The runs row holds the timings up to the lake write; the printed summary adds the load.
     run_row = run_record(summary, flow_name, run_date, started_at)
-    tasks.load_warehouse(home, {**outcome.valid, **run_tables, "runs": run_row})
+    tasks.load_warehouse(home, {**verdicts.valid, **run_tables, "runs": run_row})
     tasks.record_run_in_lake(lake, run_id, run_row)
-    tasks.save_near_duplicate_index(home, extraction.judged_ids - set(outcome.valid["articles"]["article_id"]))
+    tasks.save_near_duplicate_index(home)
     clock.lap("load")
     summary.stage_seconds = dict(clock.seconds)
     return summary
 
 
 @dataclass
-class Extraction:
-    """One batch normalised and extracted, before validation."""
+class Verdicts:
+    """One batch normalised, extracted and validated: the rows that load, and every record that does not."""
 
-    articles: pl.DataFrame  # the articles extraction succeeded on (or skipped), near duplicates marked
-    tables: dict[str, pl.DataFrame]  # sources, quotes, events
+    valid: dict[str, pl.DataFrame]  # per article table, the rows that load; near duplicates marked
+    invalid: pl.DataFrame  # quarantine rows of what validation rejected
+    rejected_articles: int  # the articles among them
+    results: list[ExpectationResult]
     duplicates: pl.DataFrame  # exact (not loaded) and near (loaded, marked) duplicates rows
     skipped: list[Skipped]  # no body, or published outside the date window
     conflicts: list[Rejected]  # article id conflicts
     failed: list[Rejected]  # the articles extraction failed on
-    judged_ids: set[str]  # every article the near-duplicate index judged
 
 
-def normalise_and_extract(
+def judge_batch(
     batch: tasks.Ingested,
     home: Path,
     run_id: str,
@@ -171,42 +264,90 @@ def normalise_and_extract(
     runner: str,
     dask_address: str | None,
     chunk_size: int,
-) -> Extraction:
-    articles, exact_duplicates, skipped, conflicts = tasks.normalise(batch, run_id, started_at, home, window)
-    judged_ids = set(articles["article_id"])
+) -> Verdicts:
+    """Normalise, extract and validate a batch in rounds, so duplicates are judged only against loaded articles.
+
+    The first round takes the first record of every body and id; the records the duplicate split holds back wait
+    for that record's verdict, and the ones whose twin was not accepted (quarantined, extraction failed) go
+    through the next round: a good record is never lost to a rejected twin. Usually there is one round. Near
+    duplicates are judged last, over the accepted articles in batch order; their signatures, the costly part, are
+    computed beside extraction.
+    """
+    articles, loaded, skipped = tasks.normalise(batch, run_id, started_at, home, window)
     clock.lap("normalise")
-    # Near duplicates change no article's extraction: they are judged (over the whole batch, in its order) while
-    # extraction runs, and counted in its time.
-    marking = tasks.near_duplicates.submit(articles, home, run_id, started_at)
+    signing = tasks.sign_bodies.submit(articles, home)
+    rounds: list[ValidationOutcome] = []
+    duplicates: list[pl.DataFrame] = []
+    conflicts: list[Rejected] = []
+    failed: list[Rejected] = []
+    accepted_ids: set[str] = set()
+    validated = 0
     try:
-        extracted = runners.extract_parallel(articles, runner, dask_address, chunk_size)
+        pending = articles
+        while True:
+            ready, pending, exact, clashes = split_duplicates(pending, loaded, accepted_ids, run_id, started_at)
+            duplicates.append(exact)
+            conflicts += clashes
+            if ready.is_empty() and rounds:
+                break
+            extracted = runners.extract_parallel(ready, runner, dask_address, chunk_size)
+            ready, round_failed = tasks.split_extraction_failures(ready, extracted.pop("extraction_failures"))
+            failed += round_failed
+            validated += ready.height
+            clock.lap("extract")
+            outcome = tasks.validate({"articles": ready, **extracted}, run_id, started_at)
+            clock.lap("validate")
+            rounds.append(outcome)
+            accepted = outcome.valid["articles"]
+            loaded.update(zip(accepted["content_hash"], accepted["article_id"]))
+            accepted_ids.update(accepted["article_id"])
     finally:
-        marking.wait()
-    articles, near_duplicates = marking.result()
-    articles, failed = tasks.split_extraction_failures(articles, extracted.pop("extraction_failures"))
+        signing.wait()
+    valid = {name: pl.concat([outcome.valid[name] for outcome in rounds]) for name in rounds[0].valid}
+    valid["articles"], near = tasks.near_duplicates(
+        in_batch_order(valid["articles"], articles), signing.result(), home, run_id, started_at
+    )
     clock.lap("extract")
-    return Extraction(
-        articles=articles,
-        tables=extracted,
-        duplicates=pl.concat([exact_duplicates, near_duplicates]),
+    return Verdicts(
+        valid=valid,
+        invalid=pl.concat([outcome.quarantine for outcome in rounds]),
+        rejected_articles=validated - valid["articles"].height,
+        results=merged_results(r for outcome in rounds for r in outcome.results),
+        duplicates=pl.concat([*duplicates, near]),
         skipped=skipped,
         conflicts=conflicts,
         failed=failed,
-        judged_ids=judged_ids,
     )
 
 
-def balanced_accounting(batch: tasks.Ingested, extraction: Extraction, valid_articles: int) -> Accounting:
+def in_batch_order(rows: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:
+    """Article rows of later rounds back in the batch's order (a record is its source_uri and article_id)."""
+    keys = ["source_uri", "article_id"]
+    position = batch.select(keys).with_row_index("_position").unique(keys, keep="first")
+    return rows.join(position, on=keys, how="left", maintain_order="left").sort("_position").drop("_position")
+
+
+def merged_results(results: Iterable[ExpectationResult]) -> list[ExpectationResult]:
+    """One result per expectation over rounds or chunks: passed if it passed in each, its failed rows summed."""
+    merged: dict[tuple, ExpectationResult] = {}
+    for result in results:
+        key = (result.table, result.expectation, result.column)
+        if key not in merged:
+            merged[key] = ExpectationResult(*key, result.success, result.unexpected_count)
+        else:
+            merged[key].success &= result.success
+            merged[key].unexpected_count += result.unexpected_count
+    return list(merged.values())
+
+
+def balanced_accounting(batch: tasks.Ingested, verdicts: Verdicts) -> Accounting:
     """Every record read, counted once; a batch whose counts do not add up fails rather than loads."""
     accounting = Accounting(
         records_read=batch.items_read,
-        loaded=valid_articles,
-        duplicates=extraction.duplicates.filter(pl.col("kind") == "exact").height,
-        skipped=len(batch.skipped) + len(extraction.skipped),
-        quarantined=len(batch.rejected)
-        + len(extraction.conflicts)
-        + len(extraction.failed)
-        + (extraction.articles.height - valid_articles),
+        loaded=verdicts.valid["articles"].height,
+        duplicates=verdicts.duplicates.filter(pl.col("kind") == "exact").height,
+        skipped=len(batch.skipped) + len(verdicts.skipped),
+        quarantined=len(batch.rejected) + len(verdicts.conflicts) + len(verdicts.failed) + verdicts.rejected_articles,
     )
     if not accounting.balanced:
         raise AccountingMismatch(f"records do not add up: {accounting}")
@@ -229,15 +370,23 @@ def top_reasons(quarantine: pl.DataFrame, limit: int = 10) -> list[dict]:
     """The most frequent quarantine reasons (a row failing two expectations counts for both)."""
     if quarantine.is_empty():
         return []
-    reasons = (
+    rows = (
         quarantine.select("table_name", pl.col("reason").str.split("; ").alias("reason"))
         .explode("reason")
-        .group_by("table_name", "reason")
-        .len("rows")
+        .with_columns(rows=pl.lit(1))
+    )
+    return ranked_reasons(rows, limit)
+
+
+def ranked_reasons(rows: pl.DataFrame, limit: int = 10) -> list[dict]:
+    """(table_name, reason, rows) counts summed per reason, the most frequent first."""
+    ranked = (
+        rows.group_by("table_name", "reason")
+        .agg(pl.col("rows").sum())
         .sort(["rows", "table_name", "reason"], descending=[True, False, False])
         .head(limit)
     )
-    return reasons.to_dicts()
+    return ranked.to_dicts()
 
 
 def run_record(summary: RunSummary, flow_name: str, run_date: date | None, started_at) -> pl.DataFrame:
@@ -274,19 +423,21 @@ def nightly(
     runner: str = settings.DEFAULT_RUNNER,
     dask_address: str | None = None,
     chunk_size: int = settings.CHUNK_ARTICLES,
+    chunk_records: int = settings.CHUNK_RECORDS,
 ) -> dict:
-    """Ingest every new file in INBOX into HOME's lake and warehouse.
+    """Ingest every new file in INBOX into HOME's lake and warehouse, in chunks of `chunk_records` records.
 
     `run_date` defaults to the scheduled day (prefect.yaml's cron); `runner` picks where extraction runs
-    (threads, processes, dask; `dask_address` for an existing cluster). A run that fails is recorded in `runs`
-    with status failed and the reason, and the flow run ends Failed with the same message.
+    (threads, processes, dask; `dask_address` for an existing cluster). Each chunk loads in one transaction with
+    its checkpoint, as a backfill's do, so a rerun after a crash loads the rest exactly once. A run that fails is
+    recorded in `runs` with status failed and the reason, and the flow run ends Failed with the same message.
     """
     home, inbox = Path(home), Path(inbox)
     run_date = run_date or scheduled_date()
     lake = str(lake or default_lake(home))
     logger = get_run_logger()
     with home_lock(home, purpose=f"nightly run {inbox}"):
-        run_id = new_run_id("nightly")
+        plan = ChunkPlan("nightly", home, lake, new_run_id("nightly"), run_date, runner, dask_address, chunk_size)
         started_at = tasks.now()
         clock = StageClock()
         files: list[tasks.InboxFile] = []
@@ -299,24 +450,15 @@ def nightly(
             logger.info(
                 "%d new file(s) in %s; extraction on %s", len(files), inbox, runners.describe(runner, dask_address)
             )
-            summary = process_files(
-                files,
-                home,
-                lake,
-                run_id,
-                "nightly",
-                run_date,
-                runner=runner,
-                dask_address=dask_address,
-                chunk_size=chunk_size,
-                clock=clock,
-            )
+            summary = process_files(files, plan, chunk_records, clock)
+        except RunFailed:
+            raise  # a chunk that failed is recorded and reported already
         except Exception as exc:
             failure = record_failure(
                 exc,
                 home=home,
                 lake=lake,
-                run_id=run_id,
+                run_id=plan.base_run_id,
                 flow_name="nightly",
                 run_date=run_date,
                 started_at=started_at,
@@ -325,8 +467,7 @@ def nightly(
             )
             report.publish_run_report(failure, home)
             raise RunFailed(failure.message) from exc
-    report.publish_run_report(summary, home)
-    logger.info("run %s: %s", run_id, summary.accounting)
+    logger.info("run %s: %s", plan.base_run_id, summary.accounting)
     return summary.as_dict()
 
 
@@ -336,9 +477,38 @@ def failure_message(exc: BaseException) -> str:
 
     if isinstance(exc, WarehouseBusy):
         return f"warehouse locked: {exc}"
-    if isinstance(exc, tasks.LakeUnreachable):
+    if is_storage_failure(exc):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def is_storage_failure(exc: BaseException | None) -> bool:
+    """A failure of the storage under the run (lake unreachable, disk full, warehouse locked or unreadable), or a
+    failed run it caused: its message says all an operator needs; its traceback, only where the code noticed."""
+    from warehouse.load import WarehouseBusy, WarehouseUnreadable
+
+    if isinstance(exc, RunFailed):
+        exc = exc.__cause__
+    return isinstance(exc, tasks.LakeUnreachable | tasks.StorageFull | WarehouseBusy | WarehouseUnreadable)
+
+
+class StorageFailuresInOneLine(logging.Filter):
+    """On the terminal, a storage failure is its one-line message (Prefect's log lines and the command's error)
+    without a traceback; Prefect's API log handler, which runs before the terminal's, keeps the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and is_storage_failure(record.exc_info[1]):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def storage_failures_in_one_line() -> None:
+    """Install StorageFailuresInOneLine on the terminal handlers of the root logger (where Prefect's run loggers
+    propagate)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, StorageFailuresInOneLine) for f in handler.filters):
+            handler.addFilter(StorageFailuresInOneLine())
 
 
 def record_failure(

@@ -8,6 +8,14 @@ PREFECT_API_URL in Prefect's process-wide settings, as Prefect's own test harnes
 process-pool runner's message thread, the log and event workers) and every worker process (flows/runners.py)
 talks to it, so nothing starts a second server, and this process never imports Prefect's server code (seconds).
 
+The server ends with the run that started it, however the run ends (exit, crash, SIGTERM, kill -9, the kernel's
+OOM killer): it runs under `python -m flows.prefect_server` (`serve_while_parent_lives`), which holds the read
+end of a pipe only the run can write to, and stops the server when the read sees end of file, which the kernel
+delivers when the run's process is gone. It inherits none of the run's output pipes, so a caller reading the
+run's output sees end of file when the run ends. Prefect's process-wide settings are replaced through one private
+Prefect function, fenced in `process_wide_settings` (tests/flows/test_prefect_server.py fails if an upgrade
+breaks it).
+
 May import flows.settings; Prefect itself only once the run uses the server.
 """
 
@@ -16,9 +24,13 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import os
+import runpy
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +43,8 @@ from flows import settings
 HEALTH_POLL_SECONDS = 0.1
 # Prefect's own settings for a temporary server: no UI, and ephemeral (no background services of a real server).
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+# Once its run is gone, the server has this long to shut down cleanly before it exits regardless.
+ORPHAN_GRACE_SECONDS = 5.0
 
 
 class TemporaryAPI:
@@ -41,11 +55,15 @@ class TemporaryAPI:
         packages = Path(importlib.util.find_spec("prefect").origin).parent.parent
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
+        # The lifeline: its write end stays in this process only (not inheritable, so no worker gets it).
+        lifeline, self._lifeline = os.pipe()
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the server runs
         self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
+                "flows.prefect_server",
+                str(lifeline),
                 "--app-dir",
                 str(packages),
                 "--factory",
@@ -60,7 +78,12 @@ class TemporaryAPI:
                 "on",
             ],
             env={**os.environ, **SERVER_ENV},
+            pass_fds=(lifeline,),
+            stdin=subprocess.DEVNULL,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
         )
+        os.close(lifeline)
         # Stopped at exit, also when the run never got to use it.
         atexit.register(self.stop)
 
@@ -69,7 +92,9 @@ class TemporaryAPI:
         with httpx.Client() as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"Prefect's temporary API server exited with {self.process.returncode}")
+                    raise RuntimeError(
+                        f"Prefect's temporary API server exited with {self.process.returncode}: {self.output_tail()}"
+                    )
                 try:
                     if client.get(f"{self.url}/health").status_code == 200:
                         return
@@ -78,12 +103,34 @@ class TemporaryAPI:
                 time.sleep(HEALTH_POLL_SECONDS)
         raise RuntimeError(f"Prefect's temporary API server did not answer within {timeout:.0f} s")
 
+    def output_tail(self, limit: int = 2000) -> str:
+        self._output.seek(0)
+        return self._output.read().decode("utf-8", "replace")[-limit:].strip()
+
     def stop(self) -> None:
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def serve_while_parent_lives(lifeline: int, uvicorn_args: list[str]) -> None:
+    """Run uvicorn with `uvicorn_args` until the process holding the other end of `lifeline` is gone."""
+
+    def watch() -> None:
+        while os.read(lifeline, 1):  # nothing is ever written: this returns b"" when the writer is gone
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own clean shutdown
+        time.sleep(ORPHAN_GRACE_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="wirehouse-lifeline", daemon=True).start()
+    sys.argv = ["uvicorn", *uvicorn_args]
+    runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
 
 
 def free_port() -> int:
@@ -121,7 +168,6 @@ def using(api: TemporaryAPI | None) -> Iterator[None]:
     if api is None:
         yield
         return
-    from prefect.context import _temporary_global_settings_context, get_settings_context
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
@@ -129,10 +175,27 @@ def using(api: TemporaryAPI | None) -> Iterator[None]:
     api.wait_until_healthy(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
     with (
         temporary_settings(updates={"api.url": api.url, "flows.heartbeat_frequency": None}),
-        _temporary_global_settings_context(get_settings_context()),
+        process_wide_settings(),
     ):
         try:
             yield
         finally:
             APILogWorker.drain_all(at_exit=False)
             EventsWorker.drain_all(at_exit=False)
+
+
+@contextmanager
+def process_wide_settings() -> Iterator[None]:
+    """This thread's Prefect settings, for the block, as those of every thread of the process (Prefect's log and
+    event workers and the process-pool runner's message thread start without this thread's context).
+
+    Prefect has no public API for it; its test harness uses this private function. Fenced here, and checked by
+    tests/flows/test_prefect_server.py, so an upgrade that changes it fails a test rather than a run."""
+    from prefect.context import _temporary_global_settings_context, get_settings_context
+
+    with _temporary_global_settings_context(get_settings_context()):
+        yield
+
+
+if __name__ == "__main__":
+    serve_while_parent_lives(int(sys.argv[1]), sys.argv[2:])

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from flows.report_html import DIVERSITY_COLUMNS, diversity_rows, percent, query
 from flows.summary import RunSummary
+from transforms.schema import ARTICLE_TABLES
 
 REPORT_KEY = "wirehouse-run-report"
 TABLE_KEY = "wirehouse-run-tables"
 REPORTS_DIR = "reports"
-ARTICLE_TABLES = ("articles", "sources", "quotes", "events")
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def table_counts(summary: RunSummary) -> list[dict]:
             "quarantined": a.quarantined,
         }
     ]
-    for name in ARTICLE_TABLES:
+    for name in (t.name for t in ARTICLE_TABLES):
         loaded = summary.table_rows.get(name, 0)
         quarantined = q.get(name, 0)
         duplicate = a.duplicates if name == "articles" else 0

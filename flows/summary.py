@@ -8,7 +8,8 @@ both. Imports nothing of wirehouse.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, astuple, dataclass, field
 
 
 @dataclass
@@ -24,6 +25,10 @@ class Accounting:
     @property
     def balanced(self) -> bool:
         return self.records_read == self.loaded + self.duplicates + self.skipped + self.quarantined
+
+    def __add__(self, other: Accounting) -> Accounting:
+        """Two chunks' records together: each was counted once in its own chunk."""
+        return Accounting(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass
@@ -59,3 +64,12 @@ class StageClock:
         current = time.perf_counter()
         self.seconds[stage] = self.seconds.get(stage, 0.0) + current - self._last
         self._last = current
+
+
+def summed(counts: Iterable[dict[str, float]]) -> dict:
+    """Per-key sums of several chunks' counts or seconds, keys in their first order."""
+    total: dict = {}
+    for part in counts:
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+    return total

@@ -10,15 +10,17 @@ that call them (nightly, backfill).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -34,6 +36,7 @@ from transforms.normalise.articles import body_signatures, mark_near_duplicates,
 from transforms.normalise.ids import stable_id
 from transforms.normalise.near_duplicates import NearDuplicateIndex, Signature
 from transforms.schema import (
+    BACKFILL_CHUNKS,
     BOOKKEEPING_TABLES,
     EVENTS,
     INGESTED_FILES,
@@ -72,6 +75,15 @@ class LakeUnreachable(RuntimeError):
     """The lake's storage (local folder, S3, GCS...) could not be listed or written."""
 
 
+class StorageFull(RuntimeError):
+    """The disk under the lake or the warehouse has no space left; what was loaded before stays as it was."""
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    # OSError carries ENOSPC; DuckDB reports it in its message only.
+    return getattr(exc, "errno", None) == errno.ENOSPC or "no space left on device" in str(exc).lower()
+
+
 def _storage_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OSError, TimeoutError]
     try:
@@ -83,7 +95,9 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _lake_failure(lake: str, action: str, exc: BaseException) -> LakeUnreachable:
+def _lake_failure(lake: str, action: str, exc: BaseException) -> LakeUnreachable | StorageFull:
+    if _is_disk_full(exc):
+        return StorageFull(f"no space left in the lake {lake} ({action} failed): {exc}")
     return LakeUnreachable(f"lake storage {lake} is unreachable ({action} failed): {type(exc).__name__}: {exc}")
 
 
@@ -95,7 +109,6 @@ class Ingested:
     records: list[RawRecord] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    records_per_file: dict[str, int] = field(default_factory=dict)
 
     @property
     def items_read(self) -> int:
@@ -116,7 +129,7 @@ class Ingested:
 @stage_task("find-new-files", **STORAGE_RETRY)
 def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
     """Inbox files whose content has not been ingested before (a renamed or touched file is not new); copies of
-    one new file all come, for `ingest` to read once and account for the rest."""
+    one new file all come, for `chunks` to read once and account for the rest."""
     known: set[str] = set()
     if warehouse_path(home).exists():
         with connect(home, read_only=True) as con:
@@ -125,18 +138,133 @@ def find_new_files(inbox: Path, home: Path) -> list[InboxFile]:
     return [f for f in files if f.sha256 not in known]
 
 
-@stage_task("ingest")
-def ingest(files: list[InboxFile]) -> Ingested:
+@dataclass
+class Segment:
+    """Consecutive records of one file inside a chunk; `file_records` is set when the segment ends the file.
+
+    A copy of another file of the run is one segment holding one skipped record and no checkpoint (`copy`): its
+    original's checkpoints cover it."""
+
+    file: InboxFile
+    first_record: int
+    items: list[Item] = field(default_factory=list)
+    file_records: int | None = None
+    copy: bool = False
+
+
+@dataclass
+class LoadedSoFar:
+    """What HOME has loaded so far: whole files, and record ranges of files cut into chunks; and how many of each
+    `chunks` passed over."""
+
+    done_files: set[str]
+    done_ranges: dict[str, list[tuple[int, int]]]
+    files_passed: int = 0
+    records_passed: int = 0
+
+    def record_done(self, file_sha256: str, index: int) -> bool:
+        return any(first <= index < first + count for first, count in self.done_ranges.get(file_sha256, ()))
+
+
+def load_progress(home: Path) -> LoadedSoFar:
+    if not warehouse_path(home).exists():
+        return LoadedSoFar(set(), {})
+    with connect(home, read_only=True) as con:
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        done_files = ingested_hashes(con) if "ingested_files" in tables else set()
+        ranges: dict[str, list[tuple[int, int]]] = {}
+        if "backfill_chunks" in tables:
+            for sha, first, count in con.execute(
+                "SELECT file_sha256, first_record, records FROM backfill_chunks"
+            ).fetchall():
+                ranges.setdefault(sha, []).append((first, count))
+    return LoadedSoFar(done_files, ranges)
+
+
+def chunks(files: list[InboxFile], done: LoadedSoFar, chunk_records: int | None) -> Iterator[list[Segment]]:
+    """Chunks of at most `chunk_records` records (None: no bound) not loaded yet, as segments of files, in file
+    and record order: how both flows read their input, so memory is bounded by the chunk, not the inbox.
+
+    A file's last segment carries its record count (possibly with no records left to load), so the chunk that
+    ends a file registers it as ingested. Copies of a file (same content) are read once: each is one skipped
+    record in the chunk that ends the original, so they are recorded in the same transaction as its checkpoint.
+    """
+    originals: dict[str, InboxFile] = {}
+    copies: dict[str, list[InboxFile]] = {}
+    for file in files:
+        if originals.setdefault(file.sha256, file) is not file:
+            copies.setdefault(file.sha256, []).append(file)
+    chunk: list[Segment] = []
+    size = 0
+    for file in originals.values():
+        if file.sha256 in done.done_files:
+            done.files_passed += 1 + len(copies.get(file.sha256, ()))
+            continue
+        segment = None
+        index = -1
+        for index, item in enumerate(read_path(file.path)):
+            if done.record_done(file.sha256, index):
+                done.records_passed += 1
+                segment = None
+                continue
+            # A full chunk waits for the next record, so the chunk that ends a file knows it does.
+            if size == chunk_records:
+                yield chunk
+                chunk, size, segment = [], 0, None
+            if segment is None:
+                segment = Segment(file, index)
+                chunk.append(segment)
+            segment.items.append(item)
+            size += 1
+        if segment is None:
+            segment = Segment(file, index + 1)
+            chunk.append(segment)
+        segment.file_records = index + 1
+        for copy in copies.get(file.sha256, ()):
+            reason = f"same content as {file.path}: read once"
+            chunk.append(Segment(copy, 0, [Skipped(str(copy.path), reason)], file_records=1, copy=True))
+    if chunk:
+        yield chunk
+
+
+def batch_of(chunk: list[Segment]) -> Ingested:
     batch = Ingested()
-    first_with_content: dict[str, Path] = {}
-    for f in files:
-        before = batch.items_read
-        if (first := first_with_content.setdefault(f.sha256, f.path)) != f.path:
-            batch.skipped.append(Skipped(str(f.path), f"same content as {first}: read once"))
-        else:
-            batch.add(read_path(f.path))
-        batch.records_per_file[str(f.path)] = batch.items_read - before
+    for segment in chunk:
+        batch.add(segment.items)
     return batch
+
+
+def progress_tables(chunk: list[Segment], run_id: str) -> dict[str, pl.DataFrame]:
+    """The chunk's checkpoint rows (`backfill_chunks`: which records of which file it held; `ingested_files`: the
+    files it finished), loaded in the same transaction as its articles."""
+    at = now()
+    originals = [s for s in chunk if not s.copy]
+    segments = [
+        {
+            "chunk_id": stable_id(s.file.sha256, s.first_record),
+            "path": str(s.file.path),
+            "file_sha256": s.file.sha256,
+            "first_record": s.first_record,
+            "records": len(s.items),
+            "run_id": run_id,
+            "loaded_at": at,
+        }
+        for s in originals
+        if s.items
+    ]
+    finished = [
+        {
+            "path": str(s.file.path),
+            "size_bytes": s.file.size_bytes,
+            "sha256": s.file.sha256,
+            "records": s.file_records,
+            "run_id": run_id,
+            "ingested_at": at,
+        }
+        for s in originals
+        if s.file_records is not None
+    ]
+    return {"backfill_chunks": conform(segments, BACKFILL_CHUNKS), "ingested_files": conform(finished, INGESTED_FILES)}
 
 
 @stage_task("normalise")
@@ -252,25 +380,6 @@ def skipped_rows(items: list[Skipped], run_id: str, at: datetime) -> pl.DataFram
     return conform(rows, SKIPPED)
 
 
-def ingested_file_rows(files: list[InboxFile], batch: Ingested, run_id: str, at: datetime) -> pl.DataFrame:
-    """One row per content read (keyed by sha256: a copy's row would collide; its skipped row names it)."""
-    first_of_content: dict[str, InboxFile] = {}
-    for f in files:
-        first_of_content.setdefault(f.sha256, f)
-    rows = [
-        {
-            "path": str(f.path),
-            "size_bytes": f.size_bytes,
-            "sha256": f.sha256,
-            "records": batch.records_per_file.get(str(f.path), 0),
-            "run_id": run_id,
-            "ingested_at": at,
-        }
-        for f in first_of_content.values()
-    ]
-    return conform(rows, INGESTED_FILES)
-
-
 @stage_task("validate")
 def validate(tables: dict[str, pl.DataFrame], run_id: str, started_at: datetime):
     return validate_batch(tables, run_id, started_at)
@@ -344,9 +453,18 @@ def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
 
 @stage_task("load-warehouse", **STORAGE_RETRY)
 def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
-    with connect(home) as con:
-        apply_schema(con)
-        load_batch(con, tables, before_commit=lambda: pause_if_requested("load"))
+    """One transaction; when it fails (a full disk too) nothing of it is committed."""
+    try:
+        with connect(home) as con:
+            apply_schema(con)
+            load_batch(con, tables, before_commit=lambda: pause_if_requested("load"))
+    except (OSError, duckdb.Error) as exc:
+        if _is_disk_full(exc):
+            raise StorageFull(
+                f"no space left for the warehouse {warehouse_path(home)} (load rolled back, the earlier loads are "
+                f"intact): {exc}"
+            ) from exc
+        raise
 
 
 def expectation_summary(results: list[ExpectationResult]) -> list[dict]:

@@ -38,6 +38,9 @@ TARGETS = {
     "noop_rerun_share <= 0.05",
     "ten_x_growth <= 11",
     "full_reuters_peak_tree_rss_mb <= 2048",
+    "nightly_peak_tree_rss_mb_largest <= 2048",
+    "nightly_peak_tree_rss_growth <= 1.1",
+    "end_to_end_vs_peer >= 3.0",
 }
 
 
@@ -50,7 +53,17 @@ def test_quick_benchmark_reports_every_figure(corpus, prefect_server, tmp_path, 
 
     written = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(results))
-    assert set(written) == {"machine", "taken", "end_to_end", "rerun", "peer", "scale", "full_reuters", "targets"}
+    assert set(written) == {
+        "machine",
+        "taken",
+        "end_to_end",
+        "rerun",
+        "peer",
+        "scale",
+        "nightly_memory",
+        "full_reuters",
+        "targets",
+    }
     assert {"nproc", "cpu_model", "ram_gb"} <= set(written["machine"])
     assert {"started", "load_average_before", "repeats", "runner", "commit"} <= set(written["taken"])
 
@@ -66,12 +79,16 @@ def test_quick_benchmark_reports_every_figure(corpus, prefect_server, tmp_path, 
     assert {"throughput_ratio_per_core", "recall_ratio"} <= set(peer)
     assert peer["peer"]["versions"]["spacy"] == spacy_version()
     assert "error" in peer["peer_as_installed"]  # quick mode builds no isolated environment
+    side_by_side = peer["end_to_end"]
+    assert side_by_side["articles"] == end_to_end["articles"] and side_by_side["ratio"] > 0
+    assert side_by_side["installed_ratio"] is None
 
     scale = written["scale"]
     assert set(scale["1x"]) >= RUN_FIELDS and set(scale["10x"]) >= RUN_FIELDS
     assert scale["10x"]["articles"] == 10 * scale["1x"]["articles"] == 10 * QUICK_SIZES.scale_base
     assert {"growth_factor", "peak_rss_growth"} <= set(scale)
     assert written["full_reuters"] is None
+    assert written["nightly_memory"] is None  # 2,000 and 20,000 articles: the full benchmark only
 
     assert set(written["targets"]) == TARGETS
     assert all(set(check) == {"value", "met"} for check in written["targets"].values())

@@ -154,9 +154,12 @@ def test_no_code_starts_a_shell_or_a_program():
 DYNAMIC_SQL = {
     ("flows/sql_shell.py", "run_sql"): "the user's own query, on a read-only connection without file or network access",
     ("warehouse/status.py", "read_status"): "table names from transforms.schema",
-    ("flows/report_html.py", "collect"): "constant queries from QUERIES, dates as $parameters",
+    ("flows/report_html.py", "query"): "constant queries from QUERIES, dates as $parameters",
     ("warehouse/load.py", "apply_schema"): "the SQL files in warehouse/sql/",
     ("warehouse/load.py", "load_batch"): "warehouse/sql/load/*.sql with table names from transforms.schema",
+    ("warehouse/load.py", "excerpt_quarantined_records"): (
+        "warehouse/sql/load/excerpt_quarantine.sql with a constant table name (quarantine, batch_quarantine) and length"
+    ),
     ("warehouse/rebuild.py", "_load_table"): "table names, keys and column names from the schema",
     ("docs/make_queries.py", "answer_all"): "the documented example queries, read-only",
 }
@@ -216,7 +219,7 @@ def test_reading_and_extracting_html_and_warc_opens_no_connection(no_network, tm
         if case.name.endswith((".html", ".warc", ".warc.gz")):
             (inbox / case.name).write_bytes(case.data)
     files = [tasks.InboxFile(p, p.stat().st_size, tasks.file_sha256(p)) for p in tasks.list_inbox(inbox)]
-    batch = tasks.ingest.fn(files)
+    batch = tasks.batch_of([s for chunk in tasks.chunks(files, tasks.LoadedSoFar(set(), {}), None) for s in chunk])
     assert len(batch.records) >= 3
     articles, _ = normalise_records(batch.records, "run", datetime(2026, 1, 1, tzinfo=UTC))
     extracted = tasks.extract.fn(articles)

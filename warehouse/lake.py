@@ -8,12 +8,15 @@ The lake may be any fsspec URL (local path, s3://, gs://). Credentials and endpo
 fsspec storage options in WIREHOUSE_LAKE_OPTIONS (JSON, e.g. `{"endpoint_url": "http://minio:9000"}`).
 On object stores a partition is written to a temporary key and moved over the final one; the final key is
 replaced in one PUT, so a reader sees the old object or the new one, never half of one.
+Quarantined records stay whole here (`locate_quarantined_records` gives each its hash, length and file); the
+warehouse keeps an excerpt.
 
 May import transforms.schema; nothing of flows/.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -24,7 +27,15 @@ import fsspec
 import polars as pl
 from fsspec.core import url_to_fs
 
-from transforms.schema import ARTICLE_TABLES, PARTITION_COLUMN, TABLES, UNDATED_PARTITION, Table, conform
+from transforms.schema import (
+    ARTICLE_TABLES,
+    PARTITION_COLUMN,
+    QUARANTINE,
+    TABLES,
+    UNDATED_PARTITION,
+    Table,
+    conform,
+)
 
 DATA_FILE = "data.parquet"
 OPTIONS_ENV = "WIREHOUSE_LAKE_OPTIONS"
@@ -111,6 +122,23 @@ def write_article_tables(lake: str, tables: dict[str, pl.DataFrame]) -> int:
             _write_atomically(fs, new_rows.sort(table.key), path)
             written += 1
     return written
+
+
+def locate_quarantined_records(lake: str, run_id: str, quarantine: pl.DataFrame) -> pl.DataFrame:
+    """The run's quarantine rows with each whole record's SHA-256, length and lake file (the run's quarantine
+    partition, which keeps the records whole; the warehouse keeps an excerpt)."""
+    fs, root = filesystem(lake)
+    path = _partition_path(root, QUARANTINE, "run_id", run_id)
+    location = path if _protocol(fs) in ("file", "local") else f"{_protocol(fs)}://{path}"
+    records = quarantine["record"]
+    return quarantine.with_columns(
+        record_sha256=pl.Series(
+            [hashlib.sha256(r.encode("utf-8")).hexdigest() if r is not None else None for r in records],
+            dtype=pl.String,
+        ),
+        record_chars=records.str.len_chars().cast(pl.Int64),
+        record_location=pl.when(records.is_not_null()).then(pl.lit(location)).otherwise(None),
+    )
 
 
 def write_run_tables(lake: str, run_id: str, tables: dict[str, pl.DataFrame]) -> None:

@@ -23,6 +23,8 @@ from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES
 
 SQL_DIR = Path(__file__).parent / "sql"
 WAREHOUSE_FILE = "warehouse.duckdb"
+# How much of a quarantined record the warehouse keeps; the whole record stays in the lake (record_location).
+RECORD_EXCERPT_CHARS = 1000
 # How long a reader or the loader waits for another process to release the file (WIREHOUSE_LOCK_WAIT_SECONDS).
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 LOCK_WAIT_ENV = "WIREHOUSE_LOCK_WAIT_SECONDS"
@@ -36,12 +38,21 @@ class WarehouseBusy(RuntimeError):
     pass
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The warehouse file is not a DuckDB database it can open (truncated, overwritten): the lake still holds every
+    row, and `wirehouse rebuild` recreates the file from it."""
+
+
 def warehouse_path(home: Path) -> Path:
     return Path(home) / WAREHOUSE_FILE
 
 
 def _sql(name: str) -> str:
     return (SQL_DIR / name).read_text()
+
+
+# What DuckDB says of a truncated, overwritten or corrupted database file.
+DAMAGE_SIGNS = ("could not read enough bytes", "not a valid duckdb database", "corrupt", "checksum")
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -71,8 +82,10 @@ def connect(
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             if not _is_lock_error(exc):
+                if _is_damage(exc) or (path.exists() and "permission denied" not in str(exc).lower()):
+                    raise _unreadable(path, exc) from exc
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
@@ -82,8 +95,25 @@ def connect(
             time.sleep(0.25)
     try:
         yield con
+    except duckdb.Error as exc:
+        # DuckDB reads a file's blocks as queries need them: a damaged one can open and fail on its first query.
+        if _is_damage(exc):
+            raise _unreadable(path, exc) from exc
+        raise
     finally:
         con.close()
+
+
+def _is_damage(exc: duckdb.Error) -> bool:
+    message = str(exc).lower()
+    return any(sign in message for sign in DAMAGE_SIGNS)
+
+
+def _unreadable(path: Path, exc: duckdb.Error) -> WarehouseUnreadable:
+    return WarehouseUnreadable(
+        f"the warehouse {path} cannot be read ({exc}); it may be damaged: "
+        f"`wirehouse rebuild --home {path.parent}` recreates it from the lake"
+    )
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -102,6 +132,11 @@ def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> d
     ).fetchall()
     con.unregister("candidate_hashes")
     return dict(rows)
+
+
+def excerpt_quarantined_records(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    """Cut the quarantined records of `rows` (a table or registered frame with quarantine_id) to their excerpt."""
+    con.execute(_sql("load/excerpt_quarantine.sql").format(rows=rows, chars=RECORD_EXCERPT_CHARS))
 
 
 def ingested_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -124,6 +159,8 @@ def load_batch(
         for table in BOOKKEEPING_TABLES:
             if table.name in tables:
                 con.execute(_sql("load/upsert_run_rows.sql").format(table=table.name))
+        if "quarantine" in tables:
+            excerpt_quarantined_records(con, "batch_quarantine")
         if before_commit:
             before_commit()
         con.execute("COMMIT")

@@ -24,7 +24,7 @@ import duckdb
 
 from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES, Table
 from warehouse import lake as lake_io
-from warehouse.load import WAREHOUSE_FILE, apply_schema, warehouse_path
+from warehouse.load import WAREHOUSE_FILE, apply_schema, excerpt_quarantined_records, warehouse_path
 
 
 @dataclass
@@ -80,6 +80,7 @@ def rebuild_warehouse(home: Path, lake: str | None = None) -> RebuildResult:
                 files = list(lake_io.partition_files(lake, table))
                 result.files[table.name] = len(files)
                 result.rows[table.name] = _load_table(con, table, files)
+            excerpt_quarantined_records(con, "quarantine")
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:

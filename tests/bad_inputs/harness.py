@@ -6,6 +6,7 @@ stops inside a stage and the caller kills it there (`kill_group`) or lets it go 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
@@ -58,8 +59,11 @@ def wirehouse(
 
 
 @contextmanager
-def paused_run(args: list[str | Path], stage: str, workdir: Path) -> Iterator[subprocess.Popen]:
-    """`wirehouse ARGS` stopped inside `stage`, yielded once it is there; killed on exit if still running."""
+def paused_run(args: list[str | Path], stage: str, workdir: Path, *, pipe: bool = False) -> Iterator[subprocess.Popen]:
+    """`wirehouse ARGS` stopped inside `stage`, yielded once it is there; killed on exit if still running.
+
+    Its output goes to a log file, or with `pipe` to `process.stdout`, a pipe the caller reads (as cron or a
+    scheduler would)."""
     marker, log = workdir / f"paused-at-{stage}", workdir / f"run-paused-at-{stage}.log"
     marker.unlink(missing_ok=True)  # left by an earlier run killed there
     env = cli_env(WIREHOUSE_PAUSE_AT=stage, WIREHOUSE_PAUSE_MARKER=str(marker))
@@ -68,7 +72,7 @@ def paused_run(args: list[str | Path], stage: str, workdir: Path) -> Iterator[su
         process = subprocess.Popen(
             [str(WIREHOUSE), *map(str, args)],
             env=env,
-            stdout=output,
+            stdout=subprocess.PIPE if pipe else output,
             stderr=subprocess.STDOUT,
             cwd=REPO,
             start_new_session=True,
@@ -77,7 +81,9 @@ def paused_run(args: list[str | Path], stage: str, workdir: Path) -> Iterator[su
         deadline = time.monotonic() + REACH_STAGE_SECONDS
         while not marker.exists():
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the run never reached {stage} (exit {process.poll()}):\n{log.read_text()}")
+                kill_group(process)
+                said = process.stdout.read().decode() if pipe else log.read_text()
+                raise AssertionError(f"the run never reached {stage} (exit {process.poll()}):\n{said}")
             time.sleep(0.1)
         yield process
     finally:
@@ -86,6 +92,6 @@ def paused_run(args: list[str | Path], stage: str, workdir: Path) -> Iterator[su
 
 def kill_group(process: subprocess.Popen) -> None:
     """SIGKILL the run and every process it started (no cleanup code of theirs runs)."""
-    if process.poll() is None:
+    with contextlib.suppress(ProcessLookupError):  # also what is left of the group after the run itself ended
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()

@@ -48,9 +48,9 @@ def test_killed_backfill_resumes_to_the_same_warehouse(prefect_server, reuters_d
     assert accounting["records_read"] == sum(accounting[k] for k in ("loaded", "duplicates", "skipped", "quarantined"))
     assert accounting["skipped"] > 0  # Reuters has title-only items
 
-    import flows.backfill as backfill_module
+    import flows.nightly as nightly_module  # the chunk loop both flows run
 
-    real_process_batch = backfill_module.process_batch
+    real_process_batch = nightly_module.process_batch
     calls = []
 
     def crash_on_second_chunk(*args, **kwargs):
@@ -59,10 +59,10 @@ def test_killed_backfill_resumes_to_the_same_warehouse(prefect_server, reuters_d
             raise RuntimeError("simulated crash during the second chunk")
         return real_process_batch(*args, **kwargs)
 
-    monkeypatch.setattr(backfill_module, "process_batch", crash_on_second_chunk)
+    monkeypatch.setattr(nightly_module, "process_batch", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="simulated crash"):
         backfill([reuters_dump], tmp_path / "resumed", chunk_records=20)
-    monkeypatch.setattr(backfill_module, "process_batch", real_process_batch)
+    monkeypatch.setattr(nightly_module, "process_batch", real_process_batch)
 
     resumed = backfill([reuters_dump], tmp_path / "resumed", chunk_records=20)
     assert resumed["records_already_done"] == 20 and resumed["chunks_loaded"] == 2

@@ -1,18 +1,24 @@
 """Crash safety and concurrency, on real `wirehouse run` processes held inside a stage by the WIREHOUSE_PAUSE_AT
 hook (flows/tasks.py).
 
-One scenario, to keep subprocess runs few: on a home after its first night, the second night's run is SIGKILLed in
-extraction (while it holds the home, a second run and the lock are tried), in the lake write, and inside the load
-transaction (while it holds the warehouse, impatient readers are tried); then the same command runs once more,
-held inside its load while a patient reader waits, and is let go. The tests check what the scenario observed
-against a reference home that ran both nights without interruption.
+One scenario, to keep subprocess runs few: on a home after its first night, the second night's run is stopped in
+extraction (SIGKILL of the run's own process only: its Prefect server must end by itself and a caller reading its
+output must see end of file; while it holds the home, a second run, in-process and as a process sharing its
+Prefect home, and the lock are tried), in the lake write (SIGKILL of its process group), and inside the load
+transaction (SIGKILL of the group while impatient readers are tried; then SIGTERM, which must stop it within
+seconds); then the same command runs once more, held inside its load while a patient reader waits, and is let
+go. The tests check what the scenario observed against a reference home that ran both nights without
+interruption.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import select
 import shutil
+import signal
 import subprocess
 import time
 from collections import Counter
@@ -21,19 +27,41 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import psutil
 import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.lock import LOCK_FILE, HomeLocked, home_lock
-from tests.bad_inputs.harness import WIREHOUSE, cli_env, paused_run
+from tests.bad_inputs.harness import WIREHOUSE, cli_env, kill_group, paused_run
 from tests.conftest import DEMO_INBOX
 from transforms.schema import ARTICLE_TABLES, TABLES
 from warehouse.load import WarehouseBusy, connect, warehouse_path
 
 RUN_DATE = date(2025, 9, 4)
 NEWSPLEASE = sorted((DEMO_INBOX / "newsplease").glob("*.json"))
-KILLED_IN = ("extract", "write", "load")
+# Where a run is stopped and how: SIGKILL of the run's process alone, of its whole process group, or SIGTERM.
+STOPS = (("extract", "kill-run"), ("write", "kill-group"), ("load", "kill-group"), ("load", "term"))
+STOP_IDS = [f"{stage}-{how}" for stage, how in STOPS]
+# How long what a dead run leaves may take to end (its Prefect server), and a SIGTERMed run to stop.
+ENDS_WITHIN_SECONDS = 30
+# Loaded into the second run's process (sitecustomize): every module it imports and process it starts, logged.
+IMPORT_LOG_SITECUSTOMIZE = """
+import os, sys
+
+_log = open(os.environ["WIREHOUSE_IMPORT_LOG"], "a")
+
+
+def _audit(event, args):
+    if event == "import":
+        _log.write(f"import {args[0]}\\n")
+    elif event == "subprocess.Popen":
+        _log.write(f"process {args[1]}\\n")
+    _log.flush()
+
+
+sys.addaudithook(_audit)
+"""
 # Counts that agree only if a load is seen whole: the articles and the runs that loaded them.
 SNAPSHOT_SQL = (
     "SELECT (SELECT count(*) FROM articles) AS articles, "
@@ -101,6 +129,46 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
+def prefect_servers(run: subprocess.Popen) -> list[psutil.Process]:
+    return [p for p in psutil.Process(run.pid).children(recursive=True) if "flows.prefect_server" in p.cmdline()]
+
+
+def ended(processes: list[psutil.Process]) -> bool:
+    _, alive = psutil.wait_procs(processes, timeout=ENDS_WITHIN_SECONDS)
+    return not alive
+
+
+def sees_end_of_file(run: subprocess.Popen) -> bool:
+    """Whether a caller reading the run's output reaches its end (nothing else holds the pipe open)."""
+    deadline = time.monotonic() + ENDS_WITHIN_SECONDS
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([run.stdout], [], [], 0.5)
+        if ready and not os.read(run.stdout.fileno(), 65536):
+            return True
+    return False
+
+
+def second_process(args: list, root: Path) -> dict:
+    """`wirehouse run` as a process of its own, sharing the holder's Prefect home, with its imports logged."""
+    guard, log = root / "import-log", root / "imports.log"
+    guard.mkdir(exist_ok=True)
+    (guard / "sitecustomize.py").write_text(IMPORT_LOG_SITECUSTOMIZE)
+    done = subprocess.run(
+        [str(WIREHOUSE), *map(str, args)],
+        env=cli_env(PYTHONPATH=str(guard), WIREHOUSE_IMPORT_LOG=str(log)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = log.read_text().splitlines()
+    return {
+        "exit": done.returncode,
+        "output": words(done.stdout + done.stderr),
+        "imported": {line.split()[1].split(".")[0] for line in lines if line.startswith("import ")},
+        "processes": [line for line in lines if line.startswith("process ")],
+    }
+
+
 @pytest.fixture(scope="module")
 def scenario(prefect_server, tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("crash")
@@ -116,18 +184,21 @@ def scenario(prefect_server, tmp_path_factory) -> dict:
     with connect(home, read_only=True) as con:
         seen["snapshot_before"] = dict(zip(("articles", "loaded", "runs"), con.execute(SNAPSHOT_SQL).fetchone()))
     args = ["run", "--inbox", second, "--home", home, "--run-date", RUN_DATE.isoformat()]
-    for stage in KILLED_IN:
-        with paused_run(args, stage, root) as holder:
+    for stage, how in STOPS:
+        stop = f"{stage}-{how}"
+        with paused_run(args, stage, root, pipe=how != "kill-group") as holder:
+            servers = prefect_servers(holder)
             if stage == "extract":
                 second_run = CliRunner().invoke(app, [str(a) for a in args])
                 seen["second_run"] = (second_run.exit_code, words(second_run.output), holder.pid)
+                seen["second_process"] = second_process(args, root)
                 seen["lock_owner"] = json.loads((home / LOCK_FILE).read_text())
                 try:
                     with home_lock(home, purpose="while held"):
                         seen["lock_taken_while_held"] = True
                 except HomeLocked:
                     seen["lock_taken_while_held"] = False
-            if stage == "load":
+            if stop == "load-kill-group":
                 try:
                     with connect(home, read_only=True, wait_seconds=0.5):
                         seen["impatient_connect"] = "connected"
@@ -137,9 +208,20 @@ def scenario(prefect_server, tmp_path_factory) -> dict:
                     app, ["sql", "--home", str(home), "SELECT 1"], env={"WIREHOUSE_LOCK_WAIT_SECONDS": "0.5"}
                 )
                 seen["impatient_sql"] = (impatient.exit_code, words(impatient.output))
-        # Left the block: SIGKILLed, with its Prefect server; no cleanup code of its ran.
-        seen["after_kill"][stage] = warehouse_state(home)
-        seen["lake_after_kill"][stage] = lake_state(home)
+            if how == "kill-run":
+                os.kill(holder.pid, signal.SIGKILL)
+                seen["orphans"] = {"servers": len(servers), "ended": ended(servers), "eof": sees_end_of_file(holder)}
+            elif how == "term":
+                os.kill(holder.pid, signal.SIGTERM)
+                try:
+                    code = holder.wait(timeout=ENDS_WITHIN_SECONDS)
+                except subprocess.TimeoutExpired:
+                    code = None
+                seen["terminated"] = {"exit": code, "servers_ended": ended(servers), "output": holder.stdout.read()}
+            kill_group(holder)
+        # Left the block: stopped, with its Prefect server; after a SIGKILL no cleanup code of its ran.
+        seen["after_kill"][stop] = warehouse_state(home)
+        seen["lake_after_kill"][stop] = lake_state(home)
         if stage == "extract":
             with home_lock(home, purpose="after the crash"):
                 seen["lock_after_kill"] = json.loads((home / LOCK_FILE).read_text())["purpose"]
@@ -176,12 +258,32 @@ def test_a_killed_run_leaves_no_lock_behind(scenario):
     assert scenario["lock_after_kill"] == "after the crash"
 
 
-@pytest.mark.parametrize("stage", KILLED_IN)
-def test_a_run_killed_in_a_stage_leaves_the_warehouse_as_it_was(scenario, stage):
-    assert scenario["after_kill"][stage] == scenario["before"]
+def test_a_second_process_is_refused_before_it_starts_a_server_or_loads_a_model(scenario):
+    second = scenario["second_process"]
+    assert second["exit"] == 3, second["output"]
+    assert f"another run holds this home since {scenario['lock_owner']['since']}" in second["output"]
+    assert "Traceback" not in second["output"]
+    assert second["processes"] == []  # no Prefect server
+    assert not second["imported"] & {"prefect", "spacy", "great_expectations", "uvicorn"}, second["imported"]
+
+
+def test_a_killed_run_takes_its_prefect_server_with_it_and_its_pipe_ends(scenario):
+    assert scenario["orphans"] == {"servers": 1, "ended": True, "eof": True}
+
+
+def test_sigterm_stops_a_run_within_seconds_and_rolls_back_its_load(scenario):
+    terminated = scenario["terminated"]
+    assert terminated["exit"] is not None, terminated["output"]
+    assert terminated["servers_ended"]
+    assert b"Traceback" not in terminated["output"], terminated["output"]
+
+
+@pytest.mark.parametrize("stop", STOP_IDS)
+def test_a_run_stopped_in_a_stage_leaves_the_warehouse_as_it_was(scenario, stop):
+    assert scenario["after_kill"][stop] == scenario["before"]
     # Every visible partition file read whole (lake_state); killed before the lake write, the lake is untouched.
-    if stage == "extract":
-        assert scenario["lake_after_kill"][stage] == scenario["lake_before"]
+    if stop.startswith("extract"):
+        assert scenario["lake_after_kill"][stop] == scenario["lake_before"]
 
 
 def test_rerunning_the_command_gives_exactly_the_warehouse_and_lake_of_an_uninterrupted_run(scenario):

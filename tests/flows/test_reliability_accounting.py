@@ -45,14 +45,14 @@ def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(
 ):
     from flows.nightly import nightly
 
-    attribute = extract.quote_rows.attribute
+    attribute = extract.quote_rows.attribute_article
 
     def trips_on_the_seed(doc):
         if "Zelenskyy" in doc.text:
             raise RecursionError("maximum recursion depth exceeded")
         return attribute(doc)
 
-    monkeypatch.setattr(extract.quote_rows, "attribute", trips_on_the_seed)
+    monkeypatch.setattr(extract.quote_rows, "attribute_article", trips_on_the_seed)
     home = tmp_path / "home"
     summary = nightly(inbox=inbox, home=home, run_date=RUN_DATE)
 

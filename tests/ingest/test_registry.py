@@ -113,9 +113,13 @@ def test_article_id_is_stable_and_exact_duplicates_are_split_off():
     first, _ = normalise_records(raw[:1], "run-1", NOW)
     again, _ = normalise_records(raw, "run-2", NOW)
     assert first["article_id"][0] == again["article_id"][0] == again["article_id"][1]
-    kept, duplicates, conflicts = split_duplicates(again, {}, "run-2", NOW)
-    assert kept.height == 1 and duplicates.height == 1 and conflicts == []
-    kept, duplicates, _ = split_duplicates(again, {again["content_hash"][0]: "earlier"}, "run-2", NOW)
+    # The second copy waits for the first one's verdict; accepted, it makes the second a duplicate.
+    kept, held, duplicates, conflicts = split_duplicates(again, {}, set(), "run-2", NOW)
+    assert kept.height == 1 and held.height == 1 and duplicates.is_empty() and conflicts == []
+    accepted = {kept["content_hash"][0]: kept["article_id"][0]}
+    kept, held, duplicates, _ = split_duplicates(held, accepted, set(accepted.values()), "run-2", NOW)
+    assert kept.is_empty() and held.is_empty() and duplicates["duplicate_of"].to_list() == [again["article_id"][0]]
+    kept, held, duplicates, _ = split_duplicates(again, {again["content_hash"][0]: "earlier"}, set(), "run-2", NOW)
     assert kept.height == 0 and duplicates["duplicate_of"].to_list() == ["earlier", "earlier"]
 
 
@@ -123,8 +127,11 @@ def test_same_id_with_different_content_in_one_batch_is_a_conflict():
     (record,) = records(NEWSPLEASE[0])
     changed = RawRecord("changed.json", {**record.fields, "text": record.fields["text"] + " Updated."})
     articles, _ = normalise_records([record, changed], "run-1", NOW)
-    kept, duplicates, conflicts = split_duplicates(articles, {}, "run-1", NOW)
-    assert kept.height == 1 and duplicates.is_empty()
+    kept, held, duplicates, conflicts = split_duplicates(articles, {}, set(), "run-1", NOW)
+    assert kept.height == 1 and held.height == 1 and duplicates.is_empty() and conflicts == []
+    accepted = {kept["content_hash"][0]: kept["article_id"][0]}
+    kept, held, duplicates, conflicts = split_duplicates(held, accepted, set(accepted.values()), "run-1", NOW)
+    assert kept.is_empty() and held.is_empty() and duplicates.is_empty()
     assert len(conflicts) == 1 and "different content" in conflicts[0].reason
 
 

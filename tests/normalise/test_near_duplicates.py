@@ -110,11 +110,11 @@ def test_short_or_empty_bodies_are_never_duplicates():
     assert index.find("d", "Breaking news: more soon.") is None
 
 
-def test_a_forgotten_original_is_no_longer_matched(bodies):
-    # The first copy was quarantined after it was judged: the second copy becomes the original, not its duplicate.
-    index = NearDuplicateIndex()
-    original, copy = AP_COPIES
-    assert index.find(original, bodies[original]) is None
-    index.forget([original])
-    assert index.find(copy, bodies[copy]) is None
-    assert index.find(original, bodies[original])[0] == copy
+def test_a_precomputed_signature_is_judged_as_the_body_is(bodies):
+    # The flow signs bodies beside extraction and judges the loaded articles afterwards.
+    by_body, by_signature = NearDuplicateIndex(), NearDuplicateIndex()
+    answers = [by_body.find(article_id, body) for article_id, body in bodies.items()]
+    assert answers == [
+        by_signature.judge(article_id, by_signature.signature(body)) for article_id, body in bodies.items()
+    ]
+    assert answers[list(bodies).index(AP_COPIES[1])][0] == AP_COPIES[0]

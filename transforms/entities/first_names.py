@@ -40,6 +40,12 @@ def _share_female() -> dict[str, float]:
     return {name: info[2] for name, info in orjson.loads(data).items() if info[1] >= MIN_OBSERVATIONS}
 
 
+def load() -> None:
+    """Read the name list now (a run loads it in the background while its server starts), not at the first name."""
+    with _LOADING:
+        _share_female()
+
+
 def _lookup_key(first_name: str) -> str:
     """How nomquamgender keys a name: transliterated to ASCII, lower case ('Łukasz' -> 'lukasz')."""
     return unidecode(first_name).lower().strip()

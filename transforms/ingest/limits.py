@@ -109,7 +109,15 @@ class _ExpansionGuard(_Wrapper):
         self._compressed_bytes, self._given = compressed_bytes, 0
 
     def readinto(self, buffer) -> int:
-        count = self._source.readinto(buffer)
+        # read1: what the source has decoded so far, so a truncated gzip still gives every whole line before the cut
+        # (readinto would try to fill the buffer and lose them with the error)
+        read1 = getattr(self._source, "read1", None)
+        if read1 is None:
+            count = self._source.readinto(buffer)
+        else:
+            data = read1(len(buffer))
+            count = len(data)
+            buffer[:count] = data
         self._given += count
         if self._given > EXPANSION_GRACE_BYTES and self._given > MAX_EXPANSION_RATIO * self._compressed_bytes():
             raise InputLimit(

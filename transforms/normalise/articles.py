@@ -22,7 +22,7 @@ from transforms.ingest.language import detect_language
 from transforms.ingest.records import RawRecord, Rejected, Skipped
 from transforms.nlp.loading import MAX_EXTRACT_CHARS
 from transforms.normalise.ids import stable_id
-from transforms.normalise.near_duplicates import NearDuplicateIndex
+from transforms.normalise.near_duplicates import NearDuplicateIndex, Signature
 from transforms.schema import ARTICLES, DUPLICATES, conform
 
 # Accepted input field names, in order of preference.
@@ -231,12 +231,29 @@ def with_language(articles: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def body_signatures(articles: pl.DataFrame, index: NearDuplicateIndex) -> dict[str, Signature | None]:
+    """content_hash -> MinHash signature of the body: the costly part of near-duplicate marking, which needs no
+    verdict on any article and so can run beside extraction."""
+    distinct = articles.unique("content_hash", maintain_order=True).select("content_hash", "body")
+    return {content_hash: index.signature(body) for content_hash, body in distinct.iter_rows()}
+
+
 def mark_near_duplicates(
-    articles: pl.DataFrame, index: NearDuplicateIndex, run_id: str, detected_at: datetime
+    articles: pl.DataFrame,
+    index: NearDuplicateIndex,
+    signatures: dict[str, Signature | None],
+    run_id: str,
+    detected_at: datetime,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Syndicated copies stay loaded but point at the first copy seen (articles.duplicate_of), and are listed
-    in `duplicates` with kind 'near' and the estimated similarity."""
-    matches = [index.find(article_id, body) for article_id, body in articles.select("article_id", "body").iter_rows()]
+    in `duplicates` with kind 'near' and the estimated similarity.
+
+    `articles` are the batch's accepted articles, in batch order: an article that is not loaded is never
+    anyone's original."""
+    matches = [
+        index.judge(article_id, signatures[content_hash])
+        for article_id, content_hash in articles.select("article_id", "content_hash").iter_rows()
+    ]
     articles = articles.with_columns(
         duplicate_of=pl.Series([m[0] if m else None for m in matches], dtype=pl.String),
         duplicate_similarity=pl.Series([m[1] if m else None for m in matches], dtype=pl.Float64),
@@ -260,37 +277,47 @@ def mark_near_duplicates(
 
 
 def split_duplicates(
-    articles: pl.DataFrame, known_hashes: dict[str, str], run_id: str, detected_at: datetime
-) -> tuple[pl.DataFrame, pl.DataFrame, list[Rejected]]:
-    """(articles to load, exact duplicates, id conflicts).
+    articles: pl.DataFrame,
+    loaded_hashes: dict[str, str],
+    accepted_ids: set[str],
+    run_id: str,
+    detected_at: datetime,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[Rejected]]:
+    """(articles to extract now, articles held back, exact duplicates, id conflicts), in batch order.
 
-    An exact duplicate has the body of an article already in the warehouse or earlier in this batch. Two records
-    with the same id but different bodies in one batch are a conflict: the first loads, the second is rejected.
-    Across runs a changed body under a known id is an update and replaces the stored article.
+    A duplicate is judged only against loaded articles: `loaded_hashes` (content_hash -> article_id) holds the
+    warehouse's and those this batch has accepted so far, `accepted_ids` the ids this batch has accepted. A record
+    with the body or the id of an earlier record of `articles` is held back until that one is accepted or
+    rejected (quarantined, extraction failed): the caller splits the held articles again with the verdicts, so
+    a good record never becomes the duplicate of one that is not loaded. The same id with another body than an
+    accepted article of the batch is a conflict (rejected); across runs a changed body under a known id is an
+    update and replaces the stored article.
     """
-    first_by_hash: dict[str, str] = dict(known_hashes)
-    body_by_id: dict[str, str] = {}
-    keep, duplicate_rows, conflicts = [], [], []
+    pending_hashes: set[str] = set()
+    pending_ids: set[str] = set()
+    now, held, duplicate_rows, conflicts = [], [], [], []
     for index, (article_id, content_hash, uri) in enumerate(
         articles.select("article_id", "content_hash", "source_uri").iter_rows()
     ):
-        if content_hash in first_by_hash:
+        if content_hash in loaded_hashes:
             duplicate_rows.append(
                 {
                     "duplicate_id": stable_id(run_id, uri),
                     "run_id": run_id,
                     "source_uri": uri,
                     "article_id": article_id,
-                    "duplicate_of": first_by_hash[content_hash],
+                    "duplicate_of": loaded_hashes[content_hash],
                     "kind": "exact",
                     "similarity": 1.0,
                     "detected_at": detected_at,
                 }
             )
-        elif article_id in body_by_id:
+        elif article_id in accepted_ids:
             conflicts.append(Rejected(uri, f"duplicate id {article_id} with different content in the same batch"))
+        elif content_hash in pending_hashes or article_id in pending_ids:
+            held.append(index)
         else:
-            first_by_hash[content_hash] = article_id
-            body_by_id[article_id] = content_hash
-            keep.append(index)
-    return articles[keep], conform(duplicate_rows, DUPLICATES), conflicts
+            pending_hashes.add(content_hash)
+            pending_ids.add(article_id)
+            now.append(index)
+    return articles[now], articles[held], conform(duplicate_rows, DUPLICATES), conflicts

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import pickle
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -31,6 +30,8 @@ SHINGLE_TOKENS = 5
 # Fewer shingles than this (a caption, an empty body) match too easily to mean anything.
 MIN_SHINGLES = 20
 SEED = 1
+# A body's MinHash signature, as `signature` computes it.
+Signature = LeanMinHash
 # Words; scripts written without spaces (Chinese, Japanese kana, Thai) count character by character.
 UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
 TOKEN = re.compile(f"[{UNSPACED}]|[^\\W{UNSPACED}]+")
@@ -50,9 +51,14 @@ class NearDuplicateIndex:
     def find(self, article_id: str, body: str) -> tuple[str, float] | None:
         """(id of the original, estimated Jaccard) when `body` nearly duplicates one, else None; then remembers
         the article. An id is judged once: asking again (a rerun) gives the first answer."""
+        return self.judge(article_id, self.signature(body))
+
+    def judge(self, article_id: str, signature: Signature | None) -> tuple[str, float] | None:
+        """`find` with the body's signature computed beforehand (`signature`, None for too short a body). Ask only
+        about articles that load: each one that matches nothing becomes an original later copies point at."""
         if article_id in self._duplicates:
             return self._duplicates[article_id]
-        if article_id in self._originals or (signature := self.signature(body)) is None:
+        if article_id in self._originals or signature is None:
             return None
         if match := self._closest_original(signature):
             self._duplicates[article_id] = match
@@ -61,14 +67,7 @@ class NearDuplicateIndex:
         self._originals[article_id] = (len(self._originals), signature)
         return None
 
-    def forget(self, article_ids: Iterable[str]) -> None:
-        """Drop articles that were judged but never loaded (quarantined later), so no copy points at them."""
-        for article_id in article_ids:
-            if self._originals.pop(article_id, None) is not None:
-                self._lsh.remove(article_id)
-            self._duplicates.pop(article_id, None)
-
-    def signature(self, body: str) -> LeanMinHash | None:
+    def signature(self, body: str) -> Signature | None:
         shingles = _shingles(body)
         if len(shingles) < MIN_SHINGLES:
             return None
@@ -76,7 +75,7 @@ class NearDuplicateIndex:
         minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
         return LeanMinHash(minhash)
 
-    def _closest_original(self, signature: LeanMinHash) -> tuple[str, float] | None:
+    def _closest_original(self, signature: Signature) -> tuple[str, float] | None:
         scored = [(signature.jaccard(self._originals[key][1]), key) for key in self._lsh.query(signature)]
         # LSH candidates are approximate: keep those whose estimate reaches the threshold.
         scored = [(score, key) for score, key in scored if score >= self.threshold]

@@ -224,8 +224,8 @@ def _display_width(text: str) -> int:
 
 
 def _no_article_reason(widest: int) -> str:
-    if not widest:
-        return "no article body found in the HTML page"
+    if not widest:  # nothing, or only blocks of links
+        return "not an article: no article body found in the HTML page"
     return (
         f"not an article: no paragraph of running text (widest {widest} < {MIN_PARAGRAPH_WIDTH} characters): "
         "a list, menu, gallery, video or error page"
