@@ -73,3 +73,16 @@ def demo_home(prefect_server, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("demo") / "home"
     nightly(inbox=DEMO_INBOX, home=home, run_date=date(2025, 9, 4))
     return home
+
+
+def query(home: Path, sql: str) -> list[tuple]:
+    """The rows a read-only query of HOME's warehouse gives."""
+    import duckdb
+
+    from warehouse.load import warehouse_path
+
+    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

@@ -13,12 +13,11 @@ import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-from tests.conftest import DEMO_INBOX, FIXTURES
-from warehouse.load import RECORD_EXCERPT_CHARS, warehouse_path
+from tests.conftest import DEMO_INBOX, FIXTURES, query
+from warehouse.load import RECORD_EXCERPT_CHARS
 from warehouse.rebuild import rebuild_warehouse
 
 RUN_DATE = date(2025, 9, 4)
@@ -47,14 +46,6 @@ def write_inbox(inbox: Path, records: dict[str, dict]) -> None:
     inbox.mkdir(parents=True)
     for name, fields in records.items():
         (inbox / f"{name}.json").write_text(json.dumps(fields))
-
-
-def query(home: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def loaded_uris(home: Path) -> set[str]:

@@ -9,16 +9,14 @@ import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from flows import tasks
-from tests.conftest import DEMO_INBOX
+from tests.conftest import DEMO_INBOX, query
 from transforms import extract
 from transforms.ingest.records import RawRecord
 from transforms.normalise.articles import normalise_records
-from warehouse.load import warehouse_path
 
 RUN_DATE = date(2025, 9, 4)
 
@@ -30,14 +28,6 @@ def inbox(tmp_path) -> Path:
     for path in sorted((DEMO_INBOX / "newsplease").glob("*.json"))[:3]:
         shutil.copy(path, inbox / path.name)
     return inbox
-
-
-def query(home: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse_path(home)), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_a_document_extraction_crashes_on_is_quarantined_and_the_rest_load(
