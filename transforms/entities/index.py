@@ -36,8 +36,6 @@ class DocumentIndex:
     """Per-document facts the resolver needs, built in one pass over tokens and entities."""
 
     full_names: dict[str, str] = field(default_factory=dict)  # lowercased name word -> full name (the first one)
-    # lowercased surname -> every full name the article gives with it, when more than one ("Gary" and "Jeh" Johnson)
-    shared_surnames: dict[str, list[str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # lowercased name -> reconciled entity label
     roles: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # full name -> (role, affiliation)
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "m" / "f"
@@ -119,7 +117,7 @@ def _index_names(index: DocumentIndex) -> None:
     """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
     named = [(ent, words) for ent in index.entities if (words := _name_words(span_text(ent, index)))]
     labels = [_label(ent, words) for ent, words in named]
-    for (ent, words), label in zip(named, labels):
+    for (_, words), label in zip(named, labels):
         name = " ".join(words)
         lowered = name.lower()
         if label == "PERSON" and len(words) >= 2 and lowered not in index.labels:
@@ -127,9 +125,6 @@ def _index_names(index: DocumentIndex) -> None:
             for word in (words[0], words[-1]):
                 index.full_names.setdefault(word.lower(), name)
                 index.labels.setdefault(word.lower(), "PERSON")
-            holder = index.full_names[words[-1].lower()]
-            if holder != name and not _same_person(holder, name) and ent[0].pos_ == "PROPN":
-                index.shared_surnames.setdefault(words[-1].lower(), [holder]).append(name)
         else:
             index.labels.setdefault(lowered, label)
     _fullest_forms(index, [words for (_, words), label in zip(named, labels) if label == "PERSON"])
@@ -147,27 +142,15 @@ def _index_names(index: DocumentIndex) -> None:
 
 def full_name(index: DocumentIndex, words: list[str] | tuple[str, ...], before: int) -> str | None:
     """The full name a name's words (titles stripped) stand for at token `before`: the name itself or its fullest
-    form ("Jeh Johnson" is Jeh Johnson though "Gary Johnson" came first); a surname alone that several people
-    share, the one of them named last; else the person the word first named."""
+    form ("Jeh Johnson" is Jeh Johnson though "Gary Johnson" came first); a surname alone, the person it first
+    named. (Picking among people who share a surname by recency or by salience was tried: it helps news about two
+    unrelated Johnsons and hurts every biography of a family more, on GUM.)"""
     lowered = [w.lower() for w in words]
     for first in lowered[:-1]:  # "Homeland Security Secretary Jeh Johnson": the titles before are no first name
         by_first = index.full_names.get(first)
         if by_first is not None and by_first.lower().split()[-1] == lowered[-1]:
             return by_first
-    if len(words) == 1 and lowered[0] in index.shared_surnames:
-        shared = index.shared_surnames[lowered[0]]
-        latest = next((f for i, f in reversed(index.person_mentions) if i <= before and f in shared), None)
-        if latest is not None:
-            return latest
     return index.full_names.get(" ".join(lowered)) or index.full_names.get(lowered[-1])
-
-
-def _same_person(one: str, other: str) -> bool:
-    """Two forms of one name: the same first and last word ("Donald J. Trump", "Donald Trump"), or one the end of
-    the other ("Crooked Hillary Clinton", "Hillary Clinton")."""
-    a, b = one.lower().split(), other.lower().split()
-    shorter, longer = sorted((a, b), key=len)
-    return a[0] == b[0] and a[-1] == b[-1] or longer[-len(shorter) :] == shorter
 
 
 def _fullest_forms(index: DocumentIndex, person_names: list[tuple[str, ...]]) -> None:
