@@ -137,10 +137,10 @@ def _extract(doc, article: dict) -> dict[str, list[dict]]:
                 **shared,
             }
         )
-    return {"sources": sources, "quotes": quotes, "events": events, "mentions": _one_per_span(mentions)}
+    return {"sources": sources, "quotes": quotes, "events": events, "mentions": _one_row_per_span(mentions)}
 
 
-def _one_per_span(mentions: list[dict]) -> list[dict]:
+def _one_row_per_span(mentions: list[dict]) -> list[dict]:
     """Two heads can give the same words (a relative pronoun and its antecedent): one row per span, the first."""
     seen: dict[str, dict] = {}
     for mention in mentions:

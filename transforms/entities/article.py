@@ -69,6 +69,9 @@ SALIENCE_WINDOW = 60
 # An estimate from the first name decides agreement only when the name list is this sure.
 CONFIDENT_ESTIMATE = 0.9
 GENDER_NAMES = {"f": "female", "m": "male"}
+AGREEMENT_GENDERS = {"female": "f", "male": "m"}
+# What an honorific or gendered role noun weighs against one resolved pronoun in a person's gender.
+MARKER_WEIGHT = 3
 # Labels of a name "it" or "they" can refer to.
 BODY_LABELS = ("ORG", "GPE", "NORP")
 
@@ -107,6 +110,8 @@ class ArticleEntities:
     _detected: bool = False
     _in_order: list[Mention] | None = None
     _pronoun_evidence: dict[str, Counter] | None = None
+    # full name -> the gender a pronoun must agree with, read once per person (pronouns ask for it per antecedent)
+    _agreement: dict[str, str | None] = field(default_factory=dict)
 
     # --- the quote speakers --------------------------------------------------------------------------------------
 
@@ -148,9 +153,8 @@ class ArticleEntities:
         return self.mentions.get(token.i)
 
     def gender(self, entity: Entity) -> tuple[str | None, str | None]:
-        """A person's gender as the article says it ("female"/"male") and the evidence, its words by weight."""
-        markers = self.index.gender_evidence.get(entity.name, Counter())
-        evidence = Counter({word: weight for word, weight in markers.items() if word not in PRONOUN_GENDER})
+        """A person's gender as the article says it ("female"/"male") and the evidence: its words, with how often."""
+        evidence = Counter(self.index.gender_evidence.get(entity.name, Counter()))
         if self._pronoun_evidence is None:
             self._pronoun_evidence = {}
             for mention in self.all_mentions():
@@ -161,12 +165,12 @@ class ArticleEntities:
         if not evidence:
             return None, None
         votes = Counter()
-        for word, weight in evidence.items():
-            votes[_marker_gender(word)] += weight
-        votes.pop(None, None)
-        if len(votes) == 0 or (len(votes) == 2 and votes["m"] == votes["f"]):
+        for word, count in evidence.items():
+            # an honorific or a gendered role noun says more than a pronoun the rules resolved
+            votes[_marker_gender(word)] += count * (1 if word in PRONOUN_GENDER else MARKER_WEIGHT)
+        if votes["m"] == votes["f"]:  # none, or as much for each
             return None, _evidence_text(evidence)
-        return GENDER_NAMES[votes.most_common(1)[0][0]], _evidence_text(evidence)
+        return GENDER_NAMES["m" if votes["m"] > votes["f"] else "f"], _evidence_text(evidence)
 
     # --- resolution ----------------------------------------------------------------------------------------------
 
@@ -198,13 +202,12 @@ class ArticleEntities:
 
     def _agreement_gender(self, full: str) -> str | None:
         """The gender a pronoun must agree with: the article's, else a confident first-name estimate."""
-        if full in self.index.genders:
-            return self.index.genders[full]
-        words = full.split()
-        estimate = first_names.estimate(words[0]) if len(words) > 1 else None
-        if estimate is not None and estimate[1] >= CONFIDENT_ESTIMATE:
-            return "f" if estimate[0] == "female" else "m"
-        return None
+        if full not in self._agreement:
+            words = full.split()
+            estimate = first_names.estimate(words[0]) if len(words) > 1 and full not in self.index.genders else None
+            sure = estimate is not None and estimate[1] >= CONFIDENT_ESTIMATE
+            self._agreement[full] = self.index.genders.get(full) or (AGREEMENT_GENDERS[estimate[0]] if sure else None)
+        return self._agreement[full]
 
     def _resolve_name(self, head: Token, via_report: bool) -> Mention:
         index = self.index

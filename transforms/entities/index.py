@@ -39,7 +39,8 @@ class DocumentIndex:
     labels: dict[str, str] = field(default_factory=dict)  # lowercased name -> reconciled entity label
     roles: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # full name -> (role, affiliation)
     genders: dict[str, str] = field(default_factory=dict)  # full name -> "m" / "f"
-    # full name -> the words the gender was read from, with their weights (honorifics and role nouns weigh 3)
+    # full name -> the honorifics and gendered role nouns that described the person, with how often (the pronouns
+    # that corefer are counted by the entity layer, once each is resolved)
     gender_evidence: dict[str, Counter] = field(default_factory=dict)
     person_mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, full name), in order
     # The same, without names inside quotations: a pronoun outside a quote never refers to a name quoted in it.
@@ -230,7 +231,7 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
         described |= {t.lower for appos in head.rights if appos.dep_ == "appos" for t in appos.subtree}
         for marker in sorted(described & (female | male)):
             votes[full]["f" if marker in female else "m"] += 3
-            index.gender_evidence.setdefault(full, Counter())[strings[marker]] += 3
+            index.gender_evidence.setdefault(full, Counter())[strings[marker]] += 1
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue
         next_mention = mentions[position + 1][0] if position + 1 < len(mentions) else len(doc)
@@ -240,7 +241,6 @@ def _index_genders(doc: Doc, index: DocumentIndex) -> None:
             gender = pronouns.get(lower_id)
             if gender:
                 votes[full][gender] += 1
-                index.gender_evidence.setdefault(full, Counter())[strings[lower_id]] += 1
                 break
     for full, vote in votes.items():
         if vote["m"] != vote["f"]:
