@@ -138,6 +138,11 @@ QUOTES = Table(
             "char_end": pl.Int32,
             "confidence": pl.Float64,
             "run_id": pl.String,
+            # (Added after run_id so older homes gain them by ALTER TABLE.) The statement across articles this quote
+            # is a copy of (transforms/stories/quote_clusters.py), and the MinHash LSH band hashes of its
+            # normalised text that find its candidates.
+            "quote_cluster_id": pl.String,
+            "minhash_bands": pl.List(pl.Int64),
         }
     ),
     key="quote_id",
@@ -177,6 +182,15 @@ EVENTS = Table(
             "sentence_char_end": pl.Int32,
             "confidence": pl.Float64,
             "run_id": pl.String,
+            # (Added after run_id so older homes gain them by ALTER TABLE.) The full CAMEO code of the type and mode
+            # (GDELT's EventCode), the real-world event across articles (transforms/stories/event_clusters.py),
+            # and the place `location` resolves to offline (transforms/places).
+            "cameo_code": pl.String,
+            "event_cluster_id": pl.String,
+            "place_geonames_id": pl.Int64,
+            "place_country_code": pl.String,
+            "place_latitude": pl.Float64,
+            "place_longitude": pl.Float64,
         }
     ),
     key="event_id",
@@ -324,10 +338,40 @@ RUNS = Table(
     partition=None,
 )
 
+CLUSTER_MERGES = Table(
+    "cluster_merges",
+    pl.Schema(
+        {
+            # A new article that joins two existing clusters merges the younger into the older; the ids on loaded
+            # rows stay as they were and the views follow these rows to the surviving cluster.
+            "merge_id": pl.String,
+            "run_id": pl.String,
+            "cluster_kind": pl.String,  # quote or event
+            "cluster_id": pl.String,
+            "merged_into": pl.String,
+            "reason": pl.String,
+            "merged_at": UTC_TS,
+        }
+    ),
+    key="merge_id",
+    partition=None,
+)
+
+# The user's own identifiers for entities (HOME/entity_ids.csv: name,identifier), read again by every load and
+# rebuild; not in the lake, as the CSV is its own source of truth.
+ENTITY_IDENTIFIERS = Table(
+    "entity_identifiers",
+    pl.Schema({"name": pl.String, "entity_key": pl.String, "identifier": pl.String}),
+    key="entity_key",
+    partition=None,
+)
+
 # Extracted from article bodies; a reload of an article replaces all of its rows in these.
 ARTICLE_TABLES = (ARTICLES, SOURCES, QUOTES, EVENTS, MENTIONS)
-BOOKKEEPING_TABLES = (QUARANTINE, DUPLICATES, SKIPPED, INGESTED_FILES, BACKFILL_CHUNKS, RUNS)
-TABLES = {t.name: t for t in ARTICLE_TABLES + BOOKKEEPING_TABLES}
+BOOKKEEPING_TABLES = (QUARANTINE, DUPLICATES, SKIPPED, INGESTED_FILES, BACKFILL_CHUNKS, RUNS, CLUSTER_MERGES)
+REFERENCE_TABLES = (ENTITY_IDENTIFIERS,)
+TABLES = {t.name: t for t in ARTICLE_TABLES + BOOKKEEPING_TABLES + REFERENCE_TABLES}
+CLUSTER_KINDS = ("quote", "event")
 
 # Offsets that must satisfy body[start:end] == text, per table: (start column, end column, text column).
 OFFSET_SPANS = {

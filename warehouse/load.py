@@ -117,8 +117,10 @@ def _unreadable(path: Path, exc: duckdb.Error) -> WarehouseUnreadable:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    # Comments last: recreating a view drops the comments on its columns.
-    for name in ("schema.sql", "views.sql", "macros.sql", "comments.sql"):
+    # Comments last: recreating a view drops the comments on its columns. The cross-article layer (stories/, in
+    # name order: later files use earlier views) comments its own views in the same files.
+    stories = sorted(f"stories/{path.name}" for path in (SQL_DIR / "stories").glob("*.sql"))
+    for name in ("schema.sql", "views.sql", "macros.sql", *stories, "comments.sql"):
         con.execute(_sql(name))
 
 

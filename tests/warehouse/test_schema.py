@@ -14,6 +14,7 @@ DUCKDB_TYPES = {
     pl.Boolean: "BOOLEAN",
     pl.Date: "DATE",
     pl.List(pl.String): "VARCHAR[]",
+    pl.List(pl.Int64): "BIGINT[]",
     pl.Datetime("us", "UTC"): "TIMESTAMP WITH TIME ZONE",
 }
 

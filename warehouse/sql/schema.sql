@@ -68,8 +68,13 @@ CREATE TABLE IF NOT EXISTS quotes (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     confidence DOUBLE,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    quote_cluster_id VARCHAR,
+    minhash_bands BIGINT[]
 );
+-- Homes created before quote clusters get their columns here.
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS quote_cluster_id VARCHAR;
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS minhash_bands BIGINT[];
 
 CREATE TABLE IF NOT EXISTS events (
     event_id VARCHAR NOT NULL PRIMARY KEY,
@@ -101,8 +106,21 @@ CREATE TABLE IF NOT EXISTS events (
     sentence_char_start INTEGER,
     sentence_char_end INTEGER,
     confidence DOUBLE,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    cameo_code VARCHAR,
+    event_cluster_id VARCHAR,
+    place_geonames_id BIGINT,
+    place_country_code VARCHAR,
+    place_latitude DOUBLE,
+    place_longitude DOUBLE
 );
+-- Homes created before CAMEO codes, event clusters and places get their columns here.
+ALTER TABLE events ADD COLUMN IF NOT EXISTS cameo_code VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS event_cluster_id VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_geonames_id BIGINT;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_country_code VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_latitude DOUBLE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_longitude DOUBLE;
 
 -- One row per person or organisation mention the entity layer found, with the entity it resolved to.
 CREATE TABLE IF NOT EXISTS mentions (
@@ -190,4 +208,20 @@ CREATE TABLE IF NOT EXISTS runs (
     quarantined_rows BIGINT,
     stage_seconds VARCHAR,
     message VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS cluster_merges (
+    merge_id VARCHAR NOT NULL PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    cluster_kind VARCHAR NOT NULL,
+    cluster_id VARCHAR NOT NULL,
+    merged_into VARCHAR NOT NULL,
+    reason VARCHAR,
+    merged_at TIMESTAMPTZ
+);
+
+CREATE TABLE IF NOT EXISTS entity_identifiers (
+    name VARCHAR NOT NULL,
+    entity_key VARCHAR NOT NULL PRIMARY KEY,
+    identifier VARCHAR NOT NULL
 );
