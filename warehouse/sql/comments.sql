@@ -64,6 +64,8 @@ COMMENT ON COLUMN quotes.char_start IS 'Offset of text in articles.body (0-based
 COMMENT ON COLUMN quotes.char_end IS 'End offset of text in articles.body (exclusive).';
 COMMENT ON COLUMN quotes.confidence IS 'Extractor confidence in the attribution, 0 to 1.';
 COMMENT ON COLUMN quotes.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN quotes.quote_cluster_id IS 'The statement across articles this quote is a copy of (verbatim or nearly); merged clusters: see cluster_roots, and quote_clusters for the cluster.';
+COMMENT ON COLUMN quotes.minhash_bands IS 'MinHash LSH band hashes of the normalised quote text: how a later quote finds this one as a candidate for its cluster.';
 
 -- events -----------------------------------------------------------------------------------------------------------
 COMMENT ON TABLE events IS 'One row per event mention, typed with PLOVER; body[trigger_char_start:trigger_char_end] = trigger.';
@@ -97,6 +99,12 @@ COMMENT ON COLUMN events.sentence_char_start IS 'Offset of the sentence holding 
 COMMENT ON COLUMN events.sentence_char_end IS 'End offset of that sentence.';
 COMMENT ON COLUMN events.confidence IS 'Extractor confidence, 0 to 1.';
 COMMENT ON COLUMN events.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN events.cameo_code IS 'CAMEO event code of the type and mode (GDELT EventCode; the root code when the mode fixes none).';
+COMMENT ON COLUMN events.event_cluster_id IS 'The real-world event across articles this mention reports; merged clusters: see cluster_roots, and event_clusters for the cluster.';
+COMMENT ON COLUMN events.place_geonames_id IS 'GeoNames id of the place `location` names, resolved offline (null when unknown or ambiguous).';
+COMMENT ON COLUMN events.place_country_code IS 'ISO 3166-1 alpha-2 country of the resolved place.';
+COMMENT ON COLUMN events.place_latitude IS 'Latitude of the resolved place (GeoNames).';
+COMMENT ON COLUMN events.place_longitude IS 'Longitude of the resolved place (GeoNames).';
 
 -- mentions ---------------------------------------------------------------------------------------------------------
 COMMENT ON TABLE mentions IS 'One row per person or organisation mention in an article (names, surnames, role nouns, pronouns, group nouns) and the entity the entity layer resolved it to; body[char_start:char_end] = text.';
@@ -179,6 +187,19 @@ COMMENT ON COLUMN runs.events_rows IS 'events rows loaded.';
 COMMENT ON COLUMN runs.quarantined_rows IS 'Rows of any table sent to quarantine.';
 COMMENT ON COLUMN runs.stage_seconds IS 'Seconds per stage, as JSON ({"ingest": 0.4, ...}).';
 COMMENT ON COLUMN runs.message IS 'Error message of a failed run.';
+
+COMMENT ON TABLE cluster_merges IS 'One row per merge of two clusters across articles: a new article joined both, the younger cluster went into the older. Rows keep the id they were loaded with; cluster_roots follows the merges.';
+COMMENT ON COLUMN cluster_merges.merge_id IS 'Stable id of the merge.';
+COMMENT ON COLUMN cluster_merges.run_id IS 'Run whose articles joined the two clusters.';
+COMMENT ON COLUMN cluster_merges.cluster_kind IS 'quote or event.';
+COMMENT ON COLUMN cluster_merges.cluster_id IS 'The cluster merged away.';
+COMMENT ON COLUMN cluster_merges.merged_into IS 'The cluster it became part of.';
+COMMENT ON COLUMN cluster_merges.reason IS 'The rows that joined them and why.';
+COMMENT ON COLUMN cluster_merges.merged_at IS 'When the run merged them.';
+COMMENT ON TABLE entity_identifiers IS 'Your own identifiers for entities (e.g. Wikidata QIDs), read from HOME/entity_ids.csv (name,identifier) by every load and rebuild.';
+COMMENT ON COLUMN entity_identifiers.name IS 'The name as written in the CSV.';
+COMMENT ON COLUMN entity_identifiers.entity_key IS 'The entity key the name gives (as sources.entity_key).';
+COMMENT ON COLUMN entity_identifiers.identifier IS 'Your identifier for it.';
 
 -- views ------------------------------------------------------------------------------------------------------------
 COMMENT ON VIEW entity_aliases IS 'Surname-only person keys mapped to the one full-name key that ends in that surname (e.g. trump -> donald_trump); ambiguous surnames are left out.';
