@@ -1,5 +1,5 @@
 """Benchmark wirehouse: end-to-end throughput per stage, the textacy peer, no-op rerun, 1x/10x input growth,
-a nightly run's peak memory at 2,000 and 20,000 articles.
+a nightly run's peak memory at 2,000 and 20,000 articles, and one day's run on a warehouse 1x and 10x larger.
 
 Run as `python -m bench` or `wirehouse bench`; with --full-reuters it also backfills the whole Reuters-21578.
 
@@ -39,10 +39,23 @@ class Sizes:
     scale_base: int  # Reuters stories at 1x; 10x is ten times as many distinct stories
     peer_articles: int | None  # PolNeAR dev articles for the peer comparison (None: all 84)
     nightly_memory: tuple[int, ...]  # distinct Reuters stories per nightly run whose peak memory is reported
+    # Reuters stories already loaded (1x; 10x is ten times as many) before the same day's inbox of `day` stories.
+    warehouse_base: int
+    day: int
 
 
-FULL_SIZES = Sizes(polnear=None, reuters_slice=200, scale_base=200, peer_articles=None, nightly_memory=(2000, 20000))
-QUICK_SIZES = Sizes(polnear=4, reuters_slice=4, scale_base=3, peer_articles=3, nightly_memory=())
+FULL_SIZES = Sizes(
+    polnear=None,
+    reuters_slice=200,
+    scale_base=200,
+    peer_articles=None,
+    nightly_memory=(2000, 20000),
+    warehouse_base=400,
+    day=200,
+)
+QUICK_SIZES = Sizes(
+    polnear=4, reuters_slice=4, scale_base=3, peer_articles=3, nightly_memory=(), warehouse_base=3, day=2
+)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -111,6 +124,7 @@ def run_benchmark(corpus: Path, out: Path, repeats: int, sizes: Sizes, runner: s
             ten_runs.append(throughput.run_pipeline(ten_inbox, fresh_dir(tmp, "home-10x"), env, runner))
 
         memory = nightly_memory(corpus, tmp, env, runner, sizes) if sizes.nightly_memory else None
+        growth = warehouse_growth(corpus, tmp, env, runner, sizes)
         full = full_reuters_backfill(corpus, tmp, env) if full_reuters else None
         end_to_end = median_run(first_runs)
         peer_end_to_end = peer.end_to_end(inbox, end_to_end["seconds"], installed_peer=sizes != QUICK_SIZES)
@@ -150,6 +164,7 @@ def run_benchmark(corpus: Path, out: Path, repeats: int, sizes: Sizes, runner: s
             "peak_rss_growth": ten["peak_tree_rss_mb"] / base["peak_tree_rss_mb"],
         },
         "nightly_memory": memory,
+        "warehouse_growth": growth,
         "full_reuters": full,
     }
     write_results(results, out)
@@ -167,6 +182,25 @@ def nightly_memory(corpus: Path, tmp: Path, env: dict[str, str], runner: str, si
         shutil.rmtree(inbox)
     peaks = [run["peak_tree_rss_mb"] for run in runs.values()]
     return {"runs": runs, "peak_tree_rss_growth": peaks[-1] / peaks[0]}
+
+
+def warehouse_growth(corpus: Path, tmp: Path, env: dict[str, str], runner: str, sizes: Sizes) -> dict:
+    """The same day's inbox run on a home whose warehouse already holds N and 10N other stories: the cross-article
+    layer joins the day to what is loaded, and its cost should grow with the day, not with the warehouse."""
+    # Offsets past the stories the other figures use, so every story here is distinct.
+    history_offset = sizes.reuters_slice + 10 * sizes.scale_base + max(sizes.nightly_memory, default=0)
+    day_inbox = fresh_dir(tmp, "inbox-day")
+    throughput.reuters_inbox(day_inbox, corpus, sizes.day, offset=history_offset)
+    runs = {}
+    for factor in (1, 10):
+        home, history = fresh_dir(tmp, f"home-history-{factor}x"), fresh_dir(tmp, f"inbox-history-{factor}x")
+        throughput.reuters_inbox(history, corpus, factor * sizes.warehouse_base, offset=history_offset + sizes.day)
+        throughput.run_pipeline(history, home, env, runner)
+        runs[f"{factor}x"] = {
+            "warehouse_articles": factor * sizes.warehouse_base,
+            **throughput.run_pipeline(day_inbox, home, env, runner).as_dict(),
+        }
+    return {**runs, "time_ratio": runs["10x"]["seconds"] / runs["1x"]["seconds"]}
 
 
 def full_reuters_backfill(corpus: Path, tmp: Path, env: dict[str, str]) -> dict:
@@ -235,6 +269,7 @@ def targets(results: dict) -> dict:
         "nightly_peak_tree_rss_mb_largest <= 2048": largest_night["peak_tree_rss_mb"] if largest_night else None,
         "nightly_peak_tree_rss_growth <= 1.1": memory["peak_tree_rss_growth"] if memory else None,
         "end_to_end_vs_peer >= 3.0": p.get("end_to_end", {}).get("ratio"),
+        "day_on_10x_warehouse_time_ratio <= 1.2": (results.get("warehouse_growth") or {}).get("time_ratio"),
     }
     limits = {
         "throughput_per_core_vs_peer >= 2.0": (2.0, ">="),
@@ -247,6 +282,7 @@ def targets(results: dict) -> dict:
         "nightly_peak_tree_rss_mb_largest <= 2048": (PEAK_MEMORY_LIMIT_MB, "<="),
         "nightly_peak_tree_rss_growth <= 1.1": (1.1, "<="),
         "end_to_end_vs_peer >= 3.0": (3.0, ">="),
+        "day_on_10x_warehouse_time_ratio <= 1.2": (1.2, "<="),
     }
     out = {}
     for name, value in checks.items():
@@ -341,6 +377,15 @@ def markdown(results: dict) -> str:
             + f"{memory['peak_tree_rss_growth']:.2f}x); "
             + " / ".join(f"{run['seconds']:.0f}" for run in runs.values())
             + " s |"
+        )
+    growth = results.get("warehouse_growth")
+    if growth:
+        day, base, ten = growth["1x"]["articles"], growth["1x"], growth["10x"]
+        lines.append(
+            f"| one day ({day} stories) on a warehouse of {base['warehouse_articles']:,} / "
+            f"{ten['warehouse_articles']:,} stories | {base['seconds']:.1f} s / {ten['seconds']:.1f} s: "
+            f"**{growth['time_ratio']:.2f}x**; peak tree RSS {base['peak_tree_rss_mb']:.0f} / "
+            f"{ten['peak_tree_rss_mb']:.0f} MB |"
         )
     full = results["full_reuters"]
     if full:

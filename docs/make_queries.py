@@ -32,8 +32,8 @@ regenerate it with
 ```
 
 Try any of them yourself with `.venv/bin/wirehouse sql --home demo-home "…"`. The views and macros they use are in
-`warehouse/sql/views.sql` and `warehouse/sql/macros.sql`; `SELECT table_name, column_name, comment FROM duckdb_columns()`
-says what every column means.
+`warehouse/sql/views.sql`, `warehouse/sql/macros.sql` and, across articles, `warehouse/sql/stories/`;
+`SELECT table_name, column_name, comment FROM duckdb_columns()` says what every column means.
 """
 
 

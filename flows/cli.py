@@ -317,6 +317,37 @@ def eval_events(gold: Annotated[Path, typer.Option("--gold", exists=True, help="
     console.print(format_report(evaluate_events(gold)))
 
 
+@eval_app.command("dates")
+def eval_dates(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="TimeBank documents (timebank.jsonl).")],
+) -> None:
+    """Event dates against TimeML: events whose sentence dates them carry that date at its granularity."""
+    from transforms.evaluate.dates import evaluate_dates, format_report
+
+    console.print(format_report(evaluate_dates(gold)), markup=False, highlight=False)
+
+
+@eval_app.command("clusters")
+def eval_clusters(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="An ECB+ split folder (e.g. ecbplus/dev).")],
+    limit: Annotated[int | None, typer.Option("--limit", help="Score only the first N documents.")] = None,
+) -> None:
+    """Event clusters across articles against ECB+ chains (MUC, B-cubed, CEAF-e, CoNLL) beside the lemma baseline."""
+    from transforms.evaluate.clusters import evaluate_clusters, format_report
+
+    console.print(format_report(evaluate_clusters(gold, limit=limit)), markup=False, highlight=False)
+
+
+@eval_app.command("quote-clusters")
+def eval_quote_clusters(
+    corpus: Annotated[Path, typer.Option("--corpus", exists=True, help="news-please JSON articles (news_cluster).")],
+) -> None:
+    """Quote clusters across articles: repeated statements in one cluster, different statements apart."""
+    from transforms.evaluate.quote_clusters import evaluate_quote_clusters, format_report
+
+    console.print(format_report(evaluate_quote_clusters(corpus)), markup=False, highlight=False)
+
+
 @eval_app.command("html")
 def eval_html(
     pages: Annotated[Path, typer.Option("--pages", exists=True)],

@@ -193,6 +193,9 @@ def process_batch(
     )
     data_docs = build_data_docs(home)
     clock.lap("validate")
+    clustered, merges = tasks.cluster_stories(verdicts.valid, home, run_id, started_at)
+    verdicts.valid.update(clustered)
+    clock.lap("cluster")
 
     quarantine = locate_quarantined_records(
         lake,
@@ -210,6 +213,7 @@ def process_batch(
         "quarantine": quarantine,
         "duplicates": verdicts.duplicates,
         "skipped": tasks.skipped_rows(batch.skipped + verdicts.skipped, run_id, started_at),
+        "cluster_merges": merges,
         **progress_tables,
     }
     tasks.write_lake(lake, verdicts.valid, run_id, run_tables)

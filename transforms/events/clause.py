@@ -1,9 +1,10 @@
 """The trigger's clause: the chain of heads from a trigger up to the verb that heads its clause ("talks" -> "hold"
 -> "plans"), never across into the reporting verb of a reported clause; the verb that lends an event noun its
-actor; and the place the clause names.
+actor; the tokens whose time expressions date the trigger (`date_scope`); and the place the clause names.
 
 Modality (modality.py), the date (dates.py) and the place are all read from this chain.
-May import: spaCy, transforms.nlp, and transforms.entities (for the entity span of a place).
+May import: spaCy, transforms.nlp, transforms.entities (for the entity span of a place) and events.plover (the
+lexicon's words of intention).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from transforms.entities.article import entity_span
+from transforms.events.plover import lexicon
 from transforms.nlp.docfacts import children
 
 # Arcs that stay inside one clause when climbing from a trigger to the verb that heads its clause.
@@ -34,6 +36,9 @@ INSIDE_CLAUSE = (
 )
 # Prepositions that make an event noun the setting of its verb, whose subject then takes part in it.
 SETTING_PREPOSITIONS = ("in", "during", "at", "into")
+# Nouns that only measure or stage an event ("a round of talks", "the start of the offensive"): it shares their time.
+LIGHT_NOUNS = frozenset("round series wave spate string number start beginning end resumption part day week".split())
+SIMULTANEITY_MARKERS = frozenset("when as while".split())
 PLACE_PREPOSITIONS = frozenset("in at near to inside outside across into".split())
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
@@ -46,6 +51,45 @@ def clause_chain(trigger: Token) -> list[Token]:
         token = token.head
         chain.append(token)
     return chain
+
+
+def date_scope(chain: list[Token]) -> list[Token]:
+    """The tokens whose date expressions date the trigger, nearest first: its clause chain (an event noun's stops
+    at another noun it modifies: "the victims of the bombing" is not the tribute's time), the noun a participle
+    modifies and the participle of an event noun ("the Feb. 23 accord signed by", "a summit set for April"), the
+    complement of a verb ("agreed to sell back its stake in October"), clauses of the same time ("when ...",
+    "arrived ... seeking"), and the earlier verb it is coordinated with ("condemned the bombings and offered
+    condolences")."""
+    trigger, head = chain[0], chain[-1]
+    # The trigger's own participle or complement comes before its governors: "offering to buy bills on Wednesday";
+    # not the complement of an intention ("plans to hold talks in coming days": the talks are then, not the plan).
+    complement = "acl" if trigger.pos_ in ("NOUN", "PROPN") else "xcomp"
+    lends_time = complement == "acl" or trigger.lemma_.lower() not in lexicon()["future_governors"]
+    complements = [c for c in children(trigger) if c.dep_ == complement] if lends_time else []
+    scope = [trigger] + complements + own_chain(chain)[1:]
+    if head.dep_ == "acl":
+        scope.append(head.head)
+    scope += [c for t in scope for c in children(t) if c.dep_ == "advcl" and simultaneous(c)]
+    earlier_verb = head.head.pos_ in ("VERB", "AUX") and head.head.i < head.i
+    if earlier_verb and (head.dep_ == "conj" or head.dep_ == "advcl" and simultaneous(head)):
+        scope += [t for t in date_scope(clause_chain(head.head)) if t not in scope]
+    return scope
+
+
+def own_chain(chain: list[Token]) -> list[Token]:
+    """The chain up to a noun the trigger only modifies: a preposition attached to a noun other than an aspect or
+    quantity noun ("a round of talks") ends it."""
+    for n, token in enumerate(chain[1:], start=1):
+        if token.dep_ == "prep" and token.head.pos_ in ("NOUN", "PROPN") and token.head.lemma_ not in LIGHT_NOUNS:
+            return chain[:n]
+    return list(chain)
+
+
+def simultaneous(clause: Token) -> bool:
+    """An adverbial clause of the same time as its head: "when helicopters crashed", "as talks opened", or a
+    participle without a conjunction ("arrived in Washington seeking to mediate")."""
+    markers = [c.lower_ for c in children(clause) if c.dep_ == "mark" or c.tag_ == "WRB"]  # "when" is an advmod
+    return any(m in SIMULTANEITY_MARKERS for m in markers) or (not markers and clause.tag_ == "VBG")
 
 
 def governing_verb(chain: list[Token]) -> Token | None:

@@ -4,8 +4,9 @@
 `resolve_date` returns the period an expression names: its first day, its last day when the expression is a range
 or part of a period ("late February", "in coming days"), and a granularity (day, week, month, year, unresolved).
 Our own rules handle the relative and partial forms newswire uses; dateparser is the fallback for the rest.
-`date_mentions` finds the expressions in a Doc and `event_date` picks the one in a trigger's clause chain.
-May import: spaCy, dateparser and transforms.nlp; nothing else of events.
+`date_mentions` finds the expressions in a Doc and the words they modify; `event_date` picks the one nearest a
+trigger in its date scope (clause.date_scope) and reads it forward when the tense or a schedule points ahead.
+May import: spaCy, dateparser, transforms.nlp and events.plover (the lexicon's future words).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import date, datetime, timedelta
 from dateparser.date import DateDataParser
 from spacy.tokens import Doc, Span, Token
 
+from transforms.events.plover import lexicon
 from transforms.nlp.docfacts import children
 
 PAST, FUTURE = "past", "future"
@@ -130,8 +132,13 @@ def normalise(text: str) -> str:
 # --- rules: each takes (phrase, reference, prefer) and returns a ResolvedDate or None ---------------------------
 
 
+# "late yesterday", "earlier today": a part of the day is still that day.
+DAY_MODIFIER = re.compile(r"^(?:early|earlier|late|later)\s+")
+
+
 def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     offsets = {
+        "in the day": 0,
         "today": 0,
         "tonight": 0,
         "this morning": 0,
@@ -143,7 +150,7 @@ def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | No
         "day before yesterday": -2,
         "day after tomorrow": 2,
     }
-    offset = offsets.get(phrase)
+    offset = offsets.get(DAY_MODIFIER.sub("", phrase))
     return None if offset is None else day(reference + timedelta(days=offset))
 
 
@@ -259,6 +266,19 @@ def part_of_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | N
     return ResolvedDate(date(year, month, first), date(year, month, last), "month")
 
 
+PART_OF_YEAR_PHRASE = re.compile(r"(early|mid|late)[\s-]*((?:19|20)\d\d)")
+
+
+def part_of_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'mid-1996', 'late 2002': the third of the year it names, at year granularity."""
+    match = PART_OF_YEAR_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    part, year = match.group(1), int(match.group(2))
+    first, last = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
+    return ResolvedDate(date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]), "year")
+
+
 CALENDAR_PHRASES = tuple(
     (re.compile(pattern), fields)
     for pattern, fields in (
@@ -346,7 +366,24 @@ def modified_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     return ResolvedDate(date(year, month, 1), None, "month")
 
 
-WORDED_RANGE = re.compile(r"(?:between\s+)?(.+?)\s+(?:and|to|until|through|till)\s+(.+)")
+MONTH_OF_RELATIVE_YEAR_PHRASE = re.compile(
+    rf"({MONTH_RE})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?(last|this|next)\s+year"
+)
+
+
+def month_of_relative_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'July last year', 'in January this year', 'March 3 next year'."""
+    match = MONTH_OF_RELATIVE_YEAR_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    month_name, day_of_month, which = match.groups()
+    year = reference.year + {"last": -1, "this": 0, "next": 1}[which]
+    parts = {"month": month_name, "day": day_of_month, "year": str(year)}
+    return calendar_date(parts, reference, prefer)
+
+
+# "and" joins the ends of a range only after "between": "in 1998 and 2001" names two years.
+WORDED_RANGE = re.compile(r"between\s+(.+?)\s+and\s+(.+)|(.+?)\s+(?:to|until|through|till)\s+(.+)")
 DASHED_RANGE = re.compile(r"(.+?)\s*[-–]\s*(.+)")
 
 
@@ -355,11 +392,14 @@ def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None
     match = WORDED_RANGE.fullmatch(phrase) or DASHED_RANGE.fullmatch(phrase)
     if not match:
         return None
-    first, second = match.groups()
-    first, second = share_month(first, second)
+    first, second = share_month(*(part for part in match.groups() if part is not None))
     start = resolve_date(first, reference, prefer)
-    end = resolve_date(second, reference, prefer)
-    if not (start.resolved and end.resolved) or end.start < start.start:
+    if not start.resolved:
+        return None
+    # The end is the first such time from the start on ("March 3-5" read back from March 4 still ends March 5).
+    end = resolve_date(second, start.start, FUTURE)
+    # Both ends name the same kind of time: "Friday to December's figures" is no span.
+    if not end.resolved or end.start < start.start or end.granularity != start.granularity:
         return None
     return ResolvedDate(start.start, end.end or period_end(end), start.granularity)
 
@@ -373,9 +413,11 @@ RULES = (
     coming_or_recent,
     ago,
     part_of_month,
+    part_of_year,
     part_of_period,
     season,
     modified_month,
+    month_of_relative_year,
     month_day_year,
     date_range,
 )
@@ -489,11 +531,18 @@ def parse_with_dateparser(phrase: str, reference: date, prefer: str) -> Resolved
 DATE_PREPOSITIONS = frozenset("on in at during since from between by until through".split())
 DATE_MODIFIERS = frozenset("early late mid earlier later".split())
 WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS
+PLACING_ADVERBS = frozenset("after before earlier later".split())
+# A time placed from another one ("the week after", "a year earlier", "the same day"), which we cannot read.
+RELATIVE_TIME = re.compile(r"\b(?:after|before|earlier|later|following|previous|prior|same)\b", re.IGNORECASE)
+RANGE_CONNECTOR = re.compile(r"\s*(?:[-–]|to|until|through|and)\s*")
+# Arcs from a noun up to the verb whose object it is part of.
+OBJECT_ARCS = frozenset("dobj pobj prep pcomp dative attr oprd".split())
+PRESENT_TAGS = ("VBP", "VBZ")
 # Relative expressions the small model does not tag as DATE. The lookahead on the letters that can start a match
 # lets the scan skip most positions quickly.
 EXTRA_DATES = re.compile(
     r"(?=[ictnrpel])(?:\b(?:in\s+)?(?:the\s+)?(?:coming|next|recent|past)\s+(?:few\s+)?(?:days|weeks|months)\b"
-    r"|\b(?:earlier|later)\s+this\s+(?:week|month|year)\b)",
+    r"|\b(?:earlier|later)\s+(?:this\s+(?:week|month|year)|in\s+the\s+day)\b)",
     re.IGNORECASE,
 )
 
@@ -502,7 +551,8 @@ EXTRA_DATES = re.compile(
 class DateMention:
     text: str
     char_start: int
-    attach: Token  # the token the expression modifies
+    attach: tuple[Token, ...]  # the tokens the expression modifies, nearest first
+    readable: bool  # False for a time placed from another ("the week after"): it claims its event, undated
 
 
 def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMention]:
@@ -515,46 +565,114 @@ def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMenti
         if not covered and (span := doc.char_span(match.start(), match.end(), alignment_mode="expand")) is not None:
             spans.append(span)
     mentions = []
-    for span in spans:
+    for span in join_ranges(sorted(spans, key=lambda s: s.start), text):
         widened = widen(span)
         widened_text = text[widened.start_char : widened.end_char]  # Span.text joins its tokens per access
-        if looks_like_date(widened_text):
-            mentions.append(DateMention(widened_text, widened.start_char, attachment(span)))
+        readable = looks_like_date(widened_text)
+        if readable or RELATIVE_TIME.search(widened_text):
+            mentions.append(DateMention(widened_text, widened.start_char, attachment(span), readable))
     return mentions
 
 
+def join_ranges(spans: list[Span], text: str) -> list[Span]:
+    """Two expressions joined as a span ("from Monday to Wednesday", "between March 10 and 12", "1998-2001") are
+    one expression: the model tags each end apart."""
+    joined: list[Span] = []
+    for span in spans:
+        previous = joined[-1] if joined else None
+        connector = text[previous.end_char : span.start_char] if previous is not None else ""
+        starts_range = previous is not None and previous.start > 0 and span.doc[previous.start - 1].lower_
+        if RANGE_CONNECTOR.fullmatch(connector) and (connector.strip() != "and" or starts_range == "between"):
+            joined[-1] = span.doc[previous.start : span.end]
+        else:
+            joined.append(span)
+    return joined
+
+
 def widen(span: Span) -> Span:
-    start = span.start
-    while start > 0 and span.doc[start - 1].lower_ in WIDENING_WORDS:
+    """The expression with its preposition and modifiers before it and a placing adverb after it ("the week
+    after")."""
+    doc, start, end = span.doc, span.start, span.end
+    while start > 0 and doc[start - 1].lower_ in WIDENING_WORDS:
         start -= 1
-        if span.doc[start].lower_ in DATE_PREPOSITIONS:
+        if doc[start].lower_ in DATE_PREPOSITIONS:
             break
-    return span.doc[start : span.end]
+    if end < len(doc) and doc[end].dep_ == "advmod" and doc[end].lower_ in PLACING_ADVERBS:
+        end += 1
+    return doc[start:end]
 
 
-def attachment(span: Span) -> Token:
+def attachment(span: Span) -> tuple[Token, ...]:
+    """The word the expression modifies and, when that is a noun in a verb's object it follows ("seized a car bomb
+    under construction Sunday", "pleaded guilty to a conspiracy charge Thursday"), the verb too: the parser hangs
+    a clause's time on the nearest noun."""
     root = span.root
     head = root.head
-    return head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
+    word = head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
+    if word.pos_ not in ("NOUN", "PROPN") or span.start < word.i:
+        return (word,)
+    # "The U.N. Security Council on Aug. 6 ordered": between a subject and its verb, the date is the verb's.
+    if word.dep_ in ("nsubj", "nsubjpass") and span.end <= word.head.i:
+        return word, word.head
+    token = word
+    while token.dep_ in OBJECT_ARCS and token.head is not token:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return word, token
+    return (word,)
 
 
 def event_date(
-    chain: list[Token], mentions: list[DateMention], published_at: date | datetime | None, future: bool
+    scope: list[Token], mentions: list[DateMention], published_at: date | datetime | None, future: bool
 ) -> tuple[str | None, ResolvedDate | None]:
-    """The date expression attached nearest the trigger in its clause chain, resolved from the published date
-    (towards the future for future events)."""
-    positions = {t.i: n for n, t in enumerate(chain)}
-    attached = [m for m in mentions if m.attach.i in positions and belongs_to_clause(m, chain)]
+    """The date expression attached nearest the trigger in its date scope (clause.date_scope), resolved from the
+    published date: towards the future for future events and for times a present tense or a schedule puts ahead
+    ("meet separately Monday", "a summit set for April")."""
+    positions = {t.i: n for n, t in enumerate(scope)}
+    attached = [
+        (positions[token.i], m, token)
+        for m in mentions
+        for token in m.attach
+        if token.i in positions and belongs_to_clause(m, token)
+    ]
     if not attached:
         return None, None
-    mention = min(attached, key=lambda m: (positions[m.attach.i], abs(m.char_start - chain[0].idx)))
-    return mention.text, resolve_date(mention.text, published_at, FUTURE if future else PAST)
+    # A time we cannot place, nearer than any other, leaves the event undated rather than lending it a farther one
+    # ("would make a request next week ... and meet the week after").
+    _, mention, word = min(attached, key=lambda a: (a[0], not a[1].readable, abs(a[1].char_start - scope[0].idx)))
+    if not mention.readable:
+        return None, None
+    # The tense is the trigger's own when it is a verb ("voted to support the republic Friday" is past) or a
+    # predicate ("is payable Jan. 2"), else that of the verb carrying the date ("they hold talks Monday").
+    trigger = scope[0]
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head if trigger.dep_ in ("acomp", "attr") else word
+    forward = future or looks_forward(verb) or scheduled(word)
+    return mention.text, resolve_date(mention.text, published_at, FUTURE if forward else PAST)
 
 
-def belongs_to_clause(mention: DateMention, chain: list[Token]) -> bool:
+def belongs_to_clause(mention: DateMention, word: Token) -> bool:
     """A date before the subject of a reported clause belongs to the reporting verb ("said on Wednesday he is")."""
-    head = chain[-1]
-    if mention.attach != head or head.dep_ != "ccomp":
+    if word.dep_ != "ccomp":
         return True
-    subject = next((c for c in children(head) if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in children(word) if c.dep_ in ("nsubj", "nsubjpass")), None)
     return subject is None or mention.char_start > subject.idx
+
+
+def looks_forward(verb: Token) -> bool:
+    """Whether an event's verb puts its time ahead of the report: a present tense that is not perfect ("they meet
+    Monday", "the vote is held in April") or "is to"."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "be" and verb.head.tag_ in PRESENT_TAGS:
+        return True
+    auxiliaries = [c for c in children(verb) if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ in PRESENT_TAGS:
+        return not auxiliaries
+    return (
+        verb.tag_ in ("VBG", "VBN")
+        and bool(auxiliaries)
+        and all(a.tag_ in PRESENT_TAGS and a.lemma_ != "have" for a in auxiliaries)
+    )
+
+
+def scheduled(word: Token) -> bool:
+    """A participle of scheduling: "a summit set for April", "talks scheduled for Monday", "due in March"."""
+    return word.tag_ in ("VBN", "JJ") and word.lemma_.lower() in lexicon()["future_governors"]

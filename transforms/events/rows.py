@@ -7,7 +7,8 @@ Offsets index `doc.text`; trigger == doc.text[trigger_char_start:trigger_char_en
 
 Each row joins a trigger (triggers.py) with its actors and recipients (found by participants.py, named by
 transforms.entities.namebook), the modality (modality.py), date (dates.py) and place (clause.py) of its clause,
-and the PLOVER codes of its type (plover.py).
+and the PLOVER codes of its type (plover.py): `cameo_code` is the code the CAMEO verb dictionary gave the trigger, else
+the code of its type and mode.
 `date_text` is the expression attached to the trigger's clause; `event_date`/`event_end_date` its period read from
 `published_at` (towards the future for future events), granularity "unresolved" when it cannot be read (or there
 is no published date), and all four null when the clause names no date.
@@ -23,11 +24,11 @@ from spacy.tokens import Doc, Token
 from transforms.entities import article as entity_layer
 from transforms.entities.article import ArticleEntities
 from transforms.entities.namebook import NameBook
-from transforms.events.clause import clause_chain, governing_verb, location
+from transforms.events.clause import clause_chain, date_scope, governing_verb, location
 from transforms.events.dates import DateMention, date_mentions, event_date
 from transforms.events.modality import modality
 from transforms.events.participants import noun_participants, verb_participants
-from transforms.events.plover import cameo_root, quad_class
+from transforms.events.plover import cameo_code, quad_class
 from transforms.events.triggers import Trigger, event_triggers
 from transforms.nlp import docfacts
 from transforms.nlp.docfacts import children
@@ -47,16 +48,18 @@ def event_row(
     chain = clause_chain(trigger.head)
     actors, recipients, places = trigger_participants(trigger, chain, names)
     flags = modality(chain)
-    date_text, resolved = event_date(chain, dates, published_at, flags.future)
+    date_text, resolved = event_date(date_scope(chain), dates, published_at, flags.future)
     # "talks next week" is future even without a modal.
     future = flags.future or bool(resolved and resolved.start and resolved.start > publication_day(published_at))
     exclude = {t.i for p in actors + recipients for t in p.heads}
     sentence = docfacts.sentence(trigger.head)
+    code = trigger.cameo_code or cameo_code(trigger.event_type, trigger.mode)
     return {
         "event_type": trigger.event_type,
         "mode": trigger.mode or None,
         "quad_class": quad_class(trigger.event_type),
-        "cameo_root": cameo_root(trigger.event_type, trigger.mode),
+        "cameo_code": code,
+        "cameo_root": code[:2],
         "trigger": text[trigger.span.start_char : trigger.span.end_char],
         "trigger_char_start": trigger.span.start_char,
         "trigger_char_end": trigger.span.end_char,

@@ -1,10 +1,16 @@
-"""Event triggers: the words of a Doc that report a PLOVER event, with its type and mode.
+"""Event triggers: the words of a Doc that report a PLOVER event, with its type, mode and CAMEO code.
 
-Triggers come from a lexicon of verbs, event nouns and phrases (data/event_lexicon.json, read by plover.py), refined
-by the verb's object ("lift the curfew" is CONCEDE, "impose a curfew" COERCE) and by negation ("would not consider"
-is a refusal). An event word that is only the content of a speech act ("demanded the withdrawal", "rejected an
-offer of talks") is not an event of its own, nor is the clause a reported demand asks for.
-May import: spaCy, numpy, transforms.nlp, and events.plover, events.clause and events.modality.
+A verb's sense comes first from the hand-written rules of data/event_lexicon.json that need its object or particle
+("lift the curfew" is CONCEDE, "impose a curfew" COERCE, "call for" REQUEST), then from the CAMEO verb dictionary
+(data/cameo_lexicon.json: some 1,700 verbs in classes with a CAMEO code, and patterns over the verb's subject and
+objects: "sign a protocol", "wage war", "cordon off", "hold talks", "express concern" (no event)), then from the
+lexicon's verbs and the CAMEO class of the verb. A sense is checked against the verb's arguments: a meeting needs a
+party to meet ("meet demand" is none), a material act reported only as a that-clause is a statement ("allowed
+that"). Negation turns acceptance into refusal ("would not consider"). Event nouns and noun phrases come from the
+lexicon. An event word that is only the content of a speech act ("demanded the withdrawal", "rejected an offer of
+talks") is not an event of its own, nor is the clause a reported demand asks for.
+May import: spaCy, numpy, transforms.nlp, transforms.entities (its word lists), and events.plover, events.clause,
+events.modality and events.participants.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
+from transforms.entities.lexicon import PERSON_NOUNS
 from transforms.events.clause import clause_chain, of_objects
 from transforms.events.modality import modality
-from transforms.events.plover import lexicon, quad_class
+from transforms.events.participants import participant_in_noun, subject_of
+from transforms.events.plover import CameoPattern, PatternWord, cameo_dictionary, lexicon, plover_of_code, quad_class
 from transforms.nlp import docfacts
 from transforms.nlp.docfacts import children
 
@@ -30,6 +38,23 @@ CONTENT_DEPTH = 5
 PREDICATIVE = ("attr", "oprd")
 REQUEST_MODALS = ("must", "should")
 CCOMP = get_string_id("ccomp")
+# A CAMEO pattern's words are looked for in the verb's subject and in its objects and non-finite complements, not in
+# a clause of its own ("said [that talks failed]").
+OWN_CLAUSE_ARCS = ("ccomp", "advcl", "conj", "relcl", "parataxis", "cc", "punct", "mark", "csubj")
+SUBJECT_ARCS = ("nsubj", "nsubjpass", "expl")
+# A stem in the dictionary matches a word up to this many letters longer ("talk" -> "talks", "cooperat" ->
+# "cooperation"), as TABARI's stems do, without "war" matching "warning".
+STEM_SLACK = 3
+PARTY_LABELS = ("PERSON", "NORP", "ORG", "GPE", "LOC", "FAC")
+
+
+@dataclass(frozen=True)
+class Sense:
+    """An event reading of a trigger: PLOVER type and mode, and the CAMEO code when the CAMEO dictionary gave it."""
+
+    event_type: str
+    mode: str
+    cameo_code: str | None = None
 
 
 @dataclass
@@ -40,6 +65,7 @@ class Trigger:
     mode: str
     is_verb: bool
     request_clause: Token | None = None  # the clause a REQUEST asks for ("demanded that the US cancel ...")
+    cameo_code: str | None = None
 
 
 def event_triggers(doc: Doc) -> list[Trigger]:
@@ -63,7 +89,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     nouns = trigger_nouns()
     is_verb = pos == VERB
     # A verb triggers by its lemma, or as the clause of a reported demand (request_by_modal: "said Y must do Z").
-    verbs = is_verb & (facts.lemma_in(trigger_verbs()) | (dep == CCOMP))
+    verbs = is_verb & (facts.lemma_in(trigger_verbs()) | facts.lower_in(inflected_forms()) | (dep == CCOMP))
     event_nouns = ~is_verb & (facts.lemma_in(nouns) | facts.lower_in(nouns))
     for i in np.flatnonzero(verbs | event_nouns).tolist():
         if i in covered:
@@ -91,52 +117,228 @@ def trigger_verbs() -> frozenset[str]:
         | words["person_object_verbs"].keys()
         | phrases_by_verb().keys()
         | words["acceptance_verbs"]
+        | cameo_dictionary()["verbs"].keys()
     )
+
+
+@functools.cache
+def verb_of_form() -> dict[str, str]:
+    """Regular inflected forms of the CAMEO dictionary's verbs -> the verb, for the verbs spaCy lemmatises wrongly
+    ("cordoned" -> "cordone")."""
+    forms = {}
+    for verb in cameo_dictionary()["verbs"]:
+        stem = verb.removesuffix("e")
+        for form in (verb + "s", verb + "ed", verb + "d", stem + "ing", stem + "ed"):
+            forms.setdefault(form, verb)
+    return forms
+
+
+@functools.cache
+def inflected_forms() -> frozenset[str]:
+    return frozenset(verb_of_form())
+
+
+def verb_lemma(verb: Token) -> str:
+    lemma = verb.lemma_.lower()
+    return lemma if lemma in trigger_verbs() else verb_of_form().get(verb.lower_, lemma)
 
 
 def verb_trigger(verb: Token) -> Trigger | None:
     words = lexicon()
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     requested = request_by_modal(verb)
     if requested is not None:
         return requested
     if lemma in words["acceptance_verbs"] and modality(clause_chain(verb)).negated:
         return Trigger(verb, verb.doc[verb.i : verb.i + 1], "REJECT", "", True)
-    found = lexicon_type(verb)
+    found = verb_sense(verb, lemma)
     if found is None or (lemma in words["intransitive_verbs"] and any(c.dep_ == "dobj" for c in children(verb))):
         return None  # "has demonstrated an ambition" is not a demonstration
-    event_type, mode = found
+    if not fits_arguments(verb, lemma, found):
+        return None
     if lemma in words["intent_verbs"] and intends_conflict(verb):
-        event_type, mode = "THREATEN", ""
+        found = Sense("THREATEN", "")
     return Trigger(
         verb,
         verb.doc[verb.i : verb.i + 1],
-        event_type,
-        mode,
+        found.event_type,
+        found.mode,
         True,
-        request_clause=that_clause(verb) if event_type == "REQUEST" else None,
+        request_clause=that_clause(verb) if found.event_type == "REQUEST" else None,
+        cameo_code=found.cameo_code,
     )
 
 
-def lexicon_type(verb: Token) -> list[str] | None:
-    lemma = verb.lemma_.lower()
+def verb_sense(verb: Token, lemma: str) -> Sense | None:
+    """The verb's event reading: the lexicon's rules on its object or particle, else a CAMEO phrase or pattern that
+    fits its arguments, else its default in the lexicon, else its CAMEO class's code."""
+    ruled = particle_phrase(verb, lemma) or object_rule(verb, lemma) or prep_rule(verb, lemma)
+    ruled = ruled or person_object_rule(verb, lemma)
+    if ruled:
+        return Sense(*ruled)
+    default = lexicon()["verbs"].get(lemma)
+    # A CAMEO phrase or pattern reads the verb in context; the dictionary codes what an actor does, so the verb needs
+    # one ("police cordoned off the roads", not "recently released polls").
+    matched = cameo_match(verb, lemma) if has_actor(verb) else None
+    if matched is not None and (matched[1] or not default):
+        return code_sense(matched[0])
+    if default:
+        return Sense(*default)
+    entry = cameo_dictionary()["verbs"].get(lemma)
+    # CAMEO codes events between two actors: a verb known only by its CAMEO class needs a source and a target ("the
+    # army overpowered the rebels", not "an issue likely to dominate", "the polls released").
+    if entry is None or lemma in lexicon()["light_verbs"] or not is_dyadic(verb):
+        return None
+    sense = code_sense(entry.code or entry.class_code)
+    if sense is not None and sense.event_type == "AGREE" and governs_complement(verb, lemma):
+        return None
+    return sense
+
+
+def has_actor(verb: Token) -> bool:
+    subject = subject_of(verb)
+    agent = [o for c in children(verb) if c.dep_ == "agent" for o in children(c) if o.dep_ == "pobj"]
+    return any(is_party(a) for a in agent) or (subject is not None and subject.dep_ != "nsubjpass" and is_party(subject))
+
+
+def is_dyadic(verb: Token) -> bool:
+    others = [c for c in children(verb) if c.dep_ in ("dobj", "dative", "nsubjpass")]
+    others += [o for c in children(verb) if c.dep_ == "prep" for o in children(c) if o.dep_ == "pobj"]
+    return has_actor(verb) and any(is_party(o) for o in others)
+
+
+def code_sense(code: str | None) -> Sense | None:
+    found = plover_of_code(code) if code else None
+    return Sense(found[0], found[1], code) if found else None
+
+
+def cameo_match(verb: Token, lemma: str) -> tuple[str | None, bool] | None:
+    """(code, whether it names the verb's sense) of the CAMEO phrasal verb ("cordon off", "wage war") or the most
+    specific pattern that fits the verb in context; None when none does."""
+    dictionary = cameo_dictionary()
+    entry = dictionary["verbs"].get(lemma)
+    if entry is None:
+        return None
+    for child in children(verb):
+        phrase = f"{lemma} {child.lower_}"
+        if child.dep_ in ("prt", "prep", "advmod", "dobj") and phrase in dictionary["phrases"]:
+            return dictionary["phrases"][phrase], True
+    if not entry.patterns:
+        return None
+    context = VerbContext.of(verb)
+    index, unkeyed = entry.patterns_by_word
+    places = set(unkeyed).union(*(index.get(k, ()) for k in context.all_keys() if k in index))
+    pattern = next((entry.patterns[p] for p in sorted(places) if context.fits(entry.patterns[p])), None)
+    return (pattern.code, pattern.names_a_thing) if pattern is not None else None
+
+
+def governs_complement(verb: Token, lemma: str) -> bool:
+    """'is expected to sign', 'plans to impose': CAMEO reads intention and expectation as AGREE, but with a
+    complement the verb is its complement's modality (future, hypothetical), not an event of its own; promises and
+    vows (intent_verbs) stay agreements."""
+    words = lexicon()
+    governor = lemma in words["future_governors"] or lemma in words["hypothetical_governors"]
     return (
-        particle_phrase(verb, lemma)
-        or object_rule(verb, lemma)
-        or prep_rule(verb, lemma)
-        or person_object_rule(verb, lemma)
-        or lexicon()["verbs"].get(lemma)
+        governor and lemma not in words["intent_verbs"] and any(c.dep_ in ("xcomp", "ccomp") for c in children(verb))
+    )
+
+
+@dataclass
+class VerbContext:
+    """The words of a verb's subject, of its objects and complements, and of each prepositional phrase on it or on
+    its object, as (prefixes, words) pairs for the dictionary's stem look-ups. Clauses of their own ("said [that
+    talks failed]", "a resolution [that aims to tighten sanctions]") are not the verb's context."""
+
+    subject: WordKeys
+    objects: WordKeys
+    phrases: list[tuple[str, WordKeys]]
+
+    @classmethod
+    def of(cls, verb: Token) -> VerbContext:
+        subject = [c for c in children(verb) if c.dep_ in SUBJECT_ARCS or c.i < verb.i and c.dep_ == "advmod"]
+        right = [c for c in children(verb) if c.i > verb.i and c.dep_ not in OWN_CLAUSE_ARCS]
+        direct = [c for c in right if c.dep_ != "prep"]
+        preps = [c for c in right if c.dep_ == "prep"]
+        preps += [p for o in direct if o.dep_ == "dobj" for p in children(o) if p.dep_ == "prep"]
+        # A bare preposition or particle in a pattern ("fire at") is one on the verb, not deep in its object.
+        objects = [t for t in phrase_tokens(direct) if t.pos_ not in ("ADP", "PART") or t.head is verb]
+        return cls(
+            word_keys(phrase_tokens(subject)),
+            word_keys(objects + preps),
+            [(p.lower_, word_keys(phrase_tokens([c for c in children(p) if c.dep_ != "prep"]))) for p in preps],
+        )
+
+    def all_keys(self) -> frozenset[str]:
+        return self.subject.prefixes | self.objects.prefixes | self.objects.words | {p for p, _ in self.phrases}
+
+    def fits(self, pattern: CameoPattern) -> bool:
+        return (
+            all(self.subject.has(w) for w in pattern.subject)
+            and all(self.objects.has(w) for w in pattern.objects)
+            and all(any(self.in_phrase(phrase, p, keys) for p, keys in self.phrases) for phrase in pattern.phrases)
+        )
+
+    @staticmethod
+    def in_phrase(phrase: tuple[PatternWord, ...], preposition: str, keys: WordKeys) -> bool:
+        head, *words = phrase
+        return (preposition in head.stems or preposition in head.exact) and all(keys.has(w) for w in words)
+
+
+@dataclass(frozen=True)
+class WordKeys:
+    prefixes: frozenset[str]
+    words: frozenset[str]
+
+    def has(self, word: PatternWord) -> bool:
+        return not word.stems.isdisjoint(self.prefixes) or not word.exact.isdisjoint(self.words)
+
+
+def phrase_tokens(heads: list[Token]) -> list[Token]:
+    """The heads and the words of their phrases, without the clauses inside them."""
+    found, todo = [], list(heads)
+    while todo:
+        token = todo.pop()
+        found.append(token)
+        todo.extend(c for c in children(token) if c.dep_ not in OWN_CLAUSE_ARCS + ("acl",))
+    return found
+
+
+def word_keys(tokens: list[Token]) -> WordKeys:
+    words = {w for t in tokens for w in (t.lower_, t.lemma_.lower())}
+    prefixes = {w[:n] for w in words for n in range(max(1, len(w) - STEM_SLACK), len(w) + 1)}
+    return WordKeys(frozenset(prefixes), frozenset(words))
+
+
+def fits_arguments(verb: Token, lemma: str, sense: Sense) -> bool:
+    """Sense checks by argument. A meeting verb's object is the party met ("met Putin", not "met demand"); a material
+    act whose only complement is a that-clause is a statement ("allowed that mistakes were made")."""
+    direct = [c for c in children(verb) if c.dep_ == "dobj"]
+    if sense.event_type == "CONSULT" and lemma in lexicon()["party_object_verbs"] and direct:
+        return any(is_party(o) for o in direct)
+    if quad_class(sense.event_type).startswith("material") and not direct:
+        return not any(c.dep_ == "ccomp" and any(m.dep_ == "mark" for m in children(c)) for c in children(verb))
+    return True
+
+
+def is_party(token: Token) -> bool:
+    """A person, group, organisation or place that can act or be acted on ("Hezbollah guerrillas", "the army")."""
+    return any(
+        t.ent_type_ in PARTY_LABELS
+        or t.pos_ in ("PROPN", "PRON")
+        or t.lemma_.lower() in PERSON_NOUNS
+        or t.lemma_.lower() in lexicon()["person_nouns"]
+        for t in (token, participant_in_noun(token))
     )
 
 
 def intends_conflict(verb: Token) -> bool:
     """'vowed to retaliate', 'pledged to fight on': a stated intention to use force or pressure is a threat."""
     content = next((c for c in children(verb) if c.dep_ == "xcomp"), None)
-    found = lexicon_type(content) if content is not None else None
+    found = verb_sense(content, verb_lemma(content)) if content is not None else None
     return (
         found is not None
-        and quad_class(found[0]) in ("material conflict", "verbal conflict")
-        and found[0] not in ("REJECT", "ACCUSE", "REQUEST")
+        and quad_class(found.event_type) in ("material conflict", "verbal conflict")
+        and found.event_type not in ("REJECT", "ACCUSE", "REQUEST")
     )
 
 

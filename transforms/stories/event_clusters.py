@@ -1,0 +1,219 @@
+"""Event clusters: mentions of one real-world event across articles (events.event_cluster_id).
+
+`assign_event_clusters(batch, candidates)` takes the batch's events (joined with their article's `published_at`,
+`outlet`, `duplicate_of`), in batch order, and the warehouse rows that may join them
+(warehouse/sql/candidates/select_event_candidates.sql, with each row's current `event_cluster_id`), and returns
+`(assignments[event_id, event_cluster_id], merges)`.
+
+Two mentions report the same event when nothing sets them apart and something ties them together:
+- compatible: the same PLOVER type (the types are disjoint actions, so no two are compatible); the same meaning of
+  the trigger (the same CAMEO code where both carry one, else the same mode where both carry one; then trigger
+  words of one stem, by Jaro-Winkler similarity); the same place or country, or one of them unknown; periods that
+  overlap for their granularity (a day inside a month is compatible, two different days are not); undated ones
+  published within `PUBLISHED_WINDOW_DAYS` of each other. Negated or future mentions are not kept apart (the
+  views flag the disagreement).
+- tied by evidence: a shared actor or recipient entity (a surname key "trump" ties the one full key ending in it,
+  "donald_trump"), the same resolved place, or the same day. The type and trigger alone never suffice, so events
+  without participants, place or date stay apart instead of collapsing into one cluster per type.
+
+Rows are taken in batch order; a row joins the cluster holding the mention it is tied to (within the batch or in
+the warehouse) and founds a new one (`stable_id("event_cluster", event_id)`) when there is none. A row tied to
+two clusters merges the younger (its first mention published later, then the larger id) into the older; a merge
+of clusters already in the warehouse is returned so cluster_merges records it. Candidate rows of the batch's own
+articles are ignored (the batch replaces them) but a rerun finds the same ids, as ids come from founding rows.
+May import: polars, rapidfuzz, transforms.normalise.ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import polars as pl
+from spacy.lang.en.stop_words import STOP_WORDS
+from rapidfuzz.distance import JaroWinkler
+
+from transforms.entities.keys import name_key
+from transforms.normalise.ids import stable_id
+
+PUBLISHED_WINDOW_DAYS = 7
+# Trigger words of one stem ("killed"/"killing", "arrest"/"arrested") and not of two ("killed"/"kidnapped").
+SAME_TRIGGER_SIMILARITY = 0.84
+ASSIGNMENT_SCHEMA = pl.Schema({"event_id": pl.String, "event_cluster_id": pl.String})
+
+
+@dataclass
+class Mention:
+    event_id: str
+    article_id: str
+    event_type: str
+    cameo_code: str | None
+    mode: str | None
+    trigger: str
+    entity_keys: frozenset[str]
+    name_words: frozenset[str]
+    place_id: int | None
+    country: str | None
+    period: tuple[date, date] | None  # None: undated or unresolved
+    day: date | None  # the period when it is one day
+    published: datetime | None
+
+    @classmethod
+    def of(cls, row: dict) -> Mention:
+        start = row.get("event_date")
+        period = (start, row.get("event_end_date") or start) if start is not None else None
+        return cls(
+            event_id=row["event_id"],
+            article_id=row["article_id"],
+            event_type=row["event_type"],
+            cameo_code=row.get("cameo_code"),
+            mode=row.get("mode"),
+            trigger=(row.get("trigger") or "").lower(),
+            entity_keys=named_keys(row),
+            name_words=frozenset(w for k in named_keys(row) for w in k.split("_") if w not in STOP_WORDS and not w.isdigit()),
+            place_id=row.get("place_geonames_id"),
+            country=row.get("place_country_code"),
+            period=period,
+            day=start if period is not None and period[0] == period[1] else None,
+            published=row.get("published_at"),
+        )
+
+    def blocking_keys(self) -> set[str]:
+        """The keys under which a mention it may be tied to is found: entities (and their surnames), place, day."""
+        keys = {f"word:{w}" for w in self.name_words}
+        if self.place_id is not None:
+            keys.add(f"place:{self.place_id}")
+        if self.day is not None:
+            keys.add(f"day:{self.day}")
+        keys.add(f"article:{self.article_id}")
+        return {f"{self.event_type}|{k}" for k in keys}
+
+
+@dataclass
+class Cluster:
+    cluster_id: str
+    first_published: datetime | None
+    in_warehouse: bool
+    members: list[Mention] = field(default_factory=list)
+
+    def age(self) -> tuple:
+        """Older clusters sort first: the earliest first mention, undated last, then the id."""
+        return (self.first_published is None, self.first_published or datetime.min, self.cluster_id)
+
+
+def assign_event_clusters(batch: pl.DataFrame, candidates: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
+    """(event_id -> event_cluster_id for every batch row, merges of warehouse clusters); see the module docstring."""
+    clustering = Clustering()
+    batch_articles = set(batch["article_id"].to_list())
+    for row in candidates.filter(~pl.col("article_id").is_in(batch_articles)).iter_rows(named=True):
+        clustering.add_existing(Mention.of(row), row["event_cluster_id"])
+    assigned = [(row["event_id"], clustering.add(Mention.of(row))) for row in batch.iter_rows(named=True)]
+    rows = [(event_id, clustering.current(cluster_id)) for event_id, cluster_id in assigned]
+    return pl.DataFrame(rows, schema=ASSIGNMENT_SCHEMA, orient="row"), clustering.merges
+
+
+class Clustering:
+    def __init__(self) -> None:
+        self.clusters: dict[str, Cluster] = {}
+        self.index: dict[str, list[tuple[Mention, str]]] = {}  # blocking key -> (mention, cluster id it joined)
+        self.merged_into: dict[str, str] = {}
+        self.merges: list[dict] = []
+
+    def add_existing(self, mention: Mention, cluster_id: str) -> None:
+        cluster = self.clusters.setdefault(cluster_id, Cluster(cluster_id, mention.published, True))
+        self.join(cluster, mention)
+
+    def add(self, mention: Mention) -> str:
+        tied = sorted({self.current(c) for c in self.tied_clusters(mention)}, key=lambda c: self.clusters[c].age())
+        if not tied:
+            cluster = Cluster(stable_id("event_cluster", mention.event_id), mention.published, False)
+            self.clusters[cluster.cluster_id] = cluster
+        else:
+            cluster = self.clusters[tied[0]]
+            for younger in tied[1:]:
+                self.merge(self.clusters[younger], cluster, mention)
+        self.join(cluster, mention)
+        return cluster.cluster_id
+
+    def tied_clusters(self, mention: Mention) -> set[str]:
+        return {
+            cluster_id
+            for key in mention.blocking_keys()
+            for other, cluster_id in self.index.get(key, [])
+            if same_event(mention, other)
+        }
+
+    def join(self, cluster: Cluster, mention: Mention) -> None:
+        cluster.members.append(mention)
+        if mention.published is not None and (cluster.first_published is None or mention.published < cluster.first_published):
+            cluster.first_published = mention.published
+        for key in mention.blocking_keys():
+            self.index.setdefault(key, []).append((mention, cluster.cluster_id))
+
+    def merge(self, younger: Cluster, older: Cluster, mention: Mention) -> None:
+        self.merged_into[younger.cluster_id] = older.cluster_id
+        for member in younger.members:
+            self.join(older, member)
+        if younger.in_warehouse:
+            self.merges.append(
+                {
+                    "cluster_kind": "event",
+                    "cluster_id": younger.cluster_id,
+                    "merged_into": older.cluster_id,
+                    "reason": f"event {mention.event_id} reports the events of both clusters",
+                }
+            )
+
+    def current(self, cluster_id: str) -> str:
+        while cluster_id in self.merged_into:
+            cluster_id = self.merged_into[cluster_id]
+        return cluster_id
+
+
+def same_event(a: Mention, b: Mention) -> bool:
+    """Compatible on every feature and tied by a shared entity, place or day (see the module docstring)."""
+    return compatible(a, b) and (a.article_id == b.article_id or shares_entity(a, b) or (a.place_id is not None and a.place_id == b.place_id) or (a.day is not None and a.day == b.day))
+
+
+def compatible(a: Mention, b: Mention) -> bool:
+    if a.event_type != b.event_type or not same_meaning(a, b):
+        return False
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.place_id and b.place_id and a.place_id != b.place_id and not (a.country and a.country == b.country):
+        return False
+    if a.period and b.period:
+        return a.period[0] <= b.period[1] and b.period[0] <= a.period[1]
+    if a.published and b.published:
+        return abs((a.published - b.published).days) <= PUBLISHED_WINDOW_DAYS
+    return True
+
+
+def same_meaning(a: Mention, b: Mention) -> bool:
+    if a.cameo_code and b.cameo_code:
+        return a.cameo_code == b.cameo_code
+    if a.mode and b.mode and a.mode != b.mode:
+        return False
+    return JaroWinkler.similarity(a.trigger, b.trigger) >= SAME_TRIGGER_SIMILARITY
+
+
+def named_keys(row: dict) -> frozenset[str]:
+    """The participants' entity keys but those of participants written in lower case ("police", "a bomb"): a
+    common noun is the same words in every story, not the same entity."""
+    keys = (row.get("actor_entity_keys") or []) + (row.get("recipient_entity_keys") or [])
+    texts = "; ".join(t for t in (row.get("actor"), row.get("recipient")) if t).split("; ")
+    common = {name_key(t) for t in texts if t == t.lower()}
+    return frozenset(k for k in keys if k not in common)
+
+
+def shares_entity(a: Mention, b: Mention) -> bool:
+    return bool(a.name_words & b.name_words)
+
+
+def same_entity(x: str, y: str) -> bool:
+    """The same key, or a surname-only key and a full key ending in that surname."""
+    return x == y or ("_" not in x and surname(y) == x) or ("_" not in y and surname(x) == y)
+
+
+def surname(key: str) -> str:
+    return key.rsplit("_", 1)[-1]

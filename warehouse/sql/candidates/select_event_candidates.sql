@@ -1,0 +1,50 @@
+-- The warehouse events a batch's events may join (transforms/stories/event_clusters.py decides which do): the same
+-- event_type, published within 30 days of a batch event of that type (undated articles on either side pass), and
+-- sharing a blocking key with it: an entity key or its surname (the last part of the key), the resolved place, or
+-- the day. Reads the batch from `batch_rows` and the warehouse from the view event_cluster_members, so it runs on
+-- frames too (transforms/evaluate/clusters.py registers both). Each row carries its current cluster id.
+WITH batch AS (
+    SELECT NULL::VARCHAR AS event_id, event_type, published_at::TIMESTAMPTZ AS published_at,
+        actor_entity_keys, recipient_entity_keys, place_geonames_id, event_date, event_end_date
+    FROM batch_rows
+), in_window AS (
+    SELECT c.*
+    FROM event_cluster_members c
+    WHERE EXISTS (
+        SELECT 1 FROM batch b
+        WHERE b.event_type = c.event_type
+          AND (b.published_at IS NULL OR c.published_at IS NULL
+               OR c.published_at BETWEEN b.published_at - INTERVAL 30 DAY AND b.published_at + INTERVAL 30 DAY)
+    )
+), blocks AS (
+    SELECT
+        event_id, event_type, published_at,
+        unnest(list_distinct(list_concat(
+            list_transform(coalesce(actor_entity_keys, []) || coalesce(recipient_entity_keys, []),
+                lambda k: 'entity:' || k),
+            list_transform(coalesce(actor_entity_keys, []) || coalesce(recipient_entity_keys, []),
+                lambda k: 'entity:' || string_split(k, '_')[-1]),
+            CASE WHEN place_geonames_id IS NOT NULL THEN ['place:' || place_geonames_id] ELSE [] END,
+            CASE WHEN event_date = coalesce(event_end_date, event_date) THEN ['day:' || event_date] ELSE [] END
+        ))) AS block
+    FROM (
+        SELECT event_id, event_type, published_at, actor_entity_keys, recipient_entity_keys, place_geonames_id,
+            event_date, event_end_date
+        FROM batch
+        UNION ALL
+        SELECT event_id, event_type, published_at, actor_entity_keys, recipient_entity_keys, place_geonames_id,
+            event_date, event_end_date
+        FROM in_window
+    )
+), selected AS (
+    SELECT DISTINCT c.event_id
+    FROM blocks c
+    JOIN blocks b ON b.event_id IS NULL AND b.event_type = c.event_type AND b.block = c.block
+    WHERE c.event_id IS NOT NULL
+      AND (b.published_at IS NULL OR c.published_at IS NULL
+           OR c.published_at BETWEEN b.published_at - INTERVAL 30 DAY AND b.published_at + INTERVAL 30 DAY)
+)
+SELECT w.*
+FROM in_window w
+JOIN selected USING (event_id)
+ORDER BY w.published_at NULLS LAST, w.event_id;
