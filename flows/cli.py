@@ -344,8 +344,9 @@ def eval_quote_clusters(
 ) -> None:
     """Quote clusters across articles: repeated statements in one cluster, different statements apart."""
     from transforms.evaluate.quote_clusters import evaluate_quote_clusters, format_report
+    from transforms.extract import extract_articles
 
-    console.print(format_report(evaluate_quote_clusters(corpus)), markup=False, highlight=False)
+    console.print(format_report(evaluate_quote_clusters(corpus, extract_articles)), markup=False, highlight=False)
 
 
 @eval_app.command("html")

@@ -158,10 +158,10 @@ def render_markdown(summary: RunSummary, diversity: list[dict] | None = None, st
         f"Total {total_seconds(summary):.1f} s; {articles_per_second(summary):.2f} articles/s over the run, "
         f"{extraction_articles_per_second(summary):.2f} articles/s in extraction.\n"
     )
-    if diversity is not None:
-        parts += _diversity_markdown(diversity)
     if stories is not None:
         parts += _top_stories_markdown(stories)
+    if diversity is not None:
+        parts += _diversity_markdown(diversity)
     return "\n".join(parts)
 
 

@@ -55,6 +55,7 @@ from transforms.stories.event_clusters import assign_event_clusters
 from transforms.stories.quote_clusters import assign_quote_clusters
 from warehouse import lake as lake_io
 from warehouse.candidates import candidates
+from warehouse.identifiers import load_entity_identifiers
 from warehouse.load import apply_schema, connect, ingested_hashes, known_content_hashes, load_batch, warehouse_path
 
 
@@ -517,7 +518,12 @@ def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
     try:
         with connect(home) as con:
             apply_schema(con)
-            load_batch(con, tables, before_commit=lambda: pause_if_requested("load"))
+
+            def before_commit() -> None:
+                load_entity_identifiers(con, home)  # the user's CSV, read again by every load, in its transaction
+                pause_if_requested("load")
+
+            load_batch(con, tables, before_commit=before_commit)
     except (OSError, duckdb.Error) as exc:
         if _is_disk_full(exc):
             raise StorageFull(

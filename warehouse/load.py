@@ -5,7 +5,7 @@ read-only. So the writer opens the file only for the load itself (seconds), and 
 instead of failing at once or waiting forever.
 
 Its SQL is in warehouse/sql/ (schema, views, macros, comments; load/ for the load statements).
-May import transforms.schema; nothing of flows/.
+May import transforms.schema and warehouse.search; nothing of flows/.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES
+from warehouse.search import index_articles
 
 SQL_DIR = Path(__file__).parent / "sql"
 WAREHOUSE_FILE = "warehouse.duckdb"
@@ -158,6 +159,7 @@ def load_batch(
         if "articles" in tables:
             for table in ARTICLE_TABLES:
                 con.execute(_sql("load/replace_article_rows.sql").format(table=table.name))
+            index_articles(con, "batch_articles")
         for table in BOOKKEEPING_TABLES:
             if table.name in tables:
                 con.execute(_sql("load/upsert_run_rows.sql").format(table=table.name))

@@ -9,7 +9,9 @@ reads it through the fsspec filesystem registered on the connection (no httpfs e
 Rows keep their keys, so a rebuild after runs gives the same rows the loads gave (the loader replaces an
 article's rows; the lake's partition writer replaces them the same way).
 
-May import transforms.schema, warehouse.lake and warehouse.load; nothing of flows/.
+The search index and the user's entity identifiers are derived, not in the lake: the rebuild makes them again.
+
+May import transforms.schema and warehouse/; nothing of flows/.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import duckdb
 
 from transforms.schema import ARTICLE_TABLES, BOOKKEEPING_TABLES, Table
 from warehouse import lake as lake_io
+from warehouse.identifiers import load_entity_identifiers
 from warehouse.load import WAREHOUSE_FILE, apply_schema, excerpt_quarantined_records, warehouse_path
+from warehouse.search import reindex_all
 
 
 @dataclass
@@ -81,6 +85,8 @@ def rebuild_warehouse(home: Path, lake: str | None = None) -> RebuildResult:
                 result.files[table.name] = len(files)
                 result.rows[table.name] = _load_table(con, table, files)
             excerpt_quarantined_records(con, "quarantine")
+            reindex_all(con)
+            load_entity_identifiers(con, home)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:

@@ -167,6 +167,10 @@ def test_a_period_before_the_calendar_is_no_date():
 
 # --- which events a date governs, on TimeBank sentences (../shared/corpus/timeml, first half of the documents) ----
 
+SEED_PLANS = (
+    "Trump on Wednesday said he plans to hold talks about the war in Ukraine in coming days after his Alaska summit "
+    "with Putin in August failed to achieve a breakthrough."
+)
 ATTACHMENTS = [
     # (sentence, event word, published, expected (start, end, granularity) or None)
     # APW19980301.0720: a time dates the verbs coordinated with the one it modifies
@@ -221,6 +225,9 @@ ATTACHMENTS = [
         date(1998, 2, 13),
         (date(1998, 2, 13), None, "day"),
     ),
+    # seed article: the complement of an intention keeps its time; the plan is not held in coming days
+    (SEED_PLANS, "hold", SEED, (date(2025, 9, 5), date(2025, 9, 11), "week")),
+    (SEED_PLANS, "plans", SEED, None),
     # APW19980227.0494: a relative clause keeps its own time
     (
         "The two presidents on Friday signed the plan, which calls for cooperation in the metallurgy, fuel, energy, "

@@ -22,7 +22,14 @@ from flows.cli import app
 from flows.report_html import NO_OUTLET, TOP_OUTLETS, TOP_SPEAKERS
 from warehouse.load import warehouse_path
 
-CHARTS = ("quotes-per-day", "top-speakers", "event-types-per-week", "anonymous-share", "people-quoted")
+CHARTS = (
+    "quotes-per-day",
+    "top-speakers",
+    "event-types-per-week",
+    "anonymous-share",
+    "people-quoted",
+    "events-by-country",
+)
 RANGE = (date(2017, 8, 28), date(2017, 9, 15))
 
 

@@ -111,7 +111,7 @@ def test_report_map_follows_the_dates(demo_home, tmp_path):
 
 def test_run_report_lists_the_top_stories(demo_home):
     markdown = (demo_home / "reports" / "last-run.md").read_text(encoding="utf-8")
-    section = markdown.split("## Top stories of the latest day", 1)[1]
+    section = markdown.split("## Top stories of the latest day", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
     assert len(rows) == min(TOP_STORIES, len(latest_day_clusters(demo_home))) > 0
 

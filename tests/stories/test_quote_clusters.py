@@ -95,40 +95,55 @@ def test_signatures_band_long_quotes_and_hash_short_ones_whole():
     )
 
 
+def at(day: int, hour: int) -> datetime:
+    return datetime(2017, 12, day, hour, tzinfo=UTC)
+
+
 # Four articles in published order: the release's first sentence, the Daily Mail's middle sentence, ndtv's whole
 # quote (which contains both) and a syndicated copy of ndtv naming the speaker otherwise.
+# Each: article, outlet, published, duplicate_of, speaker, its entity key and kind, quote.
 STORY = [
-    ("release", "news.liverpool.ac.uk", datetime(2017, 12, 1, 9, tzinfo=UTC), None, "Chris Hughes", FIRST_SENTENCE),
-    ("mail", "dailymail.co.uk", datetime(2017, 12, 1, 12, tzinfo=UTC), None, "Hughes", PART),
-    ("ndtv", "ndtv.com", datetime(2017, 12, 2, 8, tzinfo=UTC), None, "Chris Hughes", FULL),
-    ("copy", "sify.com", datetime(2017, 12, 3, 8, tzinfo=UTC), "ndtv", "the researchers", FULL),
+    ("release", "news.liverpool.ac.uk", at(1, 9), None, "Chris Hughes", "chris_hughes", "person", FIRST_SENTENCE),
+    ("mail", "dailymail.co.uk", at(1, 12), None, "Hughes", "hughes", "person", PART),
+    ("ndtv", "ndtv.com", at(2, 8), None, "Chris Hughes", "chris_hughes", "person", FULL),
+    ("copy", "sify.com", at(3, 8), "ndtv", "the researchers", "researchers", "other", FULL),
 ]
 
 
 def tables(story: list[tuple]) -> dict[str, pl.DataFrame]:
     """articles, sources and quotes of the story, and the batch frame the cluster stage builds from them."""
     articles, sources, quotes = [], [], []
-    for article_id, outlet, published_at, duplicate_of, speaker, text in story:
+    for article_id, outlet, published_at, duplicate_of, speaker, key, kind, text in story:
         body = f"{speaker} said: {text} The study was published on Friday."
-        key = normalised_text(speaker).replace("the ", "").replace(" ", "_")
+        shared = {"article_id": article_id, "published_date": published_at.date(), "run_id": "r"}
         articles.append(
             {
-                **{"article_id": article_id, "outlet": outlet, "published_at": published_at, "body": body},
-                **{"duplicate_of": duplicate_of, "published_date": published_at.date(), "content_hash": article_id},
-                **{"source_uri": f"{article_id}.json", "run_id": "r", "ingested_at": published_at},
+                "outlet": outlet,
+                "published_at": published_at,
+                "body": body,
+                "duplicate_of": duplicate_of,
+                "content_hash": article_id,
+                "source_uri": f"{article_id}.json",
+                "ingested_at": published_at,
+                **shared,
             }
         )
-        kind = "other" if speaker.startswith("the ") else "person"
         source_id = stable_id(article_id, key)
         sources.append(
-            {"source_id": source_id, "article_id": article_id, "name": speaker, "kind": kind, "entity_key": key}
-            | {"mention_count": 1, "quote_count": 1, "run_id": "r"}
+            {"source_id": source_id, "name": speaker, "kind": kind, "entity_key": key, "mention_count": 1, **shared}
         )
-        start = body.index(text)
+        start, end = body.index(text), body.index(text) + len(text)
         quotes.append(
-            {"quote_id": stable_id(article_id, start, start + len(text)), "article_id": article_id, "text": text}
-            | {"source_id": source_id, "speaker": speaker, "quote_type": "direct", "char_start": start}
-            | {"char_end": start + len(text), "run_id": "r", "published_date": published_at.date()}
+            {
+                "quote_id": stable_id(article_id, start, end),
+                "source_id": source_id,
+                "speaker": speaker,
+                "quote_type": "direct",
+                "text": text,
+                "char_start": start,
+                "char_end": end,
+                **shared,
+            }
         )
     frames = {
         "articles": conform(articles, ARTICLES),

@@ -41,7 +41,9 @@ from transforms.places.resolve import resolve_places
 from transforms.schema import EVENTS, UTC_TS, conform
 from transforms.stories.event_clusters import assign_event_clusters
 
-CANDIDATE_QUERY = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "candidates" / "select_event_candidates.sql"
+CANDIDATE_QUERY = (
+    Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "candidates" / "select_event_candidates.sql"
+)
 BATCH_COLUMNS = {"published_at": UTC_TS, "outlet": pl.String, "duplicate_of": pl.String}
 
 
@@ -152,7 +154,9 @@ def read_gold(gold_dir: Path, limit: int | None = None) -> list[GoldDocument]:
             )
             published = record.get("published_at") or record.get("date")
             documents.append(
-                GoldDocument(record["id"], annotated["topic"], record["text"], record.get("outlet"), published, mentions)
+                GoldDocument(
+                    record["id"], annotated["topic"], record["text"], record.get("outlet"), published, mentions
+                )
             )
             if limit is not None and len(documents) == limit:
                 break
@@ -281,9 +285,10 @@ def format_report(result: dict) -> str:
             for s in (scores["muc"], scores["b_cubed"], scores["ceaf_e"])
         )
         lines.append(f"  {name:24}{cells}{scores['conll_f1']:>10.3f}")
-    lines.append("  gold mentions no event matches, most common: " + ", ".join(
-        f"{text} ({count})" for text, count in result["most_unmatched"]
-    ))
+    lines.append(
+        "  gold mentions no event matches, most common: "
+        + ", ".join(f"{text} ({count})" for text, count in result["most_unmatched"])
+    )
     return "\n".join(lines)
 
 

@@ -1,5 +1,5 @@
 """Quote clusters on the news-please news_cluster set
-(`python -m transforms.evaluate.quote_clusters --corpus ../shared/corpus/newsplease/news_cluster`).
+(`wirehouse eval quote-clusters --corpus ../shared/corpus/newsplease/news_cluster`).
 
 The articles run through the real pipeline (normalised, near-duplicates marked in published order, extracted,
 quotes signed by `with_signatures`) and are clustered twice: in one batch, and incrementally in BATCHES batches of
@@ -22,8 +22,6 @@ The caller passes the extraction in (`Extract`).
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import json
 import re
 import unicodedata
@@ -283,19 +281,3 @@ def format_report(result: dict) -> str:
             lines.append(f"\n{title} (one batch):")
             lines += [f"  - {a[:110]!r}\n    {b[:110]!r}" for a, b in one_batch[key]]
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="folder of news-please JSON records")
-    parser.add_argument("--batches", type=int, default=BATCHES, help="incremental batches of articles")
-    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
-    args = parser.parse_args(argv)
-    # Loaded by name: the import layers keep transforms.evaluate from importing transforms.extract (see Extract).
-    extract = importlib.import_module("transforms.extract").extract_articles
-    result = evaluate_quote_clusters(args.corpus, extract, args.batches)
-    print(json.dumps(result, indent=1, default=str) if args.json else format_report(result))
-
-
-if __name__ == "__main__":
-    main()

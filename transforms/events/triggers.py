@@ -23,7 +23,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
-from transforms.entities.lexicon import PERSON_NOUNS
+from transforms.entities.lexicon import NOT_PARTICIPANTS, PERSON_NOUNS
 from transforms.events.clause import clause_chain, of_objects
 from transforms.events.modality import modality
 from transforms.events.participants import participant_in_noun, subject_of
@@ -177,22 +177,41 @@ def verb_sense(verb: Token, lemma: str) -> Sense | None:
     if ruled:
         return Sense(*ruled)
     default = lexicon()["verbs"].get(lemma)
-    # A CAMEO phrase or pattern reads the verb in context; the dictionary codes what an actor does, so the verb needs
-    # one ("police cordoned off the roads", not "recently released polls").
+    # A CAMEO phrase or a pattern naming a thing reads the verb in context; the dictionary codes what an actor does, so
+    # the verb needs one ("police cordoned off the roads", not "recently released polls").
     matched = cameo_match(verb, lemma) if has_actor(verb) else None
-    if matched is not None and (matched[1] or not default):
+    if matched is not None and matched[1]:
         return code_sense(matched[0])
     if default:
         return Sense(*default)
+    if matched is not None or lemma in conditional_verbs() or lemma in lexicon()["light_verbs"]:
+        return class_sense(verb, matched[0] if matched else None)
     entry = cameo_dictionary()["verbs"].get(lemma)
-    # CAMEO codes events between two actors: a verb known only by its CAMEO class needs a source and a target ("the
-    # army overpowered the rebels", not "an issue likely to dominate", "the polls released").
-    if entry is None or lemma in lexicon()["light_verbs"] or not is_dyadic(verb):
-        return None
-    sense = code_sense(entry.code or entry.class_code)
-    if sense is not None and sense.event_type == "AGREE" and governs_complement(verb, lemma):
+    return class_sense(verb, entry.code or entry.class_code) if entry is not None else None
+
+
+def class_sense(verb: Token, code: str | None) -> Sense | None:
+    """A sense known only from the verb's CAMEO class (or a pattern of particles only) counts for material acts
+    between two actors: CAMEO codes dyadic events ("the army overpowered the rebels", not "an issue likely to
+    dominate"), and its statement, intention and meeting classes hold verbs of every kind ("want", "come", "think"),
+    whose events the lexicon's verbs and the patterns with content words report."""
+    sense = code_sense(code)
+    if sense is None or not quad_class(sense.event_type).startswith("material") or not is_dyadic(verb):
         return None
     return sense
+
+
+@functools.cache
+def conditional_verbs() -> frozenset[str]:
+    """Verbs the lexicon makes events only with a given object, preposition or particle ("release" needs a person):
+    their CAMEO class does not make them events otherwise."""
+    words = lexicon()
+    return frozenset(
+        words["object_rules"].keys()
+        | words["prep_rules"].keys()
+        | words["person_object_verbs"].keys()
+        | phrases_by_verb().keys()
+    )
 
 
 def has_actor(verb: Token) -> bool:
@@ -230,17 +249,6 @@ def cameo_match(verb: Token, lemma: str) -> tuple[str | None, bool] | None:
     places = set(unkeyed).union(*(index.get(k, ()) for k in context.all_keys() if k in index))
     pattern = next((entry.patterns[p] for p in sorted(places) if context.fits(entry.patterns[p])), None)
     return (pattern.code, pattern.names_a_thing) if pattern is not None else None
-
-
-def governs_complement(verb: Token, lemma: str) -> bool:
-    """'is expected to sign', 'plans to impose': CAMEO reads intention and expectation as AGREE, but with a
-    complement the verb is its complement's modality (future, hypothetical), not an event of its own; promises and
-    vows (intent_verbs) stay agreements."""
-    words = lexicon()
-    governor = lemma in words["future_governors"] or lemma in words["hypothetical_governors"]
-    return (
-        governor and lemma not in words["intent_verbs"] and any(c.dep_ in ("xcomp", "ccomp") for c in children(verb))
-    )
 
 
 @dataclass
@@ -322,12 +330,16 @@ def fits_arguments(verb: Token, lemma: str, sense: Sense) -> bool:
 
 def is_party(token: Token) -> bool:
     """A person, group, organisation or place that can act or be acted on ("Hezbollah guerrillas", "the army")."""
-    return any(
-        t.ent_type_ in PARTY_LABELS
-        or t.pos_ in ("PROPN", "PRON")
-        or t.lemma_.lower() in PERSON_NOUNS
-        or t.lemma_.lower() in lexicon()["person_nouns"]
-        for t in (token, participant_in_noun(token))
+    return names_party(token) or names_party(participant_in_noun(token))
+
+
+def names_party(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    return token.ent_type_ not in NOT_PARTICIPANTS and (
+        token.ent_type_ in PARTY_LABELS
+        or token.pos_ in ("PROPN", "PRON")
+        or lemma in PERSON_NOUNS
+        or lemma in lexicon()["person_nouns"]
     )
 
 

@@ -61,6 +61,8 @@ def resolve_places(events: pl.DataFrame) -> pl.DataFrame:
     """The events with place_geonames_id, place_country_code, place_latitude and place_longitude filled from
     `location` (null where it does not resolve)."""
     locations = events["location"].unique().drop_nulls().to_list()
+    if not locations:  # most articles' events name no place: no join to pay for
+        return events
     places = {location: resolve(location) for location in locations}
     resolved = pl.DataFrame(
         {
@@ -72,7 +74,9 @@ def resolve_places(events: pl.DataFrame) -> pl.DataFrame:
         },
         schema={"location": pl.String, **{c: EVENTS.schema[c] for c in PLACE_COLUMNS}},
     )
-    return events.drop(PLACE_COLUMNS).join(resolved, on="location", how="left", nulls_equal=False).select(events.columns)
+    return (
+        events.drop(PLACE_COLUMNS).join(resolved, on="location", how="left", nulls_equal=False).select(events.columns)
+    )
 
 
 @functools.lru_cache(maxsize=4096)

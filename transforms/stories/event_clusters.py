@@ -12,16 +12,18 @@ Two mentions report the same event when nothing sets them apart and something ti
   overlap for their granularity (a day inside a month is compatible, two different days are not); undated ones
   published within `PUBLISHED_WINDOW_DAYS` of each other. Negated or future mentions are not kept apart (the
   views flag the disagreement).
-- tied by evidence: a shared actor or recipient entity (a surname key "trump" ties the one full key ending in it,
-  "donald_trump"), the same resolved place, or the same day. The type and trigger alone never suffice, so events
-  without participants, place or date stay apart instead of collapsing into one cluster per type.
+- tied by evidence: a word shared by the actors' or recipients' entity keys (stop words aside: "trump" ties
+  "donald_trump", "a_suspected_mafia_boss" ties "an_alleged_mafia_boss"), the same resolved place, the same day,
+  or the same article (an article that reports a compatible event twice reports one event). Type and trigger
+  alone never suffice across articles, so events without participants, place or date stay apart instead of
+  collapsing into one cluster per type.
 
 Rows are taken in batch order; a row joins the cluster holding the mention it is tied to (within the batch or in
 the warehouse) and founds a new one (`stable_id("event_cluster", event_id)`) when there is none. A row tied to
 two clusters merges the younger (its first mention published later, then the larger id) into the older; a merge
 of clusters already in the warehouse is returned so cluster_merges records it. Candidate rows of the batch's own
 articles are ignored (the batch replaces them) but a rerun finds the same ids, as ids come from founding rows.
-May import: polars, rapidfuzz, transforms.normalise.ids.
+May import: polars, rapidfuzz, spaCy's stop words, transforms.normalise.ids.
 """
 
 from __future__ import annotations
@@ -30,10 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
-from spacy.lang.en.stop_words import STOP_WORDS
 from rapidfuzz.distance import JaroWinkler
+from spacy.lang.en.stop_words import STOP_WORDS
 
-from transforms.entities.keys import name_key
 from transforms.normalise.ids import stable_id
 
 PUBLISHED_WINDOW_DAYS = 7
@@ -50,8 +51,7 @@ class Mention:
     cameo_code: str | None
     mode: str | None
     trigger: str
-    entity_keys: frozenset[str]
-    name_words: frozenset[str]
+    participant_words: frozenset[str]
     place_id: int | None
     country: str | None
     period: tuple[date, date] | None  # None: undated or unresolved
@@ -69,8 +69,7 @@ class Mention:
             cameo_code=row.get("cameo_code"),
             mode=row.get("mode"),
             trigger=(row.get("trigger") or "").lower(),
-            entity_keys=named_keys(row),
-            name_words=frozenset(w for k in named_keys(row) for w in k.split("_") if w not in STOP_WORDS and not w.isdigit()),
+            participant_words=participant_words(row),
             place_id=row.get("place_geonames_id"),
             country=row.get("place_country_code"),
             period=period,
@@ -79,8 +78,8 @@ class Mention:
         )
 
     def blocking_keys(self) -> set[str]:
-        """The keys under which a mention it may be tied to is found: entities (and their surnames), place, day."""
-        keys = {f"word:{w}" for w in self.name_words}
+        """The keys under which a mention it may be tied to is found: participant words, place, day, article."""
+        keys = {f"word:{w}" for w in self.participant_words}
         if self.place_id is not None:
             keys.add(f"place:{self.place_id}")
         if self.day is not None:
@@ -145,7 +144,9 @@ class Clustering:
 
     def join(self, cluster: Cluster, mention: Mention) -> None:
         cluster.members.append(mention)
-        if mention.published is not None and (cluster.first_published is None or mention.published < cluster.first_published):
+        if mention.published is not None and (
+            cluster.first_published is None or mention.published < cluster.first_published
+        ):
             cluster.first_published = mention.published
         for key in mention.blocking_keys():
             self.index.setdefault(key, []).append((mention, cluster.cluster_id))
@@ -172,15 +173,17 @@ class Clustering:
 
 def same_event(a: Mention, b: Mention) -> bool:
     """Compatible on every feature and tied by a shared entity, place or day (see the module docstring)."""
-    return compatible(a, b) and (a.article_id == b.article_id or shares_entity(a, b) or (a.place_id is not None and a.place_id == b.place_id) or (a.day is not None and a.day == b.day))
+    if not compatible(a, b):
+        return False
+    same_place = a.place_id is not None and a.place_id == b.place_id
+    same_day = a.day is not None and a.day == b.day
+    return a.article_id == b.article_id or shares_participant(a, b) or same_place or same_day
 
 
 def compatible(a: Mention, b: Mention) -> bool:
     if a.event_type != b.event_type or not same_meaning(a, b):
         return False
-    if a.country and b.country and a.country != b.country:
-        return False
-    if a.place_id and b.place_id and a.place_id != b.place_id and not (a.country and a.country == b.country):
+    if a.country and b.country and a.country != b.country:  # a city and its country are compatible
         return False
     if a.period and b.period:
         return a.period[0] <= b.period[1] and b.period[0] <= a.period[1]
@@ -197,23 +200,18 @@ def same_meaning(a: Mention, b: Mention) -> bool:
     return JaroWinkler.similarity(a.trigger, b.trigger) >= SAME_TRIGGER_SIMILARITY
 
 
-def named_keys(row: dict) -> frozenset[str]:
-    """The participants' entity keys but those of participants written in lower case ("police", "a bomb"): a
-    common noun is the same words in every story, not the same entity."""
+def shares_participant(a: Mention, b: Mention) -> bool:
+    return bool(a.participant_words & b.participant_words)
+
+
+def participant_words(row: dict) -> frozenset[str]:
+    """The words of the actors' and recipients' entity keys but stop words and numbers: "lo_presti" ties
+    "gaetano_lo_presti", "a_suspected_mafia_boss" ties "an_alleged_mafia_boss"."""
     keys = (row.get("actor_entity_keys") or []) + (row.get("recipient_entity_keys") or [])
-    texts = "; ".join(t for t in (row.get("actor"), row.get("recipient")) if t).split("; ")
-    common = {name_key(t) for t in texts if t == t.lower()}
-    return frozenset(k for k in keys if k not in common)
-
-
-def shares_entity(a: Mention, b: Mention) -> bool:
-    return bool(a.name_words & b.name_words)
+    return frozenset(w for k in keys for w in k.split("_") if w not in STOP_WORDS and not w.isdigit())
 
 
 def same_entity(x: str, y: str) -> bool:
-    """The same key, or a surname-only key and a full key ending in that surname."""
-    return x == y or ("_" not in x and surname(y) == x) or ("_" not in y and surname(x) == y)
-
-
-def surname(key: str) -> str:
-    return key.rsplit("_", 1)[-1]
+    """The same entity key, or a surname-only key and a full key ending in that surname (quote_clusters.py joins
+    speakers so; events tie on any shared key word, which this implies)."""
+    return x == y or ("_" not in x and y.rsplit("_", 1)[-1] == x) or ("_" not in y and x.rsplit("_", 1)[-1] == y)

@@ -1,7 +1,6 @@
 -- The warehouse events a batch's events may join (transforms/stories/event_clusters.py decides which do): the same
 -- event_type, published within 30 days of a batch event of that type (undated articles on either side pass), and
--- sharing a blocking key with it: an entity key or its surname (the last part of the key), the resolved place, or
--- the day. Reads the batch from `batch_rows` and the warehouse from the view event_cluster_members, so it runs on
+-- sharing a blocking key with it: a word of a participant's entity key, the resolved place, or the day. Reads the batch from `batch_rows` and the warehouse from the view event_cluster_members, so it runs on
 -- frames too (transforms/evaluate/clusters.py registers both). Each row carries its current cluster id.
 WITH batch AS (
     SELECT NULL::VARCHAR AS event_id, event_type, published_at::TIMESTAMPTZ AS published_at,
@@ -20,10 +19,12 @@ WITH batch AS (
     SELECT
         event_id, event_type, published_at,
         unnest(list_distinct(list_concat(
-            list_transform(coalesce(actor_entity_keys, []) || coalesce(recipient_entity_keys, []),
-                lambda k: 'entity:' || k),
-            list_transform(coalesce(actor_entity_keys, []) || coalesce(recipient_entity_keys, []),
-                lambda k: 'entity:' || string_split(k, '_')[-1]),
+            -- Words of the participants' keys: clustering ties on them, stop words aside (this list is a subset).
+            list_filter(
+                flatten(list_transform(coalesce(actor_entity_keys, []) || coalesce(recipient_entity_keys, []),
+                    lambda k: string_split(k, '_'))),
+                lambda w: w NOT IN ('', 'a', 'an', 'the', 'of', 'in', 'on', 'at', 'to', 'for', 'and', 'or', 'by', 'with')
+            ).list_transform(lambda w: 'word:' || w),
             CASE WHEN place_geonames_id IS NOT NULL THEN ['place:' || place_geonames_id] ELSE [] END,
             CASE WHEN event_date = coalesce(event_end_date, event_date) THEN ['day:' || event_date] ELSE [] END
         ))) AS block
