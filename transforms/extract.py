@@ -19,8 +19,8 @@ from transforms.events.rows import find_events
 from transforms.nlp import docfacts
 from transforms.nlp.loading import load_pipeline
 from transforms.normalise.ids import stable_id
-from transforms.quotes import rows as quote_rows
 from transforms.places.resolve import resolve_places
+from transforms.quotes import rows as quote_rows
 from transforms.schema import EVENTS, MENTIONS, QUOTES, SOURCES, conform
 from transforms.stories.quote_clusters import with_signatures
 

@@ -11,6 +11,7 @@ the record's `date` as the published date and no sources, and is scored on one p
   negated future cooperative action is REJECT. The events table keeps the literal action with its `future`,
   `hypothetical` and `negated` flags (as PLOVER 2 does), so `gold_convention_type` applies that rule before
   comparing. Both the literal and the converted accuracy are reported.
+- **Per type**: convention and literal type accuracy, actor and recipient match for each gold type.
 - **Actor / recipient match**: the prediction's actor (recipient) text against the gold `source` (`target`)
   `actorText`s. Both sides become sets of lower-case content words (stop words and possessive 's dropped); they
   match when the words they share cover at least half of the smaller set. Recipient match is scored only on
@@ -138,9 +139,21 @@ def confusion(scored: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def per_type(scored: list[dict]) -> dict[str, dict]:
-    totals = Counter(s["gold_type"] for s in scored)
-    correct = Counter(s["gold_type"] for s in scored if s["type_correct"])
-    return {t: {"n": totals[t], "accuracy": round(correct[t] / totals[t], 3)} for t in sorted(totals)}
+    """Per gold type: records, convention and literal type accuracy, actor match, recipient match (on records with a
+    gold target)."""
+    by_type: dict[str, list[dict]] = {}
+    for s in scored:
+        by_type.setdefault(s["gold_type"], []).append(s)
+    return {
+        t: {
+            "n": len(rows),
+            "accuracy": share(s["type_correct"] for s in rows),
+            "literal_accuracy": share(s["literal_type_correct"] for s in rows),
+            "actor_match": share(s["actor_match"] for s in rows),
+            "recipient_match": share(s["recipient_match"] for s in rows if s["gold_recipients"]),
+        }
+        for t, rows in sorted(by_type.items())
+    }
 
 
 def format_report(result: dict) -> str:
@@ -152,7 +165,12 @@ def format_report(result: dict) -> str:
         f"  recipient match      {result['recipient_match']:.3f}"
         f"  (on {result['recipient_records']} with a gold target)",
         "",
-        "per type (gold): " + ", ".join(f"{t} {v['accuracy']:.2f}/{v['n']}" for t, v in result["per_type"].items()),
+        "per type (gold)   n  type  literal  actor  recipient",
+        *(
+            f"  {t:<12} {v['n']:>4}  {v['accuracy']:.2f}  {v['literal_accuracy']:.2f}     {v['actor_match']:.2f}"
+            f"   {v['recipient_match']:.2f}"
+            for t, v in result["per_type"].items()
+        ),
         "",
         "confusion (gold -> predicted counts):",
     ]

@@ -180,8 +180,10 @@ def verb_sense(verb: Token, lemma: str) -> Sense | None:
     # A CAMEO phrase or a pattern naming a thing reads the verb in context; the dictionary codes what an actor does, so
     # the verb needs one ("police cordoned off the roads", not "recently released polls").
     matched = cameo_match(verb, lemma) if has_actor(verb) else None
-    if matched is not None and matched[1]:
-        return code_sense(matched[0])
+    if matched is not None and matched[1] and not (lemma in lexicon()["light_verbs"] and has_event_object(verb)):
+        sense = code_sense(matched[0])
+        # CAMEO reads "plans talks" as an intention (AGREE); the events table keeps the planned act, flagged future.
+        return None if sense and sense.event_type == "AGREE" and governs_complement(verb, lemma) else sense
     if default:
         return Sense(*default)
     if matched is not None or lemma in conditional_verbs() or lemma in lexicon()["light_verbs"]:
@@ -217,13 +219,28 @@ def conditional_verbs() -> frozenset[str]:
 def has_actor(verb: Token) -> bool:
     subject = subject_of(verb)
     agent = [o for c in children(verb) if c.dep_ == "agent" for o in children(c) if o.dep_ == "pobj"]
-    return any(is_party(a) for a in agent) or (subject is not None and subject.dep_ != "nsubjpass" and is_party(subject))
+    return any(is_party(a) for a in agent) or (
+        subject is not None and subject.dep_ != "nsubjpass" and is_party(subject)
+    )
 
 
 def is_dyadic(verb: Token) -> bool:
     others = [c for c in children(verb) if c.dep_ in ("dobj", "dative", "nsubjpass")]
     others += [o for c in children(verb) if c.dep_ == "prep" for o in children(c) if o.dep_ == "pobj"]
     return has_actor(verb) and any(is_party(o) for o in others)
+
+
+def has_event_object(verb: Token) -> bool:
+    """'hold talks': the event noun is the trigger, the light verb lends it its actor."""
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in trigger_nouns() for c in children(verb))
+
+
+def governs_complement(verb: Token, lemma: str) -> bool:
+    """'plans to hold talks', 'is expected to sign': with a complement, a verb of intention or expectation is its
+    complement's modality, not an event of its own; promises and vows (intent_verbs) stay agreements."""
+    words = lexicon()
+    governor = lemma in words["future_governors"] or lemma in words["hypothetical_governors"]
+    return governor and lemma not in words["intent_verbs"] and any(c.dep_ in ("xcomp", "ccomp") for c in children(verb))
 
 
 def code_sense(code: str | None) -> Sense | None:
