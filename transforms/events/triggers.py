@@ -117,8 +117,15 @@ def trigger_verbs() -> frozenset[str]:
         | words["person_object_verbs"].keys()
         | phrases_by_verb().keys()
         | words["acceptance_verbs"]
-        | cameo_dictionary()["verbs"].keys()
+        | cameo_verbs()
     )
+
+
+@functools.cache
+def cameo_verbs() -> frozenset[str]:
+    """The CAMEO dictionary's verbs and the verbs of its phrasal verbs ("cordon" of "cordon off")."""
+    dictionary = cameo_dictionary()
+    return frozenset(dictionary["verbs"].keys() | {phrase.split()[0] for phrase in dictionary["phrases"]})
 
 
 @functools.cache
@@ -126,7 +133,7 @@ def verb_of_form() -> dict[str, str]:
     """Regular inflected forms of the CAMEO dictionary's verbs -> the verb, for the verbs spaCy lemmatises wrongly
     ("cordoned" -> "cordone")."""
     forms = {}
-    for verb in cameo_dictionary()["verbs"]:
+    for verb in cameo_verbs():
         stem = verb.removesuffix("e")
         for form in (verb + "s", verb + "ed", verb + "d", stem + "ing", stem + "ed"):
             forms.setdefault(form, verb)
@@ -252,14 +259,12 @@ def cameo_match(verb: Token, lemma: str) -> tuple[str | None, bool] | None:
     """(code, whether it names the verb's sense) of the CAMEO phrasal verb ("cordon off", "wage war") or the most
     specific pattern that fits the verb in context; None when none does."""
     dictionary = cameo_dictionary()
-    entry = dictionary["verbs"].get(lemma)
-    if entry is None:
-        return None
     for child in children(verb):
         phrase = f"{lemma} {child.lower_}"
         if child.dep_ in ("prt", "prep", "advmod", "dobj") and phrase in dictionary["phrases"]:
             return dictionary["phrases"][phrase], True
-    if not entry.patterns:
+    entry = dictionary["verbs"].get(lemma)
+    if entry is None or not entry.patterns:
         return None
     context = VerbContext.of(verb)
     index, unkeyed = entry.patterns_by_word
@@ -286,7 +291,7 @@ class VerbContext:
         preps = [c for c in right if c.dep_ == "prep"]
         preps += [p for o in direct if o.dep_ == "dobj" for p in children(o) if p.dep_ == "prep"]
         # A bare preposition or particle in a pattern ("fire at") is one on the verb, not deep in its object.
-        objects = [t for t in phrase_tokens(direct) if t.pos_ not in ("ADP", "PART") or t.head is verb]
+        objects = [t for t in phrase_tokens(direct + preps) if t.pos_ not in ("ADP", "PART") or t.head is verb]
         return cls(
             word_keys(phrase_tokens(subject)),
             word_keys(objects + preps),
