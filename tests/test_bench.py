@@ -41,6 +41,7 @@ TARGETS = {
     "nightly_peak_tree_rss_mb_largest <= 2048",
     "nightly_peak_tree_rss_growth <= 1.1",
     "end_to_end_vs_peer >= 3.0",
+    "day_on_10x_warehouse_time_ratio <= 1.2",
 }
 
 
@@ -61,6 +62,7 @@ def test_quick_benchmark_reports_every_figure(corpus, prefect_server, tmp_path, 
         "peer",
         "scale",
         "nightly_memory",
+        "warehouse_growth",
         "full_reuters",
         "targets",
     }
@@ -89,6 +91,11 @@ def test_quick_benchmark_reports_every_figure(corpus, prefect_server, tmp_path, 
     assert {"growth_factor", "peak_rss_growth"} <= set(scale)
     assert written["full_reuters"] is None
     assert written["nightly_memory"] is None  # 2,000 and 20,000 articles: the full benchmark only
+    growth = written["warehouse_growth"]
+    assert growth["10x"]["warehouse_articles"] == 10 * growth["1x"]["warehouse_articles"]
+    for run in (growth["1x"], growth["10x"]):
+        assert run["articles"] == run["warehouse_articles"] + growth["day_articles"] == run["warehouse_articles"] + 2
+    assert growth["time_ratio"] > 0
 
     assert set(written["targets"]) == TARGETS
     assert all(set(check) == {"value", "met"} for check in written["targets"].values())

@@ -162,6 +162,8 @@ DYNAMIC_SQL = {
     ),
     ("warehouse/rebuild.py", "_load_table"): "table names, keys and column names from the schema",
     ("docs/make_queries.py", "answer_all"): "the documented example queries, read-only",
+    ("warehouse/candidates.py", "candidates"): "the SQL files in warehouse/sql/candidates/, the batch registered",
+    ("transforms/evaluate/clusters.py", "cluster_stream"): "warehouse/sql/candidates/select_event_candidates.sql",
 }
 
 

@@ -12,6 +12,8 @@ Two mentions report the same event when nothing sets them apart and something ti
   overlap for their granularity (a day inside a month is compatible, two different days are not); undated ones
   published within `PUBLISHED_WINDOW_DAYS` of each other. Negated or future mentions are not kept apart (the
   views flag the disagreement).
+- two mentions that both name participants and share none are different events (the same article or day does
+  not make them one);
 - tied by evidence: a word shared by the actors' or recipients' entity keys (stop words aside: "trump" ties
   "donald_trump", "a_suspected_mafia_boss" ties "an_alleged_mafia_boss"), the same resolved place, the same day,
   or the same article (an article that reports a compatible event twice reports one event). Type and trigger
@@ -175,6 +177,8 @@ def same_event(a: Mention, b: Mention) -> bool:
     """Compatible on every feature and tied by a shared entity, place or day (see the module docstring)."""
     if not compatible(a, b):
         return False
+    if a.participant_words and b.participant_words:  # both name who took part: they must share someone
+        return shares_participant(a, b)
     same_place = a.place_id is not None and a.place_id == b.place_id
     same_day = a.day is not None and a.day == b.day
     return a.article_id == b.article_id or shares_participant(a, b) or same_place or same_day
