@@ -78,17 +78,19 @@ def _check_runner(runner: str) -> None:
 
 def prepare_in_background(runner: str) -> None:
     """Load what the run needs later on a background thread, while Prefect's server boots and the inbox is read:
-    spaCy's model (for the threads runner's tasks), then GX's suites (for validation, after extraction) and the
-    first-name list (for the entity layer's gender estimates).
+    spaCy's model (for the threads runner's tasks), then GX's suites (for validation, after extraction), the
+    first-name list (for the entity layer's gender estimates) and the gazetteer (for event places).
 
     Started once the flow's modules are imported, so the thread imports nothing the main thread is importing."""
     from expectations import validate
     from flows import runners
     from transforms.entities import first_names
+    from transforms.places import resolve
 
     runners.prepare(runner)
     runners.BACKGROUND.submit(validate.prepare)
     runners.BACKGROUND.submit(first_names.load)
+    runners.BACKGROUND.submit(resolve.load_gazetteer)
 
 
 @contextmanager

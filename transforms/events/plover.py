@@ -52,15 +52,18 @@ class CameoVerb:
 
     @functools.cached_property
     def patterns_by_word(self) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
-        """The patterns (by place) under each alternative of their first word, and the ones with no word: a context
-        is only tried against the patterns one of its words can start."""
+        """The patterns (by place) under each alternative of one word they require, and the ones with no word: a
+        context is only tried against the patterns one of its words can fill. The word is a content word where the
+        pattern has one ("forces", not "with"), as prepositions are in nearly every sentence."""
         index: dict[str, list[int]] = {}
         unkeyed = []
         for place, pattern in enumerate(self.patterns):
-            first = next(iter(pattern.objects + tuple(w for p in pattern.phrases for w in p) + pattern.subject), None)
-            if first is None:
+            words = pattern.objects + tuple(w for p in pattern.phrases for w in p[1:]) + pattern.subject
+            words += tuple(p[0] for p in pattern.phrases)
+            anchor = next((w for w in words if not (w.stems | w.exact) <= FUNCTION_WORDS), words[0] if words else None)
+            if anchor is None:
                 unkeyed.append(place)
-            for word in first.stems | first.exact if first else ():
+            for word in anchor.stems | anchor.exact if anchor else ():
                 index.setdefault(word, []).append(place)
         return {w: tuple(p) for w, p in index.items()}, tuple(unkeyed)
 

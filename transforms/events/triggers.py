@@ -16,6 +16,7 @@ events.modality and events.participants.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,7 +269,7 @@ def cameo_match(verb: Token, lemma: str) -> tuple[str | None, bool] | None:
         return None
     context = VerbContext.of(verb)
     index, unkeyed = entry.patterns_by_word
-    places = set(unkeyed).union(*(index.get(k, ()) for k in context.all_keys() if k in index))
+    places = set(unkeyed).union(*(index[k] for k in context.pattern_keys() if k in index))
     pattern = next((entry.patterns[p] for p in sorted(places) if context.fits(entry.patterns[p])), None)
     return (pattern.code, pattern.names_a_thing) if pattern is not None else None
 
@@ -298,8 +299,11 @@ class VerbContext:
             [(p.lower_, word_keys(phrase_tokens([c for c in children(p) if c.dep_ != "prep"]))) for p in preps],
         )
 
-    def all_keys(self) -> frozenset[str]:
-        return self.subject.prefixes | self.objects.prefixes | self.objects.words | {p for p, _ in self.phrases}
+    def pattern_keys(self) -> Iterator[str]:
+        """Every stem or word of the context a pattern's word can be."""
+        for word in self.subject.words | self.objects.words:
+            yield from prefixes_of(word)
+        yield from (preposition for preposition, _ in self.phrases)
 
     def fits(self, pattern: CameoPattern) -> bool:
         return (
@@ -316,8 +320,11 @@ class VerbContext:
 
 @dataclass(frozen=True)
 class WordKeys:
-    prefixes: frozenset[str]
     words: frozenset[str]
+
+    @functools.cached_property
+    def prefixes(self) -> frozenset[str]:
+        return frozenset().union(*map(prefixes_of, self.words))
 
     def has(self, word: PatternWord) -> bool:
         return not word.stems.isdisjoint(self.prefixes) or not word.exact.isdisjoint(self.words)
@@ -334,9 +341,13 @@ def phrase_tokens(heads: list[Token]) -> list[Token]:
 
 
 def word_keys(tokens: list[Token]) -> WordKeys:
-    words = {w for t in tokens for w in (t.lower_, t.lemma_.lower())}
-    prefixes = {w[:n] for w in words for n in range(max(1, len(w) - STEM_SLACK), len(w) + 1)}
-    return WordKeys(frozenset(prefixes), frozenset(words))
+    return WordKeys(frozenset(w for t in tokens for w in (t.lower_, t.lemma_.lower())))
+
+
+@functools.lru_cache(maxsize=65536)
+def prefixes_of(word: str) -> frozenset[str]:
+    """The word and the prefixes a dictionary stem of it can be ("negotiat" for "negotiated")."""
+    return frozenset(word[:n] for n in range(max(1, len(word) - STEM_SLACK), len(word) + 1))
 
 
 def fits_arguments(verb: Token, lemma: str, sense: Sense) -> bool:
