@@ -93,6 +93,9 @@ def print_rebuild(result: RebuildResult) -> None:
     for name, rows in result.rows.items():
         table.add_row(name, str(result.files[name]), str(rows))
     console.print(table)
+    clustered = ", ".join(f"{count} {table}" for table, count in result.clustered.items() if count)
+    if clustered:
+        console.print(f"clustered across articles: {clustered} the lake held without a cluster (older runs)")
 
 
 def print_status(state: Status, home: Path) -> None:
@@ -111,6 +114,9 @@ def print_status(state: Status, home: Path) -> None:
 
     sizes = "  ".join(f"{name} {count}" for name, count in state.table_rows.items())
     console.print(f"warehouse {warehouse_path(home)}: {human_bytes(state.warehouse_bytes)}; rows: {sizes}")
+    unclustered = ", ".join(f"{count} {table}" for table, count in state.unclustered.items() if count)
+    if unclustered:
+        error(f"{unclustered} loaded before cross-article clusters have none: `wirehouse rebuild` clusters them")
 
 
 def status_cell(column: str, value) -> str:

@@ -245,6 +245,51 @@ def test_status_prints_runs_counts_state_and_size(threads_run):
     assert "warehouse" in result.output and ("MiB" in result.output or "KiB" in result.output)
 
 
+def test_rows_an_older_wirehouse_loaded_without_clusters_get_theirs_at_rebuild(threads_run, tmp_path):
+    """A home whose lake an older wirehouse wrote (no cluster ids, no MinHash bands): status names the rows, and
+    `rebuild` clusters them as the runs would have, in the same groups."""
+    from flows.cli import app
+
+    home = tmp_path / "old-home"
+    shutil.copytree(threads_run[0], home)
+    con = duckdb.connect(str(warehouse_path(home)))
+    groups_before = cluster_groups(con)
+    con.close()
+    for table, columns in (("quotes", ["quote_cluster_id", "minhash_bands"]), ("events", ["event_cluster_id"])):
+        for path in (home / "lake" / table).rglob("*.parquet"):
+            pl.read_parquet(path).drop(columns).write_parquet(path)
+    rebuilt = CliRunner().invoke(app, ["rebuild", "--home", str(home), "--lake", str(home / "lake")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "clustered across articles" in rebuilt.output
+    con = duckdb.connect(str(warehouse_path(home)))
+    assert con.execute("SELECT count(*) FROM quotes WHERE quote_cluster_id IS NULL").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM events WHERE event_cluster_id IS NULL").fetchone()[0] == 0
+    assert cluster_groups(con) == groups_before
+    # A home rebuilt before this layer existed: status says which rows carry no cluster and what clusters them.
+    con.execute("UPDATE events SET event_cluster_id = NULL")
+    events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    con.close()
+    result = CliRunner().invoke(app, ["status", "--home", str(home)])
+    assert f"{events} events loaded before cross-article clusters" in " ".join(result.output.split())
+
+
+def cluster_groups(con: duckdb.DuckDBPyConnection) -> dict[str, set[frozenset[str]]]:
+    """Each kind's clusters as sets of their members (the grouping, whatever the ids)."""
+    return {
+        table: {
+            frozenset(members)
+            for (members,) in con.execute(
+                f"SELECT list({key}) FROM {table} GROUP BY coalesce((SELECT root FROM cluster_roots r "
+                f"WHERE r.cluster_id = {column}), {column})"
+            ).fetchall()
+        }
+        for table, key, column in (
+            ("quotes", "quote_id", "quote_cluster_id"),
+            ("events", "event_id", "event_cluster_id"),
+        )
+    }
+
+
 def fast_retries(monkeypatch, *names: str) -> None:
     """Storage tasks retry once without waiting (the real backoff is 2, 4, 8 s)."""
     from flows import tasks
