@@ -13,6 +13,7 @@ import pytest
 from transforms.events.clause import clause_chain, date_scope
 from transforms.events.dates import (
     FUTURE,
+    NEAREST,
     PAST,
     ResolvedDate,
     date_mentions,
@@ -26,6 +27,7 @@ SEED = date(2025, 9, 4)  # corpus/seed/trump-putin-zelenskyy.txt, a Thursday
 POLNEAR = date(2016, 9, 20)  # polnear/dev huff-post_2016-09-20_hillary-clinton-speaks-directly-, a Tuesday
 REUTERS = date(1987, 2, 26)  # reuters21578 reut2-000, 26-FEB-1987 (a Thursday)
 REUTERS_MARCH = date(1987, 3, 2)  # reuters21578 reut2-000, 2-MAR-1987 (a Monday)
+WSJ = date(1989, 11, 2)  # timeml wsj_0068 ... wsj_0189, the Wall Street Journal of Thursday 2 Nov 1989
 
 D = date
 TABLE = [
@@ -120,19 +122,59 @@ TABLE = [
     ("late yesterday", D(1991, 2, 25), PAST, D(1991, 2, 24), None, "day"),
     # timeml CNN19980213.2130.0155: "as he arrived in Philadelphia later in the day"
     ("later in the day", D(1998, 2, 13), PAST, D(1998, 2, 13), None, "day"),
+    # Quarters, halves and fiscal periods, as timeml's WSJ earnings reports of 2 Nov 1989 name them (a quarter is
+    # its three months at month granularity): wsj_0167 "had a loss ... in the third quarter", wsj_0068 "its
+    # third-quarter loss", wsj_0161 "expects to report a third-quarter net loss", wsj_0144 "in the 1988 second
+    # quarter", wsj_0068 "the year-ago quarter", wsj_0132 "in the latest quarter", wsj_0135 "In fiscal 1989" and
+    # "in the current fiscal year", wsj_0189 "For the year ended Sept. 30", wsj_0127 "the six months ended Oct. 1"
+    ("in the third quarter", WSJ, PAST, D(1989, 7, 1), D(1989, 9, 30), "month"),
+    ("third-quarter", WSJ, PAST, D(1989, 7, 1), D(1989, 9, 30), "month"),
+    ("third-quarter", WSJ, FUTURE, D(1989, 7, 1), D(1989, 9, 30), "month"),
+    ("in the 1988 second quarter", WSJ, PAST, D(1988, 4, 1), D(1988, 6, 30), "month"),
+    ("the year-ago quarter", WSJ, PAST, D(1988, 7, 1), D(1988, 9, 30), "month"),
+    ("in the latest quarter", WSJ, PAST, D(1989, 7, 1), D(1989, 9, 30), "month"),
+    ("In fiscal 1989", WSJ, PAST, D(1989, 1, 1), None, "year"),
+    ("in the current fiscal year", WSJ, FUTURE, D(1989, 1, 1), None, "year"),
+    ("the year ended Sept. 30", WSJ, PAST, D(1989, 1, 1), None, "year"),
+    ("the six months ended Oct. 1", WSJ, PAST, D(1989, 4, 2), D(1989, 10, 1), "month"),
+    # timeml NYT19980206.0460: "after averaging 242,000 for the first nine months of 1997"
+    ("the first nine months of 1997", D(1998, 2, 6), PAST, D(1997, 1, 1), D(1997, 9, 30), "month"),
+    # timeml wsj_1014 (26 Oct 1989) style: "the second half of 1989"
+    ("the second half of 1989", D(1989, 10, 26), PAST, D(1989, 7, 1), D(1989, 12, 31), "month"),
+    # Years and decades in words (broadcast transcripts): timeml PRI19980115.2000.0186 "In nineteen ninety-one
+    # Charles Keating was convicted", CNN19980223.1130.0960 "in the winter of nineteen ninety-four",
+    # VOA19980303.1600.2745 "hate group numbers dropping through the nineties"
+    ("In nineteen ninety-one", D(1998, 1, 15), PAST, D(1991, 1, 1), None, "year"),
+    ("in the winter of nineteen ninety-four", D(1998, 2, 23), PAST, D(1994, 12, 1), D(1995, 2, 28), "month"),
+    ("through the nineties", D(1998, 3, 3), PAST, D(1990, 1, 1), D(1999, 12, 31), "year"),
+    # timeml APW19980301.0720 (1 March 1998): "helicopters crashed last February" (February 1997: the month just
+    # past would be "last month")
+    ("last February", D(1998, 3, 1), PAST, D(1997, 2, 1), None, "month"),
+    # timeml NYT19980424.0421 (24 April 1998): "said in an editorial on Saturday, April 25" (the weekday fixes it)
+    ("on Saturday, April 25", D(1998, 4, 24), PAST, D(1998, 4, 25), None, "day"),
+    # timeml wsj_0073 (Thursday 2 Nov 1989): "will begin mailing materials ... at the end of this week"
+    ("at the end of this week", WSJ, FUTURE, D(1989, 11, 3), D(1989, 11, 5), "week"),
+    # A month read from an event without tense is the nearest one: timeml AP900816-0139 (16 Aug 1990) "a 15-20
+    # percent cutback in its oil supply in September", wsj_0172 "an agreement to acquire ... in January"
+    ("in September", D(1990, 8, 16), NEAREST, D(1990, 9, 1), None, "month"),
+    ("in January", WSJ, NEAREST, D(1990, 1, 1), None, "month"),
+    # Hedges: timeml CNN19980227.2130.0067 "And just last month", WSJ910225-0066 "a week or so ago"
+    ("just last month", D(1998, 2, 27), PAST, D(1998, 1, 1), None, "month"),
+    ("a week or so ago", D(1991, 2, 25), PAST, D(1991, 2, 18), None, "week"),
+    # Reuters TIME expressions and clock times: reut2-015 (9-APR-1987) "Conable met last night with Brazilian
+    # officials", reut2-009 (24-MAR-1987) "will hold a news conference at noon est Wednesday"
+    ("last night", D(1987, 4, 9), PAST, D(1987, 4, 8), None, "day"),
+    ("at noon est Wednesday", D(1987, 3, 24), FUTURE, D(1987, 3, 25), None, "day"),
+    # reut2-011 (1-APR-1987): "at a news conference by chairman Rune Andersson at 1030 gmt today"
+    ("at 1030 gmt today", D(1987, 4, 1), FUTURE, D(1987, 4, 1), None, "day"),
+    # reut2-002 (19-OCT-1987): "the board at an October 16 meeting decided to defer": a day a year ahead would
+    # carry its year
+    ("October 16", D(1987, 10, 19), FUTURE, D(1987, 10, 16), None, "day"),
+    # reut2-005 (Sunday 15-MAR-1987): "Ivorian delegates would be present at talks ... starting this week"
+    ("this week", D(1987, 3, 15), FUTURE, D(1987, 3, 16), None, "week"),
+    # reut2-005 (15-MAR-1987): "scheduled to be held in ... Yamoussoukro between March 19-22"
+    ("between March 19-22", D(1987, 3, 15), FUTURE, D(1987, 3, 19), D(1987, 3, 22), "day"),
 ]
-
-
-def score(table) -> float:
-    hits = sum(
-        resolve_date(text, published, prefer) == ResolvedDate(start, end, granularity)
-        for text, published, prefer, start, end, granularity in table
-    )
-    return hits / len(table)
-
-
-def test_date_table_resolves_at_least_95_percent():
-    assert score(TABLE) >= 0.95
 
 
 @pytest.mark.parametrize(
@@ -143,9 +185,26 @@ def test_each_expression(text, published, prefer, start, end, granularity):
     assert (resolved.start, resolved.end, resolved.granularity) == (start, end, granularity)
 
 
-def test_without_a_published_date_nothing_resolves():
-    resolved = resolve_date("on Thursday", None)
-    assert resolved.start is None and resolved.granularity == "unresolved"
+NO_DATE = [
+    # (phrase, published): phrases that name no period we can read
+    ("on Thursday", None),  # no published date to read it from
+    # PLOVER GSR records: "in prison for two years", "imposed six months ago", "a 48-hour search": durations
+    ("two years", SEED),
+    ("six months", SEED),
+    ("18-month", SEED),
+    ("several weeks", SEED),
+    ("48-hour", SEED),
+    # GUM_voyage_vavau (Wikivoyage): "settled some 3,000 years ago", before the calendar; it crashed extraction
+    ("3000 years ago", D(2000, 6, 15)),
+    # timeml wsj_0160: "had a loss of $5.5 million for the quarter": a quarter named earlier in the story
+    ("for the quarter", WSJ),
+]
+
+
+@pytest.mark.parametrize("text,published", NO_DATE, ids=[row[0] for row in NO_DATE])
+def test_phrases_that_name_no_period(text, published):
+    assert resolve_date(text, published) == ResolvedDate(None, None, "unresolved")
+    assert published is None or not looks_like_date(text)
 
 
 def test_published_datetime_is_accepted():
@@ -153,20 +212,12 @@ def test_published_datetime_is_accepted():
     assert resolve_date("yesterday", published).start == date(2025, 9, 3)
 
 
-@pytest.mark.parametrize("duration", ["two years", "six months", "18-month", "several weeks", "48-hour"])
-def test_durations_are_not_dates(duration):
-    # PLOVER GSR records: "in prison for two years", "imposed six months ago", "a 48-hour search"
-    assert not looks_like_date(duration)
-
-
-def test_a_period_before_the_calendar_is_no_date():
-    # GUM_voyage_vavau (Wikivoyage): "settled some 3,000 years ago"; it crashed the document's extraction
-    assert resolve_date("3000 years ago", date(2000, 6, 15)) == resolve_date("", date(2000, 6, 15))
-    assert not looks_like_date("3000 years ago")
-
-
 # --- which events a date governs, on TimeBank sentences (../shared/corpus/timeml, first half of the documents) ----
 
+REUTERS_APRIL_MET = (
+    'Conable met last night with Brazilian officials and told reporters, "We agreed to send a mission to Brazil next '
+    'week to explore further the state of progress and to get clarifications."'
+)
 SEED_PLANS = (
     "Trump on Wednesday said he plans to hold talks about the war in Ukraine in coming days after his Alaska summit "
     "with Putin in August failed to achieve a breakthrough."
@@ -251,6 +302,97 @@ ATTACHMENTS = [
         "paid",
         date(1998, 3, 1),
         (date(1998, 2, 24), None, "day"),
+    ),
+    # APW19980301.0720: a "when" clause on a time happens then
+    (
+        "Since 1985 _ when the Israelis created a security buffer zone southern Lebanon _",
+        "created",
+        date(1998, 3, 1),
+        (date(1985, 1, 1), None, "year"),
+    ),
+    # PRI19980205.2000.1998 and wsj_0122: a scheduling modifier sets its event noun's time, forward
+    (
+        "With the general election due this September, record figures couldn't have come at a worst time for "
+        "Chancellor Kohl.",
+        "election",
+        date(1998, 2, 5),
+        (date(1998, 9, 1), None, "month"),
+    ),
+    (
+        "Under terms of the agreement, shareholders other than the Underwoods will receive $3,500 a share at "
+        "closing, which is expected in December.",
+        "closing",
+        WSJ,
+        (date(1989, 12, 1), None, "month"),
+    ),
+    # wsj_0132: an amount only measures the event it is "of"
+    (
+        "The 32% state-owned DSM had eight million guilders of extraordinary charges in the latest quarter, mainly "
+        "to reflect one-time losses in connection with the disposal of some operations.",
+        "charges",
+        WSJ,
+        (date(1989, 7, 1), date(1989, 9, 30), "month"),
+    ),
+    # PRI19980115.2000.0186: the preposition says where the time hangs when the parser hangs the year elsewhere
+    (
+        "In nineteen ninety-one Charles Keating was convicted in state court of helping to defraud thousands of "
+        "investors.",
+        "convicted",
+        date(1998, 1, 15),
+        (date(1991, 1, 1), None, "year"),
+    ),
+    # APW19980213.1310: a time before a clause's conjunction is not that clause's ("next year after ... voted")
+    (
+        "Prime Minister John Howard, a monarchist himself, promised to put the question to a national referendum "
+        "next year after convention delegates voted 89-52 for a republic, with 11 abstentions.",
+        "referendum",
+        date(1998, 2, 13),
+        (date(1999, 1, 1), None, "year"),
+    ),
+    # reuters 9-APR-1987 (reut2-015): a TIME expression dates its verb; a past event takes no later time from its
+    # complement ("agreed to send a mission next week")
+    (REUTERS_APRIL_MET, "met", date(1987, 4, 9), (date(1987, 4, 8), None, "day")),
+    (REUTERS_APRIL_MET, "agreed", date(1987, 4, 9), None),
+    # reuters 19-OCT-1987 (reut2-006): the arranging, not the meeting, was last week
+    ("The meeting had been arranged last week, the spokesman said.", "meeting", date(1987, 10, 19), None),
+    # reuters 9-APR-1987 (reut2-015): a relative clause that stages an event noun gives its time
+    (
+        "Funaro, who spoke today to the International Monetary Fund's interim committee, was referring to talks he "
+        "began Tuesday with creditor banks in New York.",
+        "talks",
+        date(1987, 4, 9),
+        (date(1987, 4, 7), None, "day"),
+    ),
+    # reuters 6-MAR-1987 (reut2-010): coordinated verbs of another tense tell another time
+    (
+        "The Navy last month grounded half of its A-6E attack jets for wing inspections after a California "
+        "accident but has since returned half of the grounded planes to service, a Navy spokesman said.",
+        "returned",
+        date(1987, 3, 6),
+        None,
+    ),
+    # reuters 19-MAR-1987 (reut2-007): a date on a past governor is read back ("decided Tuesday to withdraw")
+    (
+        "Brodsky told the Futures Industry Association that the exchange's board decided Tuesday to withdraw the "
+        "proposal, which aimed to quell price volatility in the popular contract.",
+        "withdraw",
+        date(1987, 3, 19),
+        (date(1987, 3, 17), None, "day"),
+    ),
+    # reuters 23-APR-1987 (reut2-017): a purpose infinitive shares its verb's time
+    (
+        "He also told reporters that many major nations yesterday intervened heavily to support the dollar against "
+        "the yen.",
+        "support",
+        date(1987, 4, 23),
+        (date(1987, 4, 22), None, "day"),
+    ),
+    # reuters 2-APR-1987 (reut2-012): the subject of a verb of expectation takes its complement's time
+    (
+        "Fresh talks are expected to be held early next week but the actual date has not yet been fixed, he added.",
+        "talks",
+        date(1987, 4, 2),
+        (date(1987, 4, 6), None, "week"),
     ),
 ]
 

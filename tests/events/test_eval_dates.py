@@ -49,4 +49,7 @@ def test_figures_cover_both_halves(corpus):
     assert result["all"]["documents"] == 2 and result["first_half"]["documents"] == 1
     assert result["all"]["gold_items"] == result["first_half"]["gold_items"] + result["second_half"]["gold_items"]
     assert 0 < result["all"]["accuracy"] <= result["all"]["coverage"] <= 1
+    # the diagnostic over every gold event dates more events than the triggers the event rules find
+    every = result["all"]["every_event_accuracy"], result["all"]["every_event_coverage"]
+    assert 0 < every[0] <= every[1] <= 1
     assert "Event dates on" in format_report(result)

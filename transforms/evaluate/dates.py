@@ -17,18 +17,23 @@ as the published date. Protocol:
   equals the gold value at the gold's granularity (a day inside a gold month is right, a month for a gold day is
   not); *dated accuracy*, the same among the dated ones. An event linked to several times is right when one fits.
 - **Halves**: documents sorted by id; develop against the first half, the second is the held-out-like check.
+- **Every gold event** (a diagnostic of the date rules alone, apart from which words the event rules take as
+  triggers): the same figures when the gold event's own word is dated as rows.event_row dates a trigger
+  (clause.date_scope + dates.event_date), over all gold items.
 """
 
 from __future__ import annotations
 
 import argparse
-import calendar
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from transforms.events.clause import clause_chain, date_scope
+from transforms.events.dates import date_mentions, event_date, month_span
+from transforms.events.modality import modality
 from transforms.events.rows import find_events
 from transforms.nlp.loading import load_pipeline
 
@@ -91,11 +96,18 @@ def gold_period(value: str) -> tuple[date, date] | None:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def month_span(year: int, first_month: int, months: int) -> tuple[date, date]:
-    last_month_index = year * 12 + first_month - 1 + months - 1
-    last_year, last_month = divmod(last_month_index, 12)
-    last_month += 1
-    return date(year, first_month, 1), date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+def word_period(doc, item: GoldItem, mentions, published: datetime) -> tuple[date, date] | None:
+    """The period the date rules give the gold event's own word, read as for a trigger."""
+    chain = clause_chain(doc.char_span(item.start, item.end, alignment_mode="expand").root)
+    _, resolved = event_date(date_scope(chain), mentions, published, modality(chain).future)
+    if resolved is None:
+        return None
+    row = {"event_date": resolved.start, "event_end_date": resolved.end, "date_granularity": resolved.granularity}
+    return predicted_period(row)
+
+
+def fits(period: tuple[date, date] | None, item: GoldItem) -> bool:
+    return period is not None and any(first <= period[0] and period[1] <= last for first, last, _ in item.periods)
 
 
 def predicted_period(event: dict) -> tuple[date, date] | None:
@@ -153,13 +165,14 @@ def score_document(record: dict, doc) -> tuple[list[dict], int]:
     published = datetime.fromisoformat(record["dct"]).replace(tzinfo=UTC)
     events = find_events(doc, published)
     items, left_out = gold_items(record, doc)
+    mentions = date_mentions(doc, doc.text, doc.ents)
     scored = []
     for item in items:
         event = next(
             (e for e in events if e["trigger_char_start"] < item.end and item.start < e["trigger_char_end"]), None
         )
         period = predicted_period(event) if event else None
-        right = period is not None and any(first <= period[0] and period[1] <= last for first, last, _ in item.periods)
+        word = word_period(doc, item, mentions, published)
         sentence = doc.char_span(item.start, item.end, alignment_mode="expand")[0].sent
         scored.append(
             {
@@ -170,7 +183,9 @@ def score_document(record: dict, doc) -> tuple[list[dict], int]:
                 "date_text": event["date_text"] if event else None,
                 "predicted": f"{period[0]}..{period[1]}" if period else None,
                 "dated": period is not None,
-                "right": right,
+                "right": fits(period, item),
+                "word_dated": word is not None,
+                "word_right": fits(word, item),
                 "sentence": sentence.text,
             }
         )
@@ -187,6 +202,8 @@ def figures(scored: list[dict], documents: int) -> dict:
         "coverage": share(s["dated"] for s in matched),
         "accuracy": share(s["right"] for s in matched),
         "dated_accuracy": share(s["right"] for s in dated),
+        "every_event_coverage": share(s["word_dated"] for s in scored),
+        "every_event_accuracy": share(s["word_right"] for s in scored),
     }
 
 
@@ -229,6 +246,7 @@ def format_report(result: dict) -> str:
             f"  {name.replace('_', ' '):<12} {f['documents']:>3} docs  gold {f['gold_items']:>4}  matched "
             f"{f['matched']:>4}  accuracy {f['accuracy']:.3f}  coverage {f['coverage']:.3f}"
             f"  dated accuracy {f['dated_accuracy']:.3f}"
+            f"  | every gold event: accuracy {f['every_event_accuracy']:.3f} coverage {f['every_event_coverage']:.3f}"
         )
     lines += [f"  dating links to a value naming no period (left out): {result['links_without_period']}", "", "misses:"]
     for miss in result["misses"]:

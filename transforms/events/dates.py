@@ -3,9 +3,11 @@
 
 `resolve_date` returns the period an expression names: its first day, its last day when the expression is a range
 or part of a period ("late February", "in coming days"), and a granularity (day, week, month, year, unresolved).
-Our own rules handle the relative and partial forms newswire uses; dateparser is the fallback for the rest.
-`date_mentions` finds the expressions in a Doc and the words they modify; `event_date` picks the one nearest a
-trigger in its date scope (clause.date_scope) and reads it forward when the tense or a schedule points ahead.
+Our own rules handle the relative and partial forms newswire uses (quarters, halves and fiscal periods among
+them, and years, decades and days written as words); dateparser is the fallback for the rest.
+`date_mentions` finds the expressions in a Doc (DATE and TIME entities) and the words they modify; `event_date`
+picks the one nearest a trigger in its date scope (clause.date_scope) and reads it forward when the tense or a
+schedule points ahead, back for a past tense, and to the nearest side when nothing gives the event a tense.
 May import: spaCy, dateparser, transforms.nlp and events.plover (the lexicon's future words).
 """
 
@@ -23,7 +25,9 @@ from spacy.tokens import Doc, Span, Token
 from transforms.events.plover import lexicon
 from transforms.nlp.docfacts import children
 
-PAST, FUTURE = "past", "future"
+# The side of the published date a time is read on. NEAREST is for an event the grammar gives no tense (an event
+# noun, an infinitive): "a cutback in September" written in August is next month's, not last year's.
+PAST, FUTURE, NEAREST = "past", "future", "nearest"
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -70,7 +74,7 @@ MONTH_PARTS = {
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY_RE = "|".join(WEEKDAYS)
 PART_RE = "|".join(sorted(MONTH_PARTS, key=len, reverse=True))
-LEADING_WORDS = re.compile(r"^(?:on|in|at|during|since|from|by|of|over|until|the)\s+")
+LEADING_WORDS = re.compile(r"^(?:on|in|at|during|since|from|by|of|over|until|through|throughout|the|its|their|our)\s+")
 # "Wednesday's meeting" names Wednesday; "the day's talks" is not a date.
 POSSESSIVE_TAIL = re.compile(r"['’]s\b.*$")
 # "two years", "18-month", "several weeks" are durations, which dateparser would read as "... ago".
@@ -80,8 +84,68 @@ DURATION = re.compile(
 )
 # dateparser is only worth asking (at ~10 ms a call) about a phrase with a calendar word or a numeric date in it.
 DATE_ANCHOR = re.compile(rf"\b(?:{MONTH_RE}|{WEEKDAY_RE})\b|\d{{1,4}}[/.-]\d{{1,2}}|\bago\b")
-DAY_PARTS = re.compile(r"\s+(?:morning|afternoon|evening|night|noon)$")
+# "Tuesday night" is Tuesday; "last night" and "this morning" are relative_day's.
+DAY_PARTS = re.compile(r"(?<!last)(?<!this)\s+(?:morning|afternoon|evening|night|noon)$")
+# A clock time before the day it is on: "10 a.m. Wednesday", "noon EST Tuesday", the wires' "1030 gmt today".
+CLOCK_TIME = re.compile(
+    r"^(?:at\s+)?(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\.?|noon|midnight|\d{4}(?=\s+(?:gmt|est|edt|bst|cet|local time)))"
+    r"(?:\s+(?:est|edt|gmt|bst|cet|local time))?,?\s+"
+)
 WHITESPACE = re.compile(r"\s+")
+# Hedges that leave the time they modify: "nearly four years ago", "a week or so ago", "just last month".
+APPROXIMATION = re.compile(r"^(?:nearly|almost|about|roughly|around|approximately|some|just)\s+|\s+or\s+so\b")
+FISCAL = re.compile(r"\bfiscal[\s-]+")
+QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+HALF_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "last": 2, "latter": 2}
+PERIOD_ORDINAL_RE = "|".join(sorted(QUARTER_ORDINALS.keys() | HALF_ORDINALS.keys(), key=len, reverse=True))
+POSSESSIVE_PART = re.compile(rf"^(.+?)'s\s+((?:(?:{PERIOD_ORDINAL_RE})[\s-]+)?(?:quarter|half))$")
+
+# Numbers written as words, for years ("nineteen ninety-six", "two thousand"), decades ("the nineties") and days
+# of the month ("March eighth").
+UNIT_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine".split(), start=1)}
+TEEN_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), start=10
+    )
+}
+TENS_WORDS = {w: n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+DECADE_WORDS = {
+    w: n for n, w in enumerate("twenties thirties forties fifties sixties seventies eighties nineties".split(), start=2)
+}
+CENTURY_WORDS = {"eighteen": 18, "nineteen": 19, "twenty": 20}
+ORDINAL_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
+ORDINAL_DAYS = {w: n for n, w in enumerate(ORDINAL_UNITS, start=1)}
+ORDINAL_DAYS.update(
+    {
+        w: n
+        for n, w in enumerate(
+            "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+            "twentieth".split(),
+            start=10,
+        )
+    }
+)
+ORDINAL_DAYS.update({f"twenty{sep}{w}": 20 + n for n, w in enumerate(ORDINAL_UNITS, start=1) for sep in "- "})
+ORDINAL_DAYS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+
+
+def word_alternatives(*words) -> str:
+    return "|".join(sorted((w for group in words for w in group), key=len, reverse=True))
+
+
+TWO_DIGIT_WORDS_RE = rf"(?:{word_alternatives(TEEN_WORDS)}|(?:{word_alternatives(TENS_WORDS)})(?:[\s-]+(?:{word_alternatives(UNIT_WORDS)}))?)"
+SPELLED_YEAR = re.compile(
+    rf"\b({word_alternatives(CENTURY_WORDS)})[\s-]+(hundred|oh[\s-]+(?:{word_alternatives(UNIT_WORDS)})|{TWO_DIGIT_WORDS_RE})\b"
+)
+TWO_THOUSAND = re.compile(rf"\btwo thousand(?:\s+(?:and\s+)?({TWO_DIGIT_WORDS_RE}|{word_alternatives(UNIT_WORDS)}))?\b")
+SPELLED_DECADE = re.compile(rf"\b(?:({word_alternatives(CENTURY_WORDS)})\s+)?({word_alternatives(DECADE_WORDS)})\b")
+ORDINAL_RE = word_alternatives(ORDINAL_DAYS)
+MONTH_ORDINAL = re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?({ORDINAL_RE})\b")
+ORDINAL_OF_MONTH = re.compile(rf"\b(?:the\s+)?({ORDINAL_RE})\s+of\s+({MONTH_RE})\b")
+SPELLED_NUMBER_WORD = re.compile(
+    rf"\b(?:{word_alternatives(CENTURY_WORDS, DECADE_WORDS, ORDINAL_DAYS, ('thousand',))})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +166,7 @@ def resolve_date(text: str, published_at: date | datetime | None, prefer: str = 
     """The period `text` names, read from `published_at`; unresolved without a published date or a match."""
     if published_at is None or not text:
         return UNRESOLVED
-    reference = published_at.date() if isinstance(published_at, datetime) else published_at
+    reference = day_of(published_at)
     phrase = normalise(text)
     try:
         for rule in RULES:
@@ -122,11 +186,44 @@ def looks_like_date(text: str) -> bool:
 
 def normalise(text: str) -> str:
     phrase = WHITESPACE.sub(" ", text.lower().replace("’", "'")).strip(" ,.;")
+    phrase = spelled_numbers(APPROXIMATION.sub("", phrase))
+    # "this year's third quarter" names a part of this year; "Wednesday's meeting" names Wednesday.
+    phrase = POSSESSIVE_PART.sub(r"\2 of \1", phrase)
     phrase = POSSESSIVE_TAIL.sub("", phrase).replace("this past ", "last ")
+    # A fiscal period is named like the calendar one it is reported as ("fiscal 1989", "the fiscal first quarter").
+    phrase = FISCAL.sub("", phrase).replace("year-end", "end of the year")
     previous = None
     while previous != phrase:
-        previous, phrase = phrase, LEADING_WORDS.sub("", phrase)
+        previous, phrase = phrase, CLOCK_TIME.sub("", LEADING_WORDS.sub("", phrase))
     return DAY_PARTS.sub("", phrase)
+
+
+def spelled_numbers(phrase: str) -> str:
+    """Years, decades and days of the month written as words, as broadcast transcripts write them: "nineteen
+    ninety-six" -> 1996, "the nineties" -> the 90s, "March eighth" -> March 8."""
+    if not SPELLED_NUMBER_WORD.search(phrase):
+        return phrase
+    phrase = SPELLED_YEAR.sub(lambda m: str(century_year(m.group(1), m.group(2))), phrase)
+    phrase = TWO_THOUSAND.sub(lambda m: str(2000 + (two_digit_value(m.group(1)) if m.group(1) else 0)), phrase)
+    phrase = SPELLED_DECADE.sub(lambda m: f"{CENTURY_WORDS.get(m.group(1), '')}{DECADE_WORDS[m.group(2)]}0s", phrase)
+    phrase = MONTH_ORDINAL.sub(lambda m: f"{m.group(1)} {ORDINAL_DAYS[m.group(2)]}", phrase)
+    return ORDINAL_OF_MONTH.sub(lambda m: f"{ORDINAL_DAYS[m.group(1)]} {m.group(2)}", phrase)
+
+
+def century_year(century: str, rest: str) -> int:
+    hundreds = CENTURY_WORDS[century] * 100
+    if rest == "hundred":
+        return hundreds
+    return hundreds + two_digit_value(rest.removeprefix("oh").strip(" -"))
+
+
+def two_digit_value(words: str) -> int:
+    tens, _, unit = words.replace("-", " ").partition(" ")
+    if tens in TEEN_WORDS:
+        return TEEN_WORDS[tens]
+    if tens in UNIT_WORDS:
+        return UNIT_WORDS[tens]
+    return TENS_WORDS[tens] * 10 + (UNIT_WORDS[unit] if unit else 0)
 
 
 # --- rules: each takes (phrase, reference, prefer) and returns a ResolvedDate or None ---------------------------
@@ -154,7 +251,9 @@ def relative_day(phrase: str, reference: date, prefer: str) -> ResolvedDate | No
     return None if offset is None else day(reference + timedelta(days=offset))
 
 
-WEEKDAY_PHRASE = re.compile(rf"(?:(?:early|earlier|late|later)\s+)?(last|this|next|coming|previous)?\s*({WEEKDAY_RE})")
+WEEKDAY_PHRASE = re.compile(
+    rf"(?:(?:early|earlier|late|later)\s+)?(last|this coming|this|next|coming|previous)?\s*({WEEKDAY_RE})"
+)
 
 
 def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -163,12 +262,28 @@ def weekday(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
         return None
     modifier, name = match.groups()
     delta = (WEEKDAYS[name] - reference.weekday()) % 7
-    if modifier in ("next", "coming") or (modifier is None and prefer == FUTURE):
-        return day(reference + timedelta(days=delta or (7 if modifier else 0)))
     back = (reference.weekday() - WEEKDAYS[name]) % 7
+    ahead = modifier is None and (prefer == FUTURE or prefer == NEAREST and delta < back)
+    if modifier in ("next", "coming", "this coming") or ahead:
+        return day(reference + timedelta(days=delta or (7 if modifier else 0)))
     if modifier in ("last", "previous"):
         back = back or 7
     return day(reference - timedelta(days=back))
+
+
+WEEKDAY_AND_DATE_PHRASE = re.compile(rf"(?:{WEEKDAY_PHRASE.pattern}),?\s+(.*\d.*)")
+
+
+def weekday_and_date(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'Saturday, April 25': of the readings of the date on either side, the one that falls on that weekday."""
+    match = WEEKDAY_AND_DATE_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    readings = [resolve_date(match.group(3), reference, side) for side in (prefer, PAST, FUTURE)]
+    days = [r for r in readings if r.granularity == "day" and r.end is None]
+    if not days:
+        return None
+    return next((d for d in days if d.start.weekday() == WEEKDAYS[match.group(2)]), days[0])
 
 
 WEEKEND_PHRASE = re.compile(r"(last|this|next|coming|past)?\s*weekend")
@@ -186,7 +301,7 @@ def weekend(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     return ResolvedDate(saturday, saturday + timedelta(days=1), "day")
 
 
-DECADE_PHRASE = re.compile(r"(early|mid|late)?[\s-]*((?:1[89]|20)\d)0s")
+DECADE_PHRASE = re.compile(r"(early|mid|late)?[\s-]*'?((?:1[89]|20)?\d)0s")
 
 
 def decade(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -197,11 +312,14 @@ def decade(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     part, stem = match.groups()
     first, last = {"early": (0, 3), "mid": (3, 6), "late": (6, 9), None: (0, 9)}[part]
     start_year = int(stem) * 10
+    if len(stem) == 1:  # "the nineties": the latest such decade begun by the reference or about to begin
+        start_year += reference.year // 100 * 100
+        start_year -= 100 if start_year > reference.year + 2 else 0
     return ResolvedDate(date(start_year + first, 1, 1), date(start_year + last, 12, 31), "year")
 
 
 RELATIVE_PERIOD_PHRASE = re.compile(
-    r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|next|coming)\s+(week|month|year)"
+    r"(?:(earlier|later|early|late)\s+)?(last|past|previous|this|current|next|coming)\s+(week|month|year)"
 )
 
 
@@ -211,7 +329,10 @@ def relative_period(phrase: str, reference: date, prefer: str) -> ResolvedDate |
     if not match:
         return None
     _, which, unit = match.groups()
-    step = {"last": -1, "past": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[which]
+    step = RELATIVE_STEPS[which]
+    # Written on a Sunday, the last day of its week, "talks starting this week" are in the week from tomorrow.
+    if unit == "week" and step == 0 and prefer == FUTURE and reference.weekday() == 6:
+        step = 1
     return period(unit, reference, step)
 
 
@@ -286,7 +407,8 @@ CALENDAR_PHRASES = tuple(
         (rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?", ("day", "month", "year")),
         (rf"({MONTH_RE})\.?,?\s+(?:of\s+)?(\d{{4}})", ("month", "year")),
         (rf"({MONTH_RE})\.?", ("month",)),
-        (r"(?:the\s+year\s+)?((?:19|20)\d\d)", ("year",)),
+        # "the 1988 period": the part of 1988 a report compares with, read as the year
+        (r"(?:the\s+year\s+)?((?:19|20)\d\d)(?:\s+period)?", ("year",)),
         (r"(\d{4})-(\d\d)-(\d\d)", ("year", "month", "day")),
     )
 )
@@ -302,7 +424,9 @@ def month_day_year(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     return None
 
 
-PART_OF_PERIOD_PHRASE = re.compile(r"(end|beginning|start|middle)\s+of\s+(?:the\s+)?(this|last|next)?\s*(month|year)")
+PART_OF_PERIOD_PHRASE = re.compile(
+    r"(end|beginning|start|middle)\s+of\s+(?:the\s+)?(this|last|next)?\s*(week|month|year)"
+)
 
 
 def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -313,6 +437,9 @@ def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     part, which, unit = match.groups()
     whole = period(unit, reference, {"last": -1, "next": 1}.get(which, 0))
     start, end = whole.start, period_end(whole)
+    if unit == "week":
+        first, last = {"end": (4, 6), "middle": (2, 4)}.get(part, (0, 1))
+        return ResolvedDate(start + timedelta(days=first), start + timedelta(days=last), "week")
     if unit == "month":
         first, last = {"end": (21, end.day), "middle": (11, 20)}.get(part, (1, 10))
         return ResolvedDate(start.replace(day=first), start.replace(day=last), "month")
@@ -322,7 +449,7 @@ def part_of_period(phrase: str, reference: date, prefer: str) -> ResolvedDate | 
     )
 
 
-SEASON_PHRASE = re.compile(r"(last|this|next|coming)?\s*(spring|summer|fall|autumn|winter)")
+SEASON_PHRASE = re.compile(r"(last|this|next|coming)?\s*(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(\d{4}))?")
 
 
 def season(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
@@ -330,11 +457,15 @@ def season(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     match = SEASON_PHRASE.fullmatch(phrase)
     if not match:
         return None
-    which, name = match.groups()
+    which, name, year = match.groups()
     first_month = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}[name]
+    if year:
+        return season_of(int(year), first_month)
     seasons = [season_of(year, first_month) for year in (reference.year - 1, reference.year, reference.year + 1)]
     if which == "this":
         return seasons[1]
+    if which is None and prefer == NEAREST:
+        return min(seasons, key=lambda s: months_away(s.start, s.end, reference))
     if which == "last" or (which is None and prefer == PAST):
         ended = [s for s in seasons if (s.end < reference if which == "last" else s.start <= reference)]
         return ended[-1]
@@ -351,20 +482,24 @@ MODIFIED_MONTH_PHRASE = re.compile(rf"(last|next|this|coming)\s+({MONTH_RE})\.?"
 
 
 def modified_month(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
-    """'last August' is the latest August before this month; 'next March' the first after; 'this May' this year's."""
+    """'last August' is the latest August before last month, 'next March' the first after next month (the month
+    next to this one is "last month" or "next month": "last February" written in March is a year back); 'this May'
+    is this year's."""
     match = MODIFIED_MONTH_PHRASE.fullmatch(phrase)
     if not match:
         return None
     which, month_name = match.groups()
     month = MONTHS[month_name]
     if which == "this":
-        year = reference.year
-    elif which == "last":
-        year = reference.year if month < reference.month else reference.year - 1
-    else:
-        year = reference.year if month > reference.month else reference.year + 1
-    return ResolvedDate(date(year, month, 1), None, "month")
+        return ResolvedDate(date(reference.year, month, 1), None, "month")
+    distance = (reference.month - month if which == "last" else month - reference.month) % 12
+    step = distance if distance >= 2 else distance + 12
+    return period("month", reference, -step if which == "last" else step)
 
+
+FARTHEST_YEARLESS_DAY = 300  # days
+RELATIVE_STEPS = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
+MONTHS_COUNT = re.compile(r"(\w+)\s+months")
 
 MONTH_OF_RELATIVE_YEAR_PHRASE = re.compile(
     rf"({MONTH_RE})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?(last|this|next)\s+year"
@@ -382,6 +517,103 @@ def month_of_relative_year(phrase: str, reference: date, prefer: str) -> Resolve
     return calendar_date(parts, reference, prefer)
 
 
+YEAR_REFERENCE_RE = r"\d{4}|this year|last year|next year"
+QUARTER_OR_HALF_PHRASE = re.compile(
+    rf"(?:(\d{{4}})\s+)?((?:(?:year-ago|year-earlier|comparable)\s+)*)(?:({PERIOD_ORDINAL_RE})[\s-]+)?(quarter|half)"
+    rf"(?:\s+of\s+({YEAR_REFERENCE_RE})|\s+(a\s+year\s+(?:ago|earlier)))?"
+)
+
+
+def quarter_or_half(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'the third quarter (of 1989)', 'third-quarter', 'the 1988 second quarter', 'the first half', 'this year's
+    first quarter'; 'the year-ago quarter' and 'the 1988 quarter' name the quarter a report compares with, the
+    latest one ended, in that year. Without a year, a quarter is this year's once it has begun, else last year's;
+    one looked forward to is the nearest ("expects to report a third-quarter loss" in November is this year's: a
+    quarter is reported after it ends)."""
+    match = QUARTER_OR_HALF_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    year, year_back, ordinal, unit, of_year, a_year_back = match.groups()
+    months = 3 if unit == "quarter" else 6
+    ordinals = QUARTER_ORDINALS if unit == "quarter" else HALF_ORDINALS
+    number = ordinals.get(ordinal) if ordinal else None
+    year = int(year) if year else relative_year(of_year, reference)
+    if (ordinal and number is None) or (number is None and year is None and not (year_back or a_year_back)):
+        return None  # "the quarter", "the half": a period named earlier in the story
+    if number is None:
+        if unit == "half":
+            return None
+        latest = latest_ended_quarter(reference)
+        number, year = (latest.start.month + 2) // 3, year or latest.start.year
+    if year is None:
+        side = PAST if prefer == PAST else NEAREST
+        year = pick_year(lambda y: month_span(y, months * (number - 1) + 1, months), reference, side)
+    year -= 1 if year_back or a_year_back else 0
+    start, end = month_span(year, months * (number - 1) + 1, months)
+    return ResolvedDate(start, end, "month")
+
+
+RELATIVE_QUARTER_PHRASE = re.compile(
+    r"(latest|most recent|past|last|previous|prior|this|current|next|coming)\s+quarter"
+)
+
+
+def relative_quarter(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'the latest quarter', 'last quarter' (the latest one ended), 'the current quarter', 'next quarter'."""
+    match = RELATIVE_QUARTER_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    step = RELATIVE_STEPS.get(match.group(1), -1)
+    first_month = (reference.month - 1) // 3 * 3 + 1 + 3 * step
+    start, end = month_span(reference.year + (first_month - 1) // 12, (first_month - 1) % 12 + 1, 3)
+    return ResolvedDate(start, end, "month")
+
+
+FIRST_MONTHS_PHRASE = re.compile(rf"first\s+(\w+)\s+(months|quarters)(?:\s+of\s+({YEAR_REFERENCE_RE}))?")
+
+
+def first_months(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'the first nine months (of 1997)', 'the first two quarters of 1990': from January on, this year's unless
+    a year is named."""
+    match = FIRST_MONTHS_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    count, unit, of_year = match.groups()
+    count = int(count) if count.isdigit() else NUMBER_WORDS.get(count)
+    months = count * (3 if unit == "quarters" else 1) if count else 0
+    if not 0 < months <= 12:
+        return None
+    start, end = month_span(relative_year(of_year, reference) or reference.year, 1, months)
+    return ResolvedDate(start, end, "month")
+
+
+PERIOD_ENDED_PHRASE = re.compile(r"(.+?)\s+(?:that\s+)?(?:ended|ending|ends)\s+(.+)")
+
+
+def period_ended(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
+    """'the year ended Sept. 30' (a fiscal year, named by the year it ends in), 'the fourth quarter ended Aug. 26'
+    (the quarter of that number in that year), 'the six months ended Oct. 1' (the months up to that day)."""
+    match = PERIOD_ENDED_PHRASE.fullmatch(phrase)
+    if not match:
+        return None
+    head, end_text = match.groups()
+    end = resolve_date(end_text, reference, PAST)
+    if end.granularity != "day" or end.end is not None:
+        return None
+    if head in ("year", "12 months", "twelve months"):
+        return ResolvedDate(date(end.start.year, 1, 1), None, "year")
+    count = MONTHS_COUNT.fullmatch(head)
+    if count:
+        months = int(count.group(1)) if count.group(1).isdigit() else NUMBER_WORDS.get(count.group(1), 0)
+        before = end.start.year * 12 + end.start.month - 1 - months
+        start = safe_date(before // 12, before % 12 + 1, end.start.day) + timedelta(days=1)
+        return ResolvedDate(start, end.start, "month") if months else None
+    quarter = QUARTER_OR_HALF_PHRASE.fullmatch(head)
+    if quarter and quarter.group(3) and not (quarter.group(1) or quarter.group(5)):
+        return quarter_or_half(f"{head} of {end.start.year}", reference, prefer)
+    return None
+
+
 # "and" joins the ends of a range only after "between": "in 1998 and 2001" names two years.
 WORDED_RANGE = re.compile(r"between\s+(.+?)\s+and\s+(.+)|(.+?)\s+(?:to|until|through|till)\s+(.+)")
 DASHED_RANGE = re.compile(r"(.+?)\s*[-–]\s*(.+)")
@@ -389,7 +621,7 @@ DASHED_RANGE = re.compile(r"(.+?)\s*[-–]\s*(.+)")
 
 def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None:
     """'between March 3 and 5', 'from Monday to Wednesday', 'March 3-5', '3-5 March', '2019-2021'."""
-    match = WORDED_RANGE.fullmatch(phrase) or DASHED_RANGE.fullmatch(phrase)
+    match = WORDED_RANGE.fullmatch(phrase) or DASHED_RANGE.fullmatch(phrase.removeprefix("between "))
     if not match:
         return None
     first, second = share_month(*(part for part in match.groups() if part is not None))
@@ -407,6 +639,7 @@ def date_range(phrase: str, reference: date, prefer: str) -> ResolvedDate | None
 RULES = (
     relative_day,
     weekday,
+    weekday_and_date,
     weekend,
     decade,
     relative_period,
@@ -418,6 +651,10 @@ RULES = (
     season,
     modified_month,
     month_of_relative_year,
+    quarter_or_half,
+    relative_quarter,
+    first_months,
+    period_ended,
     month_day_year,
     date_range,
 )
@@ -443,6 +680,50 @@ def period(unit: str, reference: date, step: int) -> ResolvedDate:
     return ResolvedDate(date(reference.year + step, 1, 1), None, "year")
 
 
+def month_span(year: int, first_month: int, months: int) -> tuple[date, date]:
+    """The first and last day of `months` months from `first_month` of `year`."""
+    last = year * 12 + first_month - 1 + months - 1
+    last_year, last_month = divmod(last, 12)
+    last_day = calendar.monthrange(last_year, last_month + 1)[1]
+    return date(year, first_month, 1), date(last_year, last_month + 1, last_day)
+
+
+def months_away(start: date, end: date, reference: date) -> int:
+    """How many months separate the reference from a period (0 inside it)."""
+    index = reference.year * 12 + reference.month
+    if end < reference:
+        return index - (end.year * 12 + end.month)
+    if start > reference:
+        return start.year * 12 + start.month - index
+    return 0
+
+
+def pick_year(span_of_year, reference: date, prefer: str) -> int:
+    """The year whose period (`span_of_year(year)` -> first and last day) is the latest begun by the reference
+    (PAST), the first not ended by it (FUTURE) or the one nearest it (NEAREST; a tie goes to the past)."""
+    years = (reference.year - 1, reference.year, reference.year + 1)
+    if prefer == PAST:
+        return max(y for y in years if span_of_year(y)[0] <= reference)
+    if prefer == FUTURE:
+        return min(y for y in years if span_of_year(y)[1] >= reference)
+    return min(years, key=lambda y: (months_away(*span_of_year(y), reference), y > reference.year))
+
+
+def latest_ended_quarter(reference: date) -> ResolvedDate:
+    first_month = (reference.month - 1) // 3 * 3 - 2
+    start, end = month_span(reference.year - (first_month < 1), (first_month - 1) % 12 + 1, 3)
+    return ResolvedDate(start, end, "month")
+
+
+def relative_year(which: str | None, reference: date) -> int | None:
+    """'1989', 'this year', 'last year', 'next year' as a year number; None for None."""
+    if which is None:
+        return None
+    if which.isdigit():
+        return int(which)
+    return reference.year + RELATIVE_STEPS[which.split()[0]]
+
+
 def period_end(resolved: ResolvedDate) -> date:
     """The last day of the period a resolved date names."""
     start = resolved.start
@@ -456,15 +737,30 @@ def period_end(resolved: ResolvedDate) -> date:
 
 
 def year_for(month: int, day_of_month: int | None, reference: date, prefer: str) -> int:
-    """The year that puts (month, day) nearest the reference on the preferred side; a bare month that is the
-    reference's own month stays in the reference's year."""
+    """The year that puts (month, day) nearest the reference on the preferred side (or on either side for
+    NEAREST); a bare month that is the reference's own month stays in the reference's year."""
     if day_of_month is None:
+        if prefer == NEAREST:
+            return pick_year(lambda y: month_span(y, month, 1), reference, NEAREST)
         same_side = month >= reference.month if prefer == FUTURE else month <= reference.month
-    elif prefer == FUTURE:
-        same_side = (month, day_of_month) >= (reference.month, reference.day)
-    else:
-        same_side = (month, day_of_month) <= (reference.month, reference.day)
-    return reference.year if same_side else reference.year + (1 if prefer == FUTURE else -1)
+        return reference.year if same_side else reference.year + (1 if prefer == FUTURE else -1)
+    years = (reference.year - 1, reference.year, reference.year + 1)
+
+    def days_away(year: int) -> int:
+        return (safe_date(year, month, day_of_month) - reference).days
+
+    nearest = min(years, key=lambda y: abs(days_away(y)))
+    if prefer == NEAREST:
+        return nearest
+    on_side = [y for y in years if (days_away(y) >= 0 if prefer == FUTURE else days_away(y) <= 0)]
+    preferred = min(on_side, key=lambda y: abs(days_away(y)))
+    # A day a year away is written with its year: "at an October 16 meeting" three days later is that one.
+    return preferred if abs(days_away(preferred)) <= FARTHEST_YEARLESS_DAY else nearest
+
+
+def safe_date(year: int, month: int, day_of_month: int) -> date:
+    """The day, or the month's last day for a day it does not have (February 29 outside leap years)."""
+    return date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
 
 
 def calendar_date(parts: dict, reference: date, prefer: str) -> ResolvedDate | None:
@@ -501,7 +797,7 @@ def dateparser_for(reference: date, prefer: str) -> DateDataParser:
     """One parser per (published date, direction): an article's dates all share one."""
     settings = {
         "RELATIVE_BASE": datetime.combine(reference, datetime.min.time()),
-        "PREFER_DATES_FROM": prefer,
+        "PREFER_DATES_FROM": FUTURE if prefer == FUTURE else PAST,
         "RETURN_TIME_AS_PERIOD": False,
         "STRICT_PARSING": False,
     }
@@ -530,19 +826,27 @@ def parse_with_dateparser(phrase: str, reference: date, prefer: str) -> Resolved
 
 DATE_PREPOSITIONS = frozenset("on in at during since from between by until through".split())
 DATE_MODIFIERS = frozenset("early late mid earlier later".split())
-WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS
+# The model often leaves the determiner out of "this year's results" (it tags "year").
+DATE_DETERMINERS = frozenset("this last next coming past".split())
+WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS | DATE_DETERMINERS
 PLACING_ADVERBS = frozenset("after before earlier later".split())
 # A time placed from another one ("the week after", "a year earlier", "the same day"), which we cannot read.
 RELATIVE_TIME = re.compile(r"\b(?:after|before|earlier|later|following|previous|prior|same)\b", re.IGNORECASE)
 RANGE_CONNECTOR = re.compile(r"\s*(?:[-–]|to|until|through|and)\s*")
-# Arcs from a noun up to the verb whose object it is part of.
-OBJECT_ARCS = frozenset("dobj pobj prep pcomp dative attr oprd".split())
+# Arcs from a noun up to the verb whose object it is part of ("win an order for equipment worth 600 mln yen this
+# week": the parser hangs the date on "yen").
+OBJECT_ARCS = frozenset("dobj pobj prep pcomp dative attr oprd appos conj".split())
 PRESENT_TAGS = ("VBP", "VBZ")
+# Clauses a date before their opening words (subject, conjunction, relative word) cannot be part of.
+CLAUSE_ARCS = frozenset("ccomp advcl relcl".split())
+CLAUSE_OPENERS = frozenset("nsubj nsubjpass expl mark".split())
+RELATIVE_TAGS = frozenset("WDT WP WP$ WRB".split())
 # Relative expressions the small model does not tag as DATE. The lookahead on the letters that can start a match
 # lets the scan skip most positions quickly.
 EXTRA_DATES = re.compile(
-    r"(?=[ictnrpel])(?:\b(?:in\s+)?(?:the\s+)?(?:coming|next|recent|past)\s+(?:few\s+)?(?:days|weeks|months)\b"
-    r"|\b(?:earlier|later)\s+(?:this\s+(?:week|month|year)|in\s+the\s+day)\b)",
+    r"(?=[ictnrpely])(?:\b(?:in\s+)?(?:the\s+)?(?:coming|next|recent|past)\s+(?:few\s+)?(?:days|weeks|months)\b"
+    r"|\b(?:earlier|later)\s+(?:this\s+(?:week|month|year)|in\s+the\s+day)\b"
+    r"|\b(?:(?:earlier|later)\s+)?(?:today|yesterday|tomorrow|tonight)\b)",
     re.IGNORECASE,
 )
 
@@ -558,7 +862,8 @@ class DateMention:
 def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMention]:
     """DATE entities (widened to their preposition and 'early/late' modifiers) plus relative phrases the model
     misses; durations ("two years") are left out. `text` and `ents` are the doc's."""
-    entities = [ent for ent in ents if ent.label_ == "DATE"]
+    # TIME entities name a day too: "met last night", "at noon Wednesday".
+    entities = [ent for ent in ents if ent.label_ in ("DATE", "TIME")]
     spans = list(entities)
     for match in EXTRA_DATES.finditer(text):
         covered = any(ent.start_char <= match.start() < ent.end_char for ent in entities)
@@ -570,7 +875,7 @@ def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMenti
         widened_text = text[widened.start_char : widened.end_char]  # Span.text joins its tokens per access
         readable = looks_like_date(widened_text)
         if readable or RELATIVE_TIME.search(widened_text):
-            mentions.append(DateMention(widened_text, widened.start_char, attachment(span), readable))
+            mentions.append(DateMention(widened_text, widened.start_char, attachment(span, widened), readable))
     return mentions
 
 
@@ -602,18 +907,49 @@ def widen(span: Span) -> Span:
     return doc[start:end]
 
 
-def attachment(span: Span) -> tuple[Token, ...]:
+def attachment(span: Span, widened: Span) -> tuple[Token, ...]:
     """The word the expression modifies and, when that is a noun in a verb's object it follows ("seized a car bomb
     under construction Sunday", "pleaded guilty to a conspiracy charge Thursday"), the verb too: the parser hangs
-    a clause's time on the nearest noun."""
+    a clause's time on the nearest noun. Last comes the expression's own head word, for a clause that hangs on it
+    ("in 1985, when the Israelis created a buffer zone")."""
     root = span.root
+    word = clause_word(modified_word(span, widened), widened)
+    return tuple(dict.fromkeys((*object_verb(word, span), root)))
+
+
+def modified_word(span: Span, widened: Span) -> Token:
+    """The head the expression hangs on: its preposition's head when the preposition governs nothing else (the
+    parser may hang the noun elsewhere: "In nineteen ninety-one Charles Keating was convicted"), else its root's
+    head."""
+    first, root = widened[0], span.root
+    governs_other = any(c.dep_ == "pobj" and not span.start <= c.i < span.end for c in children(first))
+    if first.dep_ == "prep" and first.lower_ in DATE_PREPOSITIONS and not governs_other:
+        return first.head
     head = root.head
-    word = head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
-    if word.pos_ not in ("NOUN", "PROPN") or span.start < word.i:
+    return head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
+
+
+def clause_word(word: Token, widened: Span) -> Token:
+    """A date before the subject or conjunction of a clause belongs to the clause above it: "said on Wednesday he
+    is", "a referendum next year after delegates voted"."""
+    while word.dep_ in CLAUSE_ARCS and word.head is not word:
+        openers = [c for c in children(word) if c.dep_ in CLAUSE_OPENERS or c.tag_ in RELATIVE_TAGS]
+        if not any(o.i > widened.start for o in openers):
+            break
+        word = word.head
+    return word
+
+
+def object_verb(word: Token, span: Span) -> tuple[Token, ...]:
+    """The noun the expression modifies and the verb whose subject or object that noun is."""
+    if word.pos_ not in ("NOUN", "PROPN"):
         return (word,)
-    # "The U.N. Security Council on Aug. 6 ordered": between a subject and its verb, the date is the verb's.
+    # "The U.N. Security Council on Aug. 6 ordered": between a subject and its verb, the date is the verb's; so is
+    # the time of the subject itself ("third-quarter net income rose 11%", "Tuesday's meeting ended").
     if word.dep_ in ("nsubj", "nsubjpass") and span.end <= word.head.i:
         return word, word.head
+    if span.start < word.i:
+        return (word,)
     token = word
     while token.dep_ in OBJECT_ARCS and token.head is not token:
         token = token.head
@@ -630,32 +966,50 @@ def event_date(
     ("meet separately Monday", "a summit set for April")."""
     positions = {t.i: n for n, t in enumerate(scope)}
     attached = [
-        (positions[token.i], m, token)
+        (positions[token.i], m, rank, token)
         for m in mentions
-        for token in m.attach
-        if token.i in positions and belongs_to_clause(m, token)
+        for rank, token in enumerate(m.attach)
+        if token.i in positions
     ]
-    if not attached:
-        return None, None
-    # A time we cannot place, nearer than any other, leaves the event undated rather than lending it a farther one
-    # ("would make a request next week ... and meet the week after").
-    _, mention, word = min(attached, key=lambda a: (a[0], not a[1].readable, abs(a[1].char_start - scope[0].idx)))
-    if not mention.readable:
-        return None, None
-    # The tense is the trigger's own when it is a verb ("voted to support the republic Friday" is past) or a
-    # predicate ("is payable Jan. 2"), else that of the verb carrying the date ("they hold talks Monday").
+    # Nearest first; of two on one word, the one it governs itself before one its subject or object lends it.
+    attached.sort(key=lambda a: (a[0], not a[1].readable, a[2], abs(a[1].char_start - scope[0].idx)))
     trigger = scope[0]
-    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head if trigger.dep_ in ("acomp", "attr") else word
-    forward = future or looks_forward(verb) or scheduled(word)
-    return mention.text, resolve_date(mention.text, published_at, FUTURE if forward else PAST)
+    happened = trigger.pos_ in ("VERB", "AUX") and past_tense(trigger)
+    for position, mention, _, word in attached:
+        # A time we cannot place, nearer than any other, leaves the event undated rather than lending it a farther
+        # one ("would make a request next week ... and meet the week after").
+        if not mention.readable:
+            return None, None
+        # The tense is the trigger's own when it is a verb ("voted to support the republic Friday" is past) or a
+        # predicate ("is payable Jan. 2"), else that of the verb carrying the date ("they hold talks Monday").
+        verb = (
+            trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head if trigger.dep_ in ("acomp", "attr") else word
+        )
+        # A date on the trigger's complement takes the complement's tense: "agreed to meet ... Thursday".
+        verb = word if word.dep_ == "xcomp" and word.head is trigger else verb
+        # A date on a past governor is read back whatever the event's own mood: "decided Tuesday to withdraw".
+        governor_past = word is not trigger and word.pos_ in ("VERB", "AUX") and past_tense(word)
+        forward = not governor_past and (future or looks_forward(verb) or scheduled(word))
+        side = FUTURE if forward else NEAREST if untensed(verb) and not governor_past else PAST
+        resolved = resolve_date(mention.text, published_at, side)
+        # A past event takes no time after the report from its complement: "agreed to send a mission next week".
+        later = published_at is not None and resolved.resolved and resolved.start > day_of(published_at)
+        if happened and position > 0 and later:
+            continue
+        return mention.text, resolved
+    return None, None
 
 
-def belongs_to_clause(mention: DateMention, word: Token) -> bool:
-    """A date before the subject of a reported clause belongs to the reporting verb ("said on Wednesday he is")."""
-    if word.dep_ != "ccomp":
-        return True
-    subject = next((c for c in children(word) if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject is None or mention.char_start > subject.idx
+def day_of(published_at: date | datetime) -> date:
+    return published_at.date() if isinstance(published_at, datetime) else published_at
+
+
+def past_tense(verb: Token) -> bool:
+    """A simple past or a perfect: "agreed", "was killed", "has agreed", "had been arranged"."""
+    auxiliaries = [c for c in children(verb) if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ == "MD" for a in auxiliaries):
+        return False
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lemma_ == "have" for a in auxiliaries)
 
 
 def looks_forward(verb: Token) -> bool:
@@ -670,6 +1024,16 @@ def looks_forward(verb: Token) -> bool:
         verb.tag_ in ("VBG", "VBN")
         and bool(auxiliaries)
         and all(a.tag_ in PRESENT_TAGS and a.lemma_ != "have" for a in auxiliaries)
+    )
+
+
+def untensed(verb: Token) -> bool:
+    """An event noun or adjective, or a bare infinitive ("an agreement to acquire the bank in January"): nothing
+    places its time before or after the report."""
+    return (
+        verb.pos_ in ("NOUN", "PROPN", "ADJ")
+        or verb.tag_ == "VB"
+        and not any(c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in children(verb))
     )
 
 
