@@ -16,6 +16,11 @@ the record's `date` as the published date and no sources, and is scored on one p
   `actorText`s. Both sides become sets of lower-case content words (stop words and possessive 's dropped); they
   match when the words they share cover at least half of the smaller set. Recipient match is scored only on
   records with a gold target.
+- **Leave one type out** (`--leave-one-type-out`): how well the types generalise beyond the hand lexicon. For each
+  gold type, the hand entries that give that type (event_lexicon.json's verbs, nouns, phrases, object, preposition
+  and person-object rules) are removed and its records scored again (convention type); once with the CAMEO verb
+  dictionary and once without it. The share is over the records of all types, each scored with its own type left
+  out.
 """
 
 from __future__ import annotations
@@ -24,10 +29,13 @@ import argparse
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from transforms.events.plover import quad_class
+from transforms.events import triggers
+from transforms.events.plover import cameo_dictionary, lexicon, quad_class
 from transforms.events.rows import find_events
 from transforms.nlp.loading import load_pipeline
 
@@ -36,6 +44,8 @@ COOPERATIVE = ("CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT")
 STOP_WORDS = frozenset("the a an of in on at to for and or from by with its their his her s".split())
 MATCH_SHARE = 0.5
 WORST_MISSES = 12
+# The lexicon tables whose entries name a type: word -> [type, mode], or word -> {object: [type, mode]}.
+HAND_TABLES = ("verbs", "nouns", "phrases", "person_object_verbs", "object_rules", "prep_rules")
 
 
 def evaluate_events(gold_path: Path) -> dict:
@@ -57,6 +67,74 @@ def evaluate_events(gold_path: Path) -> dict:
         "per_type": per_type(scored),
         "misses": worst_misses(scored),
     }
+
+
+def leave_one_type_out(gold_path: Path) -> dict:
+    """Per gold type, the share of its records still given their type once the hand entries for it are removed:
+    with the CAMEO dictionary, and with neither."""
+    records = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    docs = list(load_pipeline().pipe(r["text"] for r in records))
+    by_type: dict[str, list[int]] = {}
+    for place, record in enumerate(records):
+        by_type.setdefault(OLD_LABELS.get(record["event"], record["event"]), []).append(place)
+    found: dict[str, dict[str, float]] = {}
+    for keep_dictionary, column in ((True, "with_dictionary"), (False, "without_dictionary")):
+        for event_type, places in by_type.items():
+            with hand_entries_removed(event_type, keep_dictionary):
+                correct = [score_record(records[p], docs[p])["type_correct"] for p in places]
+            found.setdefault(event_type, {"n": len(places)})[column] = share(correct)
+    pooled = {
+        column: round(sum(v[column] * v["n"] for v in found.values()) / len(records), 4)
+        for column in ("with_dictionary", "without_dictionary")
+    }
+    return {"gold": str(gold_path), "records": len(records), **pooled, "per_type": dict(sorted(found.items()))}
+
+
+@contextmanager
+def hand_entries_removed(event_type: str, keep_dictionary: bool) -> Iterator[None]:
+    """The lexicon without the entries that give `event_type` (and the CAMEO dictionary emptied unless kept),
+    restored on exit. The tables are the cached ones the rules read, so the trigger caches are rebuilt around it."""
+    words, dictionary = lexicon(), cameo_dictionary()
+    saved_words = {name: words[name] for name in HAND_TABLES}
+    saved_dictionary = {name: dictionary[name] for name in ("verbs", "phrases")}
+    for name in HAND_TABLES:
+        words[name] = without_type(words[name], event_type)
+    if not keep_dictionary:
+        dictionary.update(verbs={}, phrases={})
+    triggers.clear_caches()
+    try:
+        yield
+    finally:
+        words.update(saved_words)
+        dictionary.update(saved_dictionary)
+        triggers.clear_caches()
+
+
+def without_type(table: dict, event_type: str) -> dict:
+    kept = {}
+    for word, found in table.items():
+        if isinstance(found, dict):
+            rules = {obj: sense for obj, sense in found.items() if sense[0] != event_type}
+            if rules:
+                kept[word] = rules
+        elif found[0] != event_type:
+            kept[word] = found
+    return kept
+
+
+def format_leave_one_type_out(result: dict) -> str:
+    lines = [
+        f"Leave one type out on {result['gold']} ({result['records']} sentences): each type's hand entries removed",
+        f"  type still found     {result['with_dictionary']:.3f} with the CAMEO dictionary,"
+        f" {result['without_dictionary']:.3f} without it",
+        "",
+        "per type (gold)   n  with  without",
+        *(
+            f"  {t:<12} {v['n']:>4}  {v['with_dictionary']:.2f}  {v['without_dictionary']:.2f}"
+            for t, v in result["per_type"].items()
+        ),
+    ]
+    return "\n".join(lines)
 
 
 def score_record(record: dict, doc) -> dict:
@@ -190,7 +268,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, required=True, help="PLOVER gold records (JSON list)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument("--leave-one-type-out", action="store_true", help="score each type without its hand entries")
     args = parser.parse_args(argv)
+    if args.leave_one_type_out:
+        result = leave_one_type_out(args.gold)
+        print(json.dumps(result, indent=1) if args.json else format_leave_one_type_out(result))
+        return
     result = evaluate_events(args.gold)
     print(json.dumps(result, indent=1, default=str) if args.json else format_report(result))
 

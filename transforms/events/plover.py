@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,20 +39,20 @@ class CameoPattern:
 
     @property
     def names_a_thing(self) -> bool:
-        """Whether the pattern has a content word: one of particles and prepositions only ("* (WITH)", "* OFF") was
-        written for one verb of its block and says little about the others."""
+        """Whether the pattern has a content word: one of particles and prepositions only ("* (WITH)", "* OFF")
+        reads only the verb it was written for ("set off for" is a journey, "launch off" nothing)."""
         words = self.subject + self.objects + tuple(w for phrase in self.phrases for w in phrase[1:])
         return any(not (w.stems | w.exact) <= FUNCTION_WORDS for w in words)
 
 
 @dataclass(frozen=True)
-class CameoVerb:
-    code: str | None  # the verb's own code
-    class_code: str | None  # the code of its block, whose other members are its synonyms
-    patterns: tuple[CameoPattern, ...]  # most specific first
+class PatternSet:
+    """CAMEO patterns, most specific first."""
+
+    patterns: tuple[CameoPattern, ...]
 
     @functools.cached_property
-    def patterns_by_word(self) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    def by_word(self) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
         """The patterns (by place) under each alternative of one word they require, and the ones with no word: a
         context is only tried against the patterns one of its words can fill. The word is a content word where the
         pattern has one ("forces", not "with"), as prepositions are in nearly every sentence."""
@@ -68,6 +69,15 @@ class CameoVerb:
         return {w: tuple(p) for w, p in index.items()}, tuple(unkeyed)
 
 
+@dataclass(frozen=True)
+class CameoVerb:
+    code: str | None  # the verb's own code
+    class_code: str | None  # the code of its block, whose other members are its synonyms
+    patterns: PatternSet  # the patterns written for this verb
+    # Where its block has no code, its synonyms' patterns that name a thing ("halt * AID" for "suspend").
+    class_patterns: PatternSet
+
+
 @functools.cache
 def plover_table() -> dict:
     return json.loads((DATA_DIR / "plover.json").read_text(encoding="utf-8"))
@@ -82,15 +92,25 @@ def lexicon() -> dict:
 
 @functools.cache
 def cameo_dictionary() -> dict:
-    """The CAMEO verb dictionary: `verbs` (lemma -> CameoVerb), `phrases` (phrasal verb -> code) and
-    `plover_of_code` (code -> [type, mode], or None for codes PLOVER has no event for)."""
+    """The CAMEO verb dictionary: `verbs` (lemma -> CameoVerb), `phrases` (phrasal verb -> CameoVerb, its code as
+    both) and `plover_of_code` (code -> [type, mode], or None for codes PLOVER has no event for). Each verb and
+    phrasal verb has the patterns written for it; a verb of a block without a code also has its synonyms'."""
     entries = json.loads((DATA_DIR / "cameo_lexicon.json").read_text(encoding="utf-8"))
-    blocks = [tuple(cameo_pattern(*p) for p in block) for block in entries["blocks"]]
-    verbs = {
-        lemma: CameoVerb(code, class_code, tuple(sorted((p for b in ids for p in blocks[b]), key=specificity)))
-        for lemma, (code, class_code, ids) in entries["verbs"].items()
+    classes = [tuple(cameo_pattern(*p) for p in patterns) for patterns in entries["classes"]]
+    verbs = {}
+    for lemma, (code, class_code, patterns, class_ids) in entries["verbs"].items():
+        own = tuple(cameo_pattern(*p) for p in patterns)
+        shared = dict.fromkeys(p for i in class_ids for p in classes[i] if p.names_a_thing and p not in own)
+        verbs[lemma] = CameoVerb(code, class_code, pattern_set(own), pattern_set(shared))
+    phrases = {
+        phrase: CameoVerb(code, code, pattern_set(cameo_pattern(*p) for p in patterns), pattern_set(()))
+        for phrase, (code, patterns) in entries["phrases"].items()
     }
-    return {"verbs": verbs, "phrases": entries["phrases"], "plover_of_code": entries["plover_of_code"]}
+    return {"verbs": verbs, "phrases": phrases, "plover_of_code": entries["plover_of_code"]}
+
+
+def pattern_set(patterns: Iterable[CameoPattern]) -> PatternSet:
+    return PatternSet(tuple(sorted(patterns, key=specificity)))
 
 
 def cameo_pattern(subject: list, objects: list, phrases: list, code: str | None) -> CameoPattern:

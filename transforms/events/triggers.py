@@ -2,9 +2,10 @@
 
 A verb's sense comes first from the hand-written rules of data/event_lexicon.json that need its object or particle
 ("lift the curfew" is CONCEDE, "impose a curfew" COERCE, "call for" REQUEST), then from the CAMEO verb dictionary
-(data/cameo_lexicon.json: some 1,700 verbs in classes with a CAMEO code, and patterns over the verb's subject and
-objects: "sign a protocol", "wage war", "cordon off", "hold talks", "express concern" (no event)), then from the
-lexicon's verbs and the CAMEO class of the verb. A sense is checked against the verb's arguments: a meeting needs a
+(data/cameo_lexicon.json: some 1,650 verbs in classes with a CAMEO code, each with the patterns written for it over
+its subject and objects: "sign a protocol", "wage war", "cordon off", "hold talks", "express concern" (no event);
+a verb of a class without a code also reads its object by its synonyms' patterns), then from the lexicon's verbs and
+the CAMEO code of the verb or its class. A sense is checked against the verb's arguments: a meeting needs a
 party to meet ("meet demand" is none), a material act reported only as a that-clause is a statement ("allowed
 that"). Negation turns acceptance into refusal ("would not consider"). Event nouns and noun phrases come from the
 lexicon. An event word that is only the content of a speech act ("demanded the withdrawal", "rejected an offer of
@@ -16,7 +17,6 @@ events.modality and events.participants.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +28,15 @@ from transforms.entities.lexicon import NOT_PARTICIPANTS, PERSON_NOUNS
 from transforms.events.clause import clause_chain, of_objects
 from transforms.events.modality import modality
 from transforms.events.participants import participant_in_noun, subject_of
-from transforms.events.plover import CameoPattern, PatternWord, cameo_dictionary, lexicon, plover_of_code, quad_class
+from transforms.events.plover import (
+    CameoPattern,
+    PatternSet,
+    PatternWord,
+    cameo_dictionary,
+    lexicon,
+    plover_of_code,
+    quad_class,
+)
 from transforms.nlp import docfacts
 from transforms.nlp.docfacts import children
 
@@ -47,6 +55,7 @@ SUBJECT_ARCS = ("nsubj", "nsubjpass", "expl")
 # "cooperation"), as TABARI's stems do, without "war" matching "warning".
 STEM_SLACK = 3
 PARTY_LABELS = ("PERSON", "NORP", "ORG", "GPE", "LOC", "FAC")
+TIME_LABELS = ("DATE", "TIME")
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,13 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if trigger is not None:
             triggers.append(trigger)
     return sorted(triggers, key=lambda t: t.span.start)
+
+
+def clear_caches() -> None:
+    """Forget the tables derived from the lexicon and the CAMEO dictionary (for an evaluator that edits them)."""
+    derived = (trigger_nouns, trigger_verbs, cameo_verbs, verb_of_form, inflected_forms, conditional_verbs)
+    for table in (*derived, phrases_by_verb, phrases_by_first_word, phrase_first_words):
+        table.cache_clear()
 
 
 @functools.cache
@@ -185,23 +201,26 @@ def verb_sense(verb: Token, lemma: str) -> Sense | None:
     if ruled:
         return Sense(*ruled)
     default = lexicon()["verbs"].get(lemma)
-    # A CAMEO phrase or a pattern naming a thing reads the verb in context; the dictionary codes what an actor does, so
-    # the verb needs one ("police cordoned off the roads", not "recently released polls").
-    matched = cameo_match(verb, lemma) if has_actor(verb) else None
-    if matched is not None and matched[1] and not (lemma in lexicon()["light_verbs"] and has_event_object(verb)):
-        sense = code_sense(matched[0])
+    # A CAMEO phrase or pattern reads the verb in context; the dictionary codes what an actor does, so the verb needs
+    # one ("police cordoned off the roads", not "recently released polls").
+    reading = cameo_reading(verb, lemma) if has_actor(verb) else None
+    lends_to_noun = lemma in lexicon()["light_verbs"] and has_event_object(verb)
+    if reading is not None and not lends_to_noun:
+        sense = code_sense(reading.code)
         # CAMEO reads "plans talks" as an intention (AGREE); the events table keeps the planned act, flagged future.
         return None if sense and sense.event_type == "AGREE" and governs_complement(verb, lemma) else sense
     if default:
         return Sense(*default)
-    if matched is not None or lemma in conditional_verbs() or lemma in lexicon()["light_verbs"]:
-        return class_sense(verb, matched[0] if matched else None)
+    if reading is not None:
+        return class_sense(verb, reading.code)
+    if lemma in conditional_verbs() or lemma in lexicon()["light_verbs"]:
+        return None
     entry = cameo_dictionary()["verbs"].get(lemma)
     return class_sense(verb, entry.code or entry.class_code) if entry is not None else None
 
 
 def class_sense(verb: Token, code: str | None) -> Sense | None:
-    """A sense known only from the verb's CAMEO class (or a pattern of particles only) counts for material acts
+    """A sense known only from the verb's CAMEO class (or a pattern read through a light verb) counts for material acts
     between two actors: CAMEO codes dyadic events ("the army overpowered the rebels", not "an issue likely to
     dominate"), and its statement, intention and meeting classes hold verbs of every kind ("want", "come", "think"),
     whose events the lexicon's verbs and the patterns with content words report."""
@@ -256,22 +275,39 @@ def code_sense(code: str | None) -> Sense | None:
     return Sense(found[0], found[1], code) if found else None
 
 
-def cameo_match(verb: Token, lemma: str) -> tuple[str | None, bool] | None:
-    """(code, whether it names the verb's sense) of the CAMEO phrasal verb ("cordon off", "wage war") or the most
-    specific pattern that fits the verb in context; None when none does."""
+@dataclass(frozen=True)
+class CameoReading:
+    """What the CAMEO dictionary reads a verb in context as: a code, or None for no event ("cut production")."""
+
+    code: str | None
+
+
+def cameo_reading(verb: Token, lemma: str) -> CameoReading | None:
+    """The reading of the CAMEO phrasal verb ("cordon off", "wage war") or of the most specific pattern that fits the
+    verb in context: its own patterns first, then its synonyms' where its class has no code; None when none fits."""
     dictionary = cameo_dictionary()
     for child in children(verb):
-        phrase = f"{lemma} {child.lower_}"
-        if child.dep_ in ("prt", "prep", "advmod", "dobj") and phrase in dictionary["phrases"]:
-            return dictionary["phrases"][phrase], True
+        phrase = dictionary["phrases"].get(f"{lemma} {child.lower_}")
+        if child.dep_ in ("prt", "prep", "advmod", "dobj") and phrase is not None:
+            # A phrasal verb's own patterns read it in context ("carried out a raid"), else it has its code.
+            pattern = best_pattern(phrase.patterns, VerbContext.of(verb))
+            return CameoReading(pattern.code if pattern is not None else phrase.code)
     entry = dictionary["verbs"].get(lemma)
-    if entry is None or not entry.patterns:
+    if entry is None or not (entry.patterns.patterns or entry.class_patterns.patterns):
         return None
     context = VerbContext.of(verb)
-    index, unkeyed = entry.patterns_by_word
-    places = set(unkeyed).union(*(index[k] for k in context.pattern_keys() if k in index))
-    pattern = next((entry.patterns[p] for p in sorted(places) if context.fits(entry.patterns[p])), None)
-    return (pattern.code, pattern.names_a_thing) if pattern is not None else None
+    pattern = best_pattern(entry.patterns, context) or best_pattern(entry.class_patterns, context)
+    return CameoReading(pattern.code) if pattern is not None else None
+
+
+def best_pattern(patterns: PatternSet, context: VerbContext) -> CameoPattern | None:
+    """The most specific of the patterns that fits the verb's context, trying only those one of the context's words
+    can fill."""
+    if not patterns.patterns:
+        return None
+    index, unkeyed = patterns.by_word
+    places = set(unkeyed).union(*(index[k] for k in context.pattern_keys & index.keys()))
+    return next((patterns.patterns[p] for p in sorted(places) if context.fits(patterns.patterns[p])), None)
 
 
 @dataclass
@@ -289,7 +325,8 @@ class VerbContext:
         subject = [c for c in children(verb) if c.dep_ in SUBJECT_ARCS or c.i < verb.i and c.dep_ == "advmod"]
         right = [c for c in children(verb) if c.i > verb.i and c.dep_ not in OWN_CLAUSE_ARCS]
         direct = [c for c in right if c.dep_ != "prep"]
-        preps = [c for c in right if c.dep_ == "prep"]
+        # A time ("called on Monday", "clashed over the weekend") is when the act happened, not what it was about.
+        preps = [c for c in right if c.dep_ == "prep" and not any(o.ent_type_ in TIME_LABELS for o in children(c))]
         preps += [p for o in direct if o.dep_ == "dobj" for p in children(o) if p.dep_ == "prep"]
         # A bare preposition or particle in a pattern ("fire at") is one on the verb, not deep in its object.
         objects = [t for t in phrase_tokens(direct + preps) if t.pos_ not in ("ADP", "PART") or t.head is verb]
@@ -299,11 +336,12 @@ class VerbContext:
             [(p.lower_, word_keys(phrase_tokens([c for c in children(p) if c.dep_ != "prep"]))) for p in preps],
         )
 
-    def pattern_keys(self) -> Iterator[str]:
-        """Every stem or word of the context a pattern's word can be."""
-        for word in self.subject.words | self.objects.words:
-            yield from prefixes_of(word)
-        yield from (preposition for preposition, _ in self.phrases)
+    @functools.cached_property
+    def pattern_keys(self) -> frozenset[str]:
+        """Every stem or word of the context a pattern's word can be (once per verb: its own patterns and its
+        synonyms' are looked up with them)."""
+        prefixes = (prefixes_of(word) for word in self.subject.words | self.objects.words)
+        return frozenset().union(*prefixes, (preposition for preposition, _ in self.phrases))
 
     def fits(self, pattern: CameoPattern) -> bool:
         return (
