@@ -215,6 +215,7 @@ MENTIONS = Table(
             # The rule that resolved the mention to its entity (or said it could not).
             "rule": pl.String,
             "run_id": pl.String,
+            "entity_kind": pl.String,  # as sources.kind (person, organization, outlet, anonymous, other)
         }
     ),
     key="mention_id",

@@ -4,11 +4,16 @@ quote speakers, the sources and the event participants alike (`ArticleEntities`)
 Mentions are proper names (kept whole: an organisation's name takes the capitalised words the model cut off),
 surnames and first names alone, role nouns without a name ("the spokeswoman", "Ukraine's foreign minister"),
 pronouns and group nouns ("the company", "protesters"). Each resolves, with the rule that did it, to:
-- a name: the fullest name the article gives the person (surnames join the first full mention);
-- a pronoun: agreement first (gender from the article, else from a confident first-name estimate; number;
-  "it" is no person), then the subject of the clause that governs it ("Trump said he plans"), the salient
-  speaker (a quote's previous speaker, when still the last person of that gender named), then the nearest
-  earlier agreeing name outside quotations; inside a quotation "I" and "we" are its speaker;
+- a name: the fullest name the article gives the person (surnames join the first full mention); an acronym
+  defined in parentheses, the organisation it abbreviates;
+- a pronoun: agreement first (gender from the article, else from a confident first-name estimate, and from a
+  gendered noun: "his wife" is no "he"; number; "it" is no person) and binding (an object pronoun is not its own
+  clause's subject: "his father asked him"), then the subject of the clause that governs it ("Trump said he
+  plans"), the salient speaker (a quote's previous speaker, when still the last person of that gender named),
+  then the most salient agreeing person of the last sentences outside quotations (by grammatical role and
+  recency, and how much the article is about them), else the latest one; inside a quotation "I" and "we" are
+  its speaker; in an interview transcript the answers' "I" and the questions' "you" are the interviewee, in a
+  signed letter "I" is the signer;
 - a role noun: the name in apposition, else the person introduced with that role ("the spokeswoman"); a relational
   noun is never its possessor ("his father" is not "he");
 - a group noun: the organisation named earlier whose name it heads ("the ministry" -> "Foreign Ministry").
@@ -22,6 +27,8 @@ Imports the entities lexicon, index, keys and first names, nlp and spaCy.
 from __future__ import annotations
 
 import bisect
+import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,7 +47,7 @@ from transforms.entities.index import (
     speaker_span,
     strip_titles,
 )
-from transforms.entities.keys import entity_key
+from transforms.entities.keys import entity_key, person_key
 from transforms.entities.lexicon import (
     ANONYMOUS_HEADS,
     BODY_SPEAKER_PRONOUNS,
@@ -49,15 +56,21 @@ from transforms.entities.lexicon import (
     GROUP_NOUNS,
     GROUP_PRONOUNS,
     HONORIFICS,
+    INTERVIEW_PRONOUNS,
+    INTERVIEW_WORDS,
     MALE_MARKERS,
     NOT_SPEAKERS,
+    OBJECT_DEPENDENCIES,
     ORG_LABELS,
     OUTLET_WORDS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
     PRONOUN_GENDER,
+    REFLEXIVE_PRONOUNS,
     RELATIONAL_NOUNS,
     RELATIVE_PRONOUNS,
+    SECOND_PERSON_PRONOUNS,
+    SINGULAR_FIRST_PERSON,
 )
 from transforms.nlp import docfacts
 from transforms.nlp.syntax import ACTIVE_SUBJECTS
@@ -70,6 +83,29 @@ SALIENCE_WINDOW = 60
 CONFIDENT_ESTIMATE = 0.9
 GENDER_NAMES = {"f": "female", "m": "male"}
 AGREEMENT_GENDERS = {"female": "f", "male": "m"}
+# Sentences before a pronoun's own whose person mentions compete to be its antecedent.
+SALIENCE_SENTENCES = 2
+# What a mention adds to its person's salience by its role (others 1): a subject is what the text goes on about,
+# a possessor ("Jarrold's adaptation") is in passing.
+ROLE_SALIENCE = {"nsubj": 3.0, "nsubjpass": 3.0, "dobj": 1.5, "poss": 0.5}
+# A person of unknown gender competes for "he" or "she" at this share of the salience of one known to agree.
+UNKNOWN_GENDER_WEIGHT = 0.5
+# An interview transcript says whom it interviews within this many opening sentences, and its answers hold at least
+# this many first-person pronouns outside quotation marks.
+INTERVIEW_LEAD_SENTENCES = 4
+MIN_TRANSCRIPT_FIRST_PERSON = 3
+# A letter closes ("Yours,", "Best wishes,", "Love always,") in a short line among its last lines (a postscript,
+# a title or a note may follow the signature), and the next line is the signature.
+LETTER_CLOSING = re.compile(
+    r"(yours|sincerely|love|best|regards|kind regards|warm regards|cordially|respectfully|faithfully|cheers|"
+    r"stay in touch|take care|affectionately|with (best|kind|warm|all)|all the best|in the meantime)\b",
+    re.IGNORECASE,
+)
+MAX_CLOSING_WORDS = 12
+LETTER_CLOSING_LINES = 6
+LETTER_TAIL_CHARS = 600
+# Marks around a signature that are no part of the name ("[Signed] Nelson Mandela", "[William Mathée]").
+SIGNATURE_NOISE = re.compile(r"\[signed\]|[\[\]()]", re.IGNORECASE)
 # What an honorific or gendered role noun weighs against one resolved pronoun in a person's gender.
 MARKER_WEIGHT = 3
 # Labels of a name "it" or "they" can refer to.
@@ -112,6 +148,9 @@ class ArticleEntities:
     _pronoun_evidence: dict[str, Counter] | None = None
     # full name -> the gender a pronoun must agree with, read once per person (pronouns ask for it per antecedent)
     _agreement: dict[str, str | None] = field(default_factory=dict)
+    _interviewee: list[Entity | None] = field(default_factory=list)  # read once, on first use
+    _signer: list[Entity | None] = field(default_factory=list)  # read once, on first use
+    _people: dict[str, Entity] = field(default_factory=dict)  # full name -> its person
 
     # --- the quote speakers --------------------------------------------------------------------------------------
 
@@ -197,8 +236,13 @@ class ArticleEntities:
         return self._resolve_common_noun(head)
 
     def person(self, full: str) -> Entity:
-        role, affiliation = self.index.roles.get(full, (None, None))
-        return Entity(full, "person", entity_key(full), role, affiliation, self._agreement_gender(full))
+        """The person the article names `full`, one Entity for all their mentions."""
+        entity = self._people.get(full)
+        if entity is None:
+            role, affiliation = self.index.roles.get(full, (None, None))
+            gender = self._agreement_gender(full)
+            entity = self._people[full] = Entity(full, "person", person_key(full), role, affiliation, gender)
+        return entity
 
     def _agreement_gender(self, full: str) -> str | None:
         """The gender a pronoun must agree with: the article's, else a confident first-name estimate."""
@@ -228,6 +272,10 @@ class ArticleEntities:
         if full is not None and (label == "PERSON" or label is None or len(words) == 1):
             rule = "full_name" if full.lower() == lowered else "name_part_to_full"
             return Mention(start, end, head.i, kind, self.person(full), rule)
+        if lowered in index.acronyms:  # "CRA" after "the Computing Research Association (CRA)"
+            name = index.acronyms[lowered]
+            entity = Entity(name, "outlet" if via_report else "organization", entity_key(name))
+            return Mention(start, end, head.i, "name", entity, "organisation_acronym")
         if label in ORG_LABELS or label is None and head.ent_type_ in ORG_LABELS:
             ent = _whole_organisation(head)
             if ent is not None:
@@ -248,6 +296,8 @@ class ArticleEntities:
         speaker = self._quote_speaker(head) if word in FIRST_PERSON_PRONOUNS else None
         if speaker is not None:
             return Mention(*chars, head.i, "pronoun", speaker, "quote_speaker")
+        if word in INTERVIEW_PRONOUNS and not self._in_quotation(head):
+            return self._transcript_pronoun(head, chars)
         gender = PRONOUN_GENDER.get(word)
         # A speaker goes on speaking: for a reporting verb's subject the previous speaker comes first.
         if word in BODY_SPEAKER_PRONOUNS and previous is not None and previous.kind != "person":
@@ -276,28 +326,135 @@ class ArticleEntities:
             return Mention(*chars, head.i, "pronoun", previous, "previous_speaker")
         return Mention(*chars, head.i, "pronoun", None, "unresolved_pronoun")
 
+    def _transcript_pronoun(self, head: Token, chars: tuple[int, int]) -> Mention:
+        """Where the whole text is one person's words: in an interview transcript the answers' "I" and the
+        questions' "you" are the interviewee (the questions' "I" is the interviewer, whom the article does not
+        name); in a signed letter "I" is the signer ("you" its addressee, unnamed)."""
+        interviewee = self.interviewee()
+        if interviewee is not None:
+            if self._in_question(head) == (head.lower_ in SECOND_PERSON_PRONOUNS):
+                return Mention(*chars, head.i, "pronoun", interviewee, "interviewee")
+        elif head.lower_ in SINGULAR_FIRST_PERSON and (signer := self.signer()) is not None:
+            return Mention(*chars, head.i, "pronoun", signer, "letter_signer")
+        return Mention(*chars, head.i, "pronoun", None, "unresolved_pronoun")
+
+    def interviewee(self) -> Entity | None:
+        """The one person an interview transcript questions: the first sentence of its lead (the first
+        INTERVIEW_LEAD_SENTENCES) that says "interview" names that one person ("Wikinews interviews Aner Shalev",
+        "Interview with ... Noam Chomsky", "Jack Herrick, wikiHow founder interviewed by Wikinews"), and the body
+        answers in the first person outside quotation marks. None in any other article, and when that sentence
+        names two people (two interviewees' answers are not told apart here)."""
+        if not self._interviewee:
+            self._interviewee.append(self._find_interviewee())
+        return self._interviewee[0]
+
+    def _find_interviewee(self) -> Entity | None:
+        facts = docfacts.of(self.doc)
+        starts = facts.sentence_starts
+        lead_end = starts[INTERVIEW_LEAD_SENTENCES] if len(starts) > INTERVIEW_LEAD_SENTENCES else len(self.doc)
+        interview = next(iter(facts.lemma_in(INTERVIEW_WORDS)[:lead_end].nonzero()[0].tolist()), None)
+        if interview is None:
+            return None
+        # the sentence that says it is an interview names the interviewee (a headline parses too badly for more),
+        # within its paragraph (a headline runs into the first sentence); a name that modifies a common noun
+        # ("Santorum cocktail") names no one interviewed, and two conjoined names are two interviewees
+        start, end = facts.sentence(interview)
+        text = self.index.text
+        line_start = text.rfind("\n", 0, self.doc[interview].idx) + 1
+        line_end = text.find("\n", self.doc[interview].idx) % (len(text) + 1)
+        named = {
+            full
+            for i, full in self.index.person_mentions
+            if start <= i < end and line_start <= self.doc[i].idx < line_end and _names_a_participant(self.doc[i])
+        }
+        if len(named) != 1 or not self._told_in_first_person():
+            return None
+        return self.person(named.pop())
+
+    def signer(self) -> Entity | None:
+        """Who signed a letter: the name on the line after a closing ("Yours,", "Sincerely,", "Love always,") among
+        the last LETTER_CLOSING_LINES lines, with its fullest form in the letter ("Marcie" -> Marcie Rickenbacker),
+        when the letter speaks in the first person outside quotation marks; None in any other text."""
+        if not self._signer:
+            self._signer.append(self._find_signer())
+        return self._signer[0]
+
+    def _find_signer(self) -> Entity | None:
+        lines = [line.strip() for line in self.index.text[-LETTER_TAIL_CHARS:].split("\n") if line.strip()]
+        tail = lines[-LETTER_CLOSING_LINES:]
+        for closing, signature in zip(tail, tail[1:]):
+            if len(closing.split()) > MAX_CLOSING_WORDS or not LETTER_CLOSING.match(closing):
+                continue
+            words = SIGNATURE_NOISE.sub(" ", signature).split()
+            if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+                continue
+            if not self._told_in_first_person():
+                return None
+            full = full_name(self.index, words, len(self.doc))
+            return self.person(full if full is not None and full.split()[0] == words[0] else " ".join(words))
+        return None
+
+    def _told_in_first_person(self) -> bool:
+        """Whether the text speaks as "I" outside quotation marks often enough to be one person's words."""
+        first_person = docfacts.of(self.doc).lower_in(SINGULAR_FIRST_PERSON).nonzero()[0].tolist()
+        return sum(not self._in_quotation(self.doc[i]) for i in first_person) >= MIN_TRANSCRIPT_FIRST_PERSON
+
+    def _in_question(self, token: Token) -> bool:
+        """Whether the token's paragraph ends in a question mark (a transcript's question)."""
+        text = self.index.text
+        end = text.find("\n", token.idx)
+        return text[token.idx : end if end >= 0 else len(text)].rstrip().endswith("?")
+
     def _other(self, head: Token) -> Entity:
         """Something named by a common noun that is no person or body ("the forces"), as written."""
         text = span_text(speaker_span(head, self.index), self.index)
         return Entity(text, "other", entity_key(text))
 
     def _preferred_antecedent(self, head: Token, gender: str) -> tuple[int, str, str] | None:
-        """The agreeing person a pronoun most likely continues: the latest one that was a clause's subject in this
-        sentence or the one before (the subject is what a text goes on about), else the latest one named."""
+        """The agreeing person a pronoun most likely continues: the most salient one over the pronoun's sentence and
+        the SALIENCE_SENTENCES before it (Lappin and Leass 1994, reduced: each mention weighs by its grammatical
+        role, halved per sentence back; a person whose gender the article does not give weighs less than one it
+        gives); else, with no one there, the latest agreeing person named."""
         facts = docfacts.of(self.doc)
-        sentence_start = facts.sentence(head.i)[0]
-        reach = facts.sentence(sentence_start - 1)[0] if sentence_start > 0 else 0
-        latest = None
+        starts = [facts.sentence(head.i)[0]]
+        while len(starts) <= SALIENCE_SENTENCES and starts[-1] > 0:
+            starts.append(facts.sentence(starts[-1] - 1)[0])
+        scores: Counter = Counter()
+        latest: dict[str, int] = {}
+        bound = self._own_subjects(head)
         for token_index, full in reversed(self._antecedents_before(head.i)):
-            if self._agreement_gender(full) not in (gender, None):
+            known = self._agreement_gender(full)
+            if known not in (gender, None) or full in bound:
                 continue
-            if latest is None:
-                latest = (token_index, full, "recent_antecedent")
-            if token_index < reach:
+            if token_index < starts[-1]:
+                if not scores:  # no one in reach: the latest agreeing name, as far back as it goes
+                    return token_index, full, "recent_antecedent"
                 break
-            if self.doc[token_index].dep_ in ("nsubj", "nsubjpass"):
-                return token_index, full, "recent_subject" if full != latest[1] else "recent_antecedent"
-        return latest
+            distance = next(k for k, start in enumerate(starts) if token_index >= start)
+            weight = ROLE_SALIENCE.get(self.doc[token_index].dep_, 1.0) * (1.0 if known else UNKNOWN_GENDER_WEIGHT)
+            scores[full] += weight / 2**distance
+            latest.setdefault(full, token_index)
+        if not scores:
+            return None
+        # the person the whole article is about is the likelier referent ("He was discharged" in a biography)
+        for name in scores:
+            scores[name] *= 1 + math.log(self.index.mention_counts.get(name, 1))
+        full = max(scores, key=lambda name: (scores[name], latest[name]))
+        return latest[full], full, "salient_antecedent"
+
+    def _own_subjects(self, pronoun: Token) -> set[str]:
+        """The people an object pronoun cannot be: the subjects of its own clause ("the Tsar employed him")."""
+        token, local = _own_clause(pronoun)
+        subjects = set()
+        while local:
+            subjects |= {
+                full
+                for c in docfacts.children(token)
+                if c.dep_ in ACTIVE_SUBJECTS and (full := self._full_name(c)) is not None
+            }
+            local = token.dep_ == "conj" and token.head.i != token.i
+            token = token.head
+        return subjects
 
     def _antecedents_before(self, i: int) -> list[tuple[int, str]]:
         antecedents = self.index.antecedents
@@ -316,14 +473,15 @@ class ArticleEntities:
         word = pronoun.lower_
         if word not in PERSON_PRONOUNS | GROUP_PRONOUNS:
             return None
-        token = pronoun.head
+        token, local = _own_clause(pronoun)
         for _ in range(6):
             subject = next((c for c in docfacts.children(token) if c.dep_ in ACTIVE_SUBJECTS), None)
             # not the pronoun's own phrase ("their forces had completed")
             own = subject is not None and subject.left_edge.i <= pronoun.i <= subject.right_edge.i
-            if subject is not None and subject.pos_ != "PRON" and not own and self._agrees(word, subject):
+            if subject is not None and subject.pos_ != "PRON" and not own and not local and self._agrees(word, subject):
                 return subject
-            if token.head is token or token.dep_ in ("relcl", "acl"):
+            local = local and token.dep_ == "conj"  # conjoined verbs share the clause's subject
+            if token.head.i == token.i or token.dep_ in ("relcl", "acl"):
                 return None
             token = token.head
         return None
@@ -335,7 +493,9 @@ class ArticleEntities:
                 return False
             gender = PRONOUN_GENDER.get(pronoun)
             full = self._full_name(token)
-            return gender is None or full is None or self._agreement_gender(full) in (gender, None)
+            if full is None:  # a common noun: "his wife ... he" are two people
+                return gender is None or _marker_gender(token.lemma_.lower()) in (gender, None)
+            return gender is None or self._agreement_gender(full) in (gender, None)
         if pronoun in ("it", "its"):
             return not is_person and token.tag_ not in ("NNS", "NNPS") and token.ent_type_ != "NORP"
         if pronoun in ("they", "them", "their"):
@@ -489,7 +649,10 @@ class ArticleEntities:
                     head -= 1
                 candidates.append((head, "partial_name" if partial else "name"))
         facts = docfacts.of(self.doc)
-        pronouns = facts.lower_in(PERSON_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON_PRONOUNS)
+        pronoun_words = PERSON_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON_PRONOUNS
+        if self.interviewee() is not None:  # a transcript's questions address the interviewee
+            pronoun_words |= SECOND_PERSON_PRONOUNS
+        pronouns = facts.lower_in(pronoun_words)
         nouns = facts.lemma_in(PERSON_ROLES | ANONYMOUS_HEADS | RELATIONAL_NOUNS | GROUP_NOUNS)
         for i in pronouns.nonzero()[0].tolist():
             if self.doc[i].pos_ == "PRON":
@@ -526,6 +689,28 @@ def _titled_person(head: Token) -> Token | None:
             if name is not None and name.ent_type_ == "PERSON":
                 return name
     return None
+
+
+def _own_clause(pronoun: Token) -> tuple[Token, bool]:
+    """The verb of the clause a pronoun belongs to, and whether binding (principle B) keeps the pronoun from being
+    that clause's subject: an object is not ("his father asked him", "was with him", "asked him to study"); a
+    reflexive, a possessive or a subject may be."""
+    token = pronoun.head
+    if pronoun.dep_ == "pobj" and token.dep_ == "prep":  # "was with him": the clause of "was"
+        token = token.head
+    local = pronoun.dep_ in OBJECT_DEPENDENCIES and pronoun.lower_ not in REFLEXIVE_PRONOUNS
+    if pronoun.dep_ == "nsubj" and token.dep_ == "xcomp":  # "asked him to study": the object of "asked"
+        token, local = token.head, True
+    return token, local
+
+
+def _names_a_participant(name: Token) -> bool:
+    """A name that heads its own phrase ("interviews Aner Shalev"), not one modifying a common noun ("the Santorum
+    cocktail") nor one of two conjoined names ("Mario J. Lucero and Isabel Ruiz")."""
+    if name.dep_ == "compound" and name.head.pos_ != "PROPN":
+        return False
+    conjoined = name.dep_ == "conj" and name.head.pos_ == "PROPN"
+    return not (conjoined or any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in name.children))
 
 
 def _is_phrase_head(token: Token) -> bool:

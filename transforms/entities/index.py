@@ -1,10 +1,12 @@
 """What one article says about its people, read once (linear in the tokens): person names with their first full
-mention, roles and affiliations from appositives and pre-name titles, each person's gender from honorifics,
-gendered role nouns and the pronouns that follow them (with the words that said so), and entity labels reconciled
-across the document (the small model labels later mentions of a name inconsistently; the first full mention
-decides). Also the words of a mention as written (`speaker_span`). `entities.article` resolves mentions over it.
+mention and their fullest form (also an untagged run of proper nouns between a known first name and surname; a
+name never runs over a line break), organisations' acronyms defined in parentheses, roles and affiliations from
+appositives and pre-name titles, each person's gender from honorifics, gendered role nouns and the pronouns that
+follow them (with the words that said so), and entity labels reconciled across the document (the small model
+labels later mentions of a name inconsistently; the first full mention decides). Also the words of a mention as
+written (`speaker_span`). `entities.article` resolves mentions over it.
 
-No coreference model is used. Imports the entities lexicon and keys, nlp and spaCy.
+No coreference model is used. Imports the entities lexicon and first names, nlp, numpy and spaCy.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from transforms.entities import first_names
@@ -29,6 +33,14 @@ from transforms.nlp import docfacts
 # How sure the name list must be of a first name before it overrules the model's label for a name.
 FIRST_NAME_CERTAINTY = 0.9
 POSSESSIVE_ENDING = re.compile(r"['’]s$")
+# A heading line: this many words at least; the small words a title case leaves in lower case.
+HEADING_MIN_WORDS = 4
+HEADING_MAX_CHARS = 160
+HEADING_SMALL_WORDS = frozenset("a an the of and or but nor in on at to for with by from as vs via into".split())
+# Initials in parentheses right after a name: "(CRA)", "(OSCE)", "(U.N.)".
+ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,11})\)")
+# Words an acronym leaves out ("Office for Democratic Institutions" -> ODI...), and a leading article.
+ACRONYM_SKIPPED = frozenset("the of for and on in & de".split())
 
 
 @dataclass
@@ -50,6 +62,8 @@ class DocumentIndex:
     first_mentions: dict[str, tuple[int, int]] = field(default_factory=dict)  # full name -> first (start, end) chars
     # role head noun -> (token index, full name, the role's lowercased words) of each person introduced with it
     role_holders: dict[str, list[tuple[int, str, frozenset[str]]]] = field(default_factory=dict)
+    # lowercased acronym -> the organisation's name it abbreviates ("Computing Research Association (CRA)")
+    acronyms: dict[str, str] = field(default_factory=dict)
     # The doc's text and entities, read once: spaCy rebuilds doc.text, doc.ents and every span's text per access.
     text: str = ""
     entities: tuple[Span, ...] = ()
@@ -65,7 +79,9 @@ def strip_titles(words: list[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=8192)  # an article names the same people and places again and again
 def _name_words(mention: str) -> tuple[str, ...]:
-    return tuple(strip_titles(mention.split()))
+    """A name's words; a name never runs over a line break (the model joins a heading to the next line's name:
+    "Brock Holt\n\nHolt")."""
+    return tuple(strip_titles(mention.split("\n", 1)[0].split()))
 
 
 def name_tokens(head: Token) -> list[Token]:
@@ -107,20 +123,26 @@ def build_index(doc: Doc, quoted: list[int] | None = None) -> DocumentIndex:
     """The index of a document; quoted[i] >= 0 marks token i as inside a quotation."""
     facts = docfacts.of(doc)
     index = DocumentIndex(text=facts.text, entities=facts.ents)
-    _index_names(index)
+    _index_names(doc, index)
+    _index_acronyms(index)
     index.antecedents = [(i, name) for i, name in index.person_mentions if quoted is None or quoted[i] < 0]
     _index_roles(doc, index)
     _index_genders(doc, index)
     return index
 
 
-def _index_names(index: DocumentIndex) -> None:
+def _index_names(doc: Doc, index: DocumentIndex) -> None:
     """Full names from the first multiword mention; every later mention of a part of it counts and is a PERSON."""
     named = [(ent, words) for ent in index.entities if (words := _name_words(span_text(ent, index)))]
     labels = [_label(ent, words) for ent, words in named]
-    for (_, words), label in zip(named, labels):
+    # In a title-cased heading the model runs the next capitalised words into a name ("Gorka Slam", "Trump May
+    # be Aligning"): a name there counts as a mention but never sets a person's full name.
+    headings = [_in_heading(ent, index) for ent, _ in named]
+    for (_, words), label, heading in zip(named, labels, headings):
         name = " ".join(words)
         lowered = name.lower()
+        if heading and len(words) >= 2:
+            continue
         if label == "PERSON" and len(words) >= 2 and lowered not in index.labels:
             index.labels.setdefault(lowered, "PERSON")
             for word in (words[0], words[-1]):
@@ -128,10 +150,11 @@ def _index_names(index: DocumentIndex) -> None:
                 index.labels.setdefault(word.lower(), "PERSON")
         else:
             index.labels.setdefault(lowered, label)
-    _fullest_forms(index, [words for (_, words), label in zip(named, labels) if label == "PERSON"])
-    for (ent, words), label in zip(named, labels):
+    people = [words for (_, words), label, heading in zip(named, labels, headings) if label == "PERSON" and not heading]
+    _fullest_forms(index, people + _untagged_fuller_forms(doc, index))
+    for (ent, words), label, heading in zip(named, labels, headings):
         full = full_name(index, words, ent.end - 1)
-        if full is None and label == "PERSON":
+        if full is None and label == "PERSON" and not heading:
             full = index.full_names.setdefault(words[-1].lower(), " ".join(words))
         if full is None or index.labels.get(full.split()[-1].lower()) != "PERSON":
             continue
@@ -139,6 +162,37 @@ def _index_names(index: DocumentIndex) -> None:
         index.mention_starts[ent.end - 1] = ent.start
         index.mention_counts[full] = index.mention_counts.get(full, 0) + 1
         index.first_mentions.setdefault(full, (ent.start_char, ent.end_char))
+
+
+def _in_heading(ent: Span, index: DocumentIndex) -> bool:
+    """Whether the entity stands in a title-cased heading: a line of HEADING_MIN_WORDS or more words, not ended
+    like a sentence, whose words but the small ones all open with a capital."""
+    text = index.text
+    start = text.rfind("\n", max(0, ent.start_char - HEADING_MAX_CHARS), ent.start_char) + 1
+    end = text.find("\n", ent.start_char, ent.start_char + HEADING_MAX_CHARS)
+    if (start == 0 and ent.start_char > HEADING_MAX_CHARS) or end < 0 and len(text) - start > HEADING_MAX_CHARS:
+        return False  # a line longer than any heading: running text
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = line.split()
+    if len(words) < HEADING_MIN_WORDS or line.endswith((".", '"', "”")):
+        return False
+    return all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in HEADING_SMALL_WORDS for w in words)
+
+
+def _index_acronyms(index: DocumentIndex) -> None:
+    """An organisation's name followed by its initials in parentheses defines them as its short name, for the rest
+    of the article ("the Office for Democratic Institutions and Human Rights (ODIHR)")."""
+    for ent in index.entities:
+        if ent.label_ != "ORG":
+            continue
+        match = ACRONYM_AFTER.match(index.text, ent.end_char)
+        if match is None:
+            continue
+        name = re.sub(r"^[Tt]he\s+", "", POSSESSIVE_ENDING.sub("", span_text(ent, index)))
+        words = [w for w in name.split() if w.lower() not in ACRONYM_SKIPPED]
+        initials = "".join(w[0] for w in re.split(r"[\s-]+", " ".join(words)) if w[:1].isupper())
+        if initials and initials == "".join(c for c in match.group(1) if c.isupper()):
+            index.acronyms.setdefault(match.group(1).lower(), name)
 
 
 def full_name(index: DocumentIndex, words: list[str] | tuple[str, ...], before: int) -> str | None:
@@ -168,6 +222,24 @@ def _fullest_forms(index: DocumentIndex, person_names: list[tuple[str, ...]]) ->
             if full == current:
                 index.full_names[word] = fuller
         index.labels.setdefault(fuller.lower(), "PERSON")
+
+
+def _untagged_fuller_forms(doc: Doc, index: DocumentIndex) -> list[tuple[str, ...]]:
+    """Runs of three or more proper nouns on one line that open with a known person's first name and end with
+    that person's surname ("Jared Tristan Padalecki (born ...)", a biography's first words, which the small model
+    often leaves untagged): candidates for that person's fullest form."""
+    propn = np.concatenate(([0], (docfacts.of(doc).columns[:, 0] == PROPN).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(propn))  # starts and ends of the runs, alternately
+    forms = []
+    for start, end in edges.reshape(-1, 2).tolist():
+        if end - start < 3:
+            continue
+        span = doc[start:end]
+        words = tuple(span_text(span, index).split())
+        full = index.full_names.get(words[0].lower())
+        if full is not None and "\n" not in span_text(span, index) and full == index.full_names.get(words[-1].lower()):
+            forms.append(words)
+    return forms
 
 
 def _label(ent: Span, words: tuple[str, ...]) -> str:

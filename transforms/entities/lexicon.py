@@ -15,12 +15,21 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
 # The speaker's own words: an event participant named so is the subject of the clause that reports them.
 FIRST_PERSON_PRONOUNS = frozenset("i me my we us our".split())
+# In an interview transcript: the interviewee answering ("I") or addressed ("you").
+SINGULAR_FIRST_PERSON = frozenset("i me my myself mine".split())
+SECOND_PERSON_PRONOUNS = frozenset("you your yours yourself".split())
+INTERVIEW_PRONOUNS = SINGULAR_FIRST_PERSON | SECOND_PERSON_PRONOUNS
+# Lemmas that say a text is an interview.
+INTERVIEW_WORDS = frozenset({"interview"})
 # Pronouns an event participant takes for a group, a body or a thing ("it" and "its" never refer to a person).
 GROUP_PRONOUNS = frozenset("it its they them their".split())
 # Pronouns by which a body that spoke goes on speaking ("the ministry said ... it added"): a quote's previous
 # speaker, when that speaker is not a person.
 BODY_SPEAKER_PRONOUNS = frozenset("they them we it".split())
 RELATIVE_PRONOUNS = frozenset("who that which".split())
+REFLEXIVE_PRONOUNS = frozenset("himself herself itself themselves myself ourselves".split())
+# Dependencies of a pronoun that is its clause's object, never that clause's subject ("his father asked him").
+OBJECT_DEPENDENCIES = frozenset("dobj dative iobj pobj".split())
 # Subjects that are never the speaker ("there", "this says a lot"); "it" is (companies, reports) unless passive.
 EXPLETIVES = frozenset("there this that what which".split())
 # Owners of a reporting noun that name no one who spoke ("their claim that", "its promise to").
@@ -29,11 +38,13 @@ NON_SPEAKER_POSSESSIVES = frozenset("its their our my your".split())
 # --- gender, titles, roles ------------------------------------------------------------------------------------------
 
 MALE_MARKERS = frozenset(
-    "mr mr. sir lord king prince spokesman congressman chairman businessman father son husband brother".split()
+    "mr mr. sir lord king prince spokesman congressman chairman businessman father son husband brother "
+    "grandfather grandson uncle nephew boyfriend widower actor boy man".split()
 )
 FEMALE_MARKERS = frozenset(
     "mrs mrs. ms ms. miss madam lady queen princess spokeswoman congresswoman chairwoman "
-    "businesswoman mother daughter wife sister".split()
+    "businesswoman mother daughter wife sister grandmother granddaughter aunt niece girlfriend widow actress "
+    "girl woman".split()
 )
 # Words that precede a name without being part of it ("President Trump", "Mr. Putin").
 HONORIFICS = frozenset(

@@ -21,7 +21,6 @@ from transforms.entities import article as entity_layer
 from transforms.entities import first_names
 from transforms.entities.article import ArticleEntities, Entity
 from transforms.entities.index import is_name
-from transforms.entities.keys import entity_key
 from transforms.nlp import docfacts
 from transforms.quotes.cues import find_cues
 from transforms.quotes.direct import direct_quotes, transcript_turns
@@ -149,7 +148,8 @@ def _source_rows(attributions: list[Attribution], entities: ArticleEntities) -> 
             row["mention_count"] += 1
     for full in index.mention_counts:
         if " " in full:  # a lone word the model called a person ("Kiev's") is not a source unless it speaks
-            rows.setdefault(entity_key(full), _source_row(entities.person(full), entities, None))
+            person = entities.person(full)
+            rows.setdefault(person.key, _source_row(person, entities, None))
     return list(rows.values())
 
 

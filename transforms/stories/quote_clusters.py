@@ -37,7 +37,7 @@ others into it (returned for cluster_merges). Candidate rows of the batch's own 
 replaces them, and a rerun finds the same clusters through the other articles (and the same ids where the
 batch founded them).
 May import: datasketch, numpy, polars, rapidfuzz, unidecode, transforms.normalise.ids,
-transforms.stories.event_clusters (its entity-key comparison).
+transforms.entities.keys (its entity-key comparison).
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from unidecode import unidecode
 
+from transforms.entities.keys import same_entity
 from transforms.normalise.ids import stable_id
-from transforms.stories.event_clusters import same_entity
 
 NUM_PERM = 64
 SHINGLE_WORDS = 4

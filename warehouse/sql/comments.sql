@@ -114,6 +114,7 @@ COMMENT ON COLUMN mentions.published_date IS 'The article''s published_date (lak
 COMMENT ON COLUMN mentions.source_id IS 'The article''s source the mention refers to (sources.source_id); NULL when the entity is no source row or the mention is unresolved.';
 COMMENT ON COLUMN mentions.entity_key IS 'Key of the entity the mention refers to (as sources.entity_key); NULL when unresolved.';
 COMMENT ON COLUMN mentions.entity_name IS 'Canonical name of that entity in the article: its fullest proper name.';
+COMMENT ON COLUMN mentions.entity_kind IS 'Kind of that entity, as sources.kind: person, organization, outlet, anonymous or other; NULL when unresolved.';
 COMMENT ON COLUMN mentions.text IS 'The mention as written.';
 COMMENT ON COLUMN mentions.char_start IS 'Offset of the mention in articles.body.';
 COMMENT ON COLUMN mentions.char_end IS 'End offset of the mention in articles.body.';

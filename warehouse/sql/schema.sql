@@ -135,8 +135,11 @@ CREATE TABLE IF NOT EXISTS mentions (
     char_end INTEGER NOT NULL,
     mention_type VARCHAR NOT NULL,
     rule VARCHAR NOT NULL,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    entity_kind VARCHAR
 );
+-- Homes created before mentions carried their entity's kind get the column here.
+ALTER TABLE mentions ADD COLUMN IF NOT EXISTS entity_kind VARCHAR;
 
 CREATE TABLE IF NOT EXISTS quarantine (
     quarantine_id VARCHAR NOT NULL PRIMARY KEY,
