@@ -164,7 +164,6 @@ DYNAMIC_SQL = {
     ("docs/make_queries.py", "answer_all"): "the documented example queries, read-only",
     ("warehouse/recluster.py", "_unclustered_articles"): "constant table and column names from cluster_unclustered",
     ("warehouse/candidates.py", "candidates"): "the SQL files in warehouse/sql/candidates/, the batch registered",
-    ("transforms/evaluate/clusters.py", "cluster_stream"): "warehouse/sql/candidates/select_event_candidates.sql",
 }
 
 

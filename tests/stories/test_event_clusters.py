@@ -9,13 +9,16 @@ import duckdb
 import polars as pl
 import pytest
 
+from transforms.entities.keys import same_entity
 from transforms.evaluate.clusters import b_cubed, ceaf_e, coreference_scores, muc
 from transforms.normalise.ids import stable_id
 from transforms.schema import ARTICLES, EVENTS, conform
-from transforms.stories.event_clusters import assign_event_clusters, same_entity
+from transforms.stories.event_clusters import assign_event_clusters, name_words
+from warehouse.candidates import candidates
 from warehouse.load import apply_schema
 
 DAY = datetime(2025, 9, 3, 12, tzinfo=UTC)
+TRAIN_DOCUMENTS = 300
 
 
 def event(event_id: str, article_id: str, **fields) -> dict:
@@ -31,7 +34,12 @@ def event(event_id: str, article_id: str, **fields) -> dict:
 
 
 def batch_of(rows: list[dict]) -> pl.DataFrame:
-    extra = {"published_at": pl.Datetime("us", "UTC"), "outlet": pl.String, "duplicate_of": pl.String}
+    extra = {
+        "published_at": pl.Datetime("us", "UTC"),
+        "outlet": pl.String,
+        "duplicate_of": pl.String,
+        "body": pl.String,
+    }
     events = conform(pl.DataFrame([{k: v for k, v in r.items() if k in EVENTS.schema} for r in rows]), EVENTS)
     return events.with_columns(
         pl.Series(name, [r.get(name) for r in rows], dtype=dtype) for name, dtype in extra.items()
@@ -122,6 +130,79 @@ def test_same_entity_joins_a_surname_to_its_full_key_only():
     assert not same_entity("donald_trump", "melania_trump") and not same_entity("trump", "trumpet")
 
 
+# Two ECB+ stories of one kind (train topic 1: two actresses enter rehab): the openings of three articles.
+LOHAN = (  # 1_11ecbplus
+    "Lindsay Lohan checks into rehab at Betty Ford Center, rehires longtime lawyer Shawn Holley\n"
+    "Actress Lindsay Lohan finally checked into court-mandated rehab at the Betty Ford Center late Thursday, after "
+    "hiring former lawyer Shawn Holley for help."
+)
+LOHAN_AGAIN = (  # 1_10ecbplus
+    "Lindsay Lohan checks into Betty Ford Center\nMay 03, 2013\nAfter skipping out on entering a Newport Beach "
+    "rehabilitation facility and facing the prospect of arrest for violating her probation, Lindsay Lohan has "
+    "checked into the Betty Ford Center to begin a 90-day stint."
+)
+REID = (  # 1_10ecb
+    "Perennial party girl Tara Reid checked herself into Promises Treatment Center, her rep told People.\n"
+    "\u201cWe appreciate your respect to her and her family's privacy at this time,\u201d the 33-year-old actress's rep "
+    "Jack Ketsoyan told the magazine exclusively."
+)
+# The seed article (demo/inbox/seed): one CONSULT type, two events.
+SEED = (
+    "\u201cI\u2019ve been talking about it with President Putin and President Zelenskyy,\u201d Trump said in a phone "
+    "interview with CBS News on Wednesday.\nTrump on Wednesday said he plans to hold talks about the war in Ukraine "
+    "in coming days after his Alaska summit with Putin in August failed to achieve a breakthrough."
+)
+
+
+def test_name_words_are_the_capitalised_words_that_do_not_open_a_line_or_sentence():
+    assert name_words(LOHAN) == {"lindsay", "lohan", "betty", "ford", "center", "shawn", "holley", "thursday"}
+    assert name_words(REID) == {"tara", "reid", "promises", "treatment", "center", "people", "jack", "ketsoyan"}
+
+
+def test_one_story_ties_its_repeated_trigger_and_a_shared_word_does_not_tie_two_stories():
+    # Nothing but the story ties e1 and e2 (no shared place or day); e1 and e3 share the participant word
+    # "actress", which tied them before the articles' names told the two stories apart.
+    rehab = {"event_type": "AID"}
+    batch = batch_of(
+        [
+            event("e1", "lohan1", body=LOHAN, trigger="checked", actor_entity_keys=["actress_lindsay_lohan"], **rehab),
+            event("e2", "lohan2", body=LOHAN_AGAIN, trigger="checked", actor_entity_keys=["lindsay_lohan"], **rehab),
+            event("e3", "reid", body=REID, trigger="checked", actor_entity_keys=["actress_tara_reid"], **rehab),
+            event("e4", "lohan2", body=LOHAN_AGAIN, trigger="entering", **rehab),  # another trigger word
+        ]
+    )
+    found = clusters(assign_event_clusters(batch, no_candidates(batch))[0])
+    assert found["e1"] == found["e2"] and len({found["e1"], found["e3"], found["e4"]}) == 3
+
+
+def test_one_article_reports_two_events_of_one_type_under_two_trigger_words():
+    # The seed's defect: the CBS interview and the Alaska summit share "trump" and the article, not the event.
+    batch = batch_of(
+        [
+            event(
+                "e1",
+                "seed",
+                body=SEED,
+                trigger="interview",
+                actor_entity_keys=["trump"],
+                recipient_entity_keys=["cbs_news"],
+            ),
+            event(
+                "e2", "seed", body=SEED, trigger="summit", actor_entity_keys=["trump"], recipient_entity_keys=["putin"]
+            ),
+        ]
+    )
+    found = clusters(assign_event_clusters(batch, no_candidates(batch))[0])
+    assert found["e1"] != found["e2"]
+
+
+def test_the_candidate_query_finds_a_same_stem_event_of_the_story_with_its_body(warehouse):
+    # e1 (a1: "Trump met Putin in Alaska.") shares no participant, place or day with the batch row: the stem does.
+    batch = batch_of([event("b1", "new", trigger="met", body="Putin met Trump again.")])
+    found = candidates(warehouse, "select_event_candidates", batch)
+    assert found.filter(pl.col("event_id") == "e1")["body"].to_list() == ["Trump met Putin in Alaska."]
+
+
 # --- scores against hand-computed examples -------------------------------------------------------------------------
 
 # Key {a b c} {d e}; response {a b} {c d e}.
@@ -165,12 +246,22 @@ def test_conll_is_the_mean_of_the_three_f1s_and_a_perfect_response_scores_one():
 def test_ecbplus_documents_are_matched_and_scored_beside_the_baseline(corpus):
     from transforms.evaluate.clusters import evaluate_clusters, format_report
 
-    result = evaluate_clusters(corpus / "ecbplus" / "dev", limit=12)
+    result = evaluate_clusters(corpus / "ecbplus" / "dev", candidates, limit=12)
     assert result["documents"] == 12
     assert 0 < result["matched_mentions"] <= result["gold_mentions"]
     for side in ("clusters", "baseline"):
         assert 0 < result[side]["conll_f1"] <= 1
     assert "lemma within topic" in format_report(result)
+
+
+def test_clusters_beat_the_lemma_within_topic_baseline_on_train_topics(corpus):
+    # The first TRAIN_DOCUMENTS documents of train/ (topics 1 to 19), streamed without their topics, against the
+    # lemma baseline that is handed them (the held-out figure is dev's: not tuned on, reported in the README).
+    from transforms.evaluate.clusters import evaluate_clusters
+
+    result = evaluate_clusters(corpus / "ecbplus" / "train", candidates, limit=TRAIN_DOCUMENTS)
+    assert result["matched_mentions"] > 250
+    assert result["clusters"]["conll_f1"] > result["baseline"]["conll_f1"]
 
 
 # --- SQL: event_clusters, story, top_stories ------------------------------------------------------------------------

@@ -1,13 +1,14 @@
-"""Event clusters against ECB+'s cross-document event chains (`python -m transforms.evaluate.clusters --gold DIR`).
+"""Event clusters against ECB+'s cross-document event chains (`wirehouse eval clusters --gold DIR`).
 
 DIR is an ECB+ split of the corpus (`articles.jsonl` and `gold.json`, see ../shared/corpus/ecbplus/README.md).
 Protocol:
 - **Prediction**: each document runs through the real event pipeline (`load_pipeline`, `events.find_events`,
   `places.resolve_places`; event ids as transforms/extract.py gives them), published at the record's date if it
-  has one (ECB+ has none). Documents are streamed in file order, one batch each, through
-  `assign_event_clusters`, with the candidates the warehouse query would give: the query file
-  warehouse/sql/candidates/select_event_candidates.sql runs in an in-memory DuckDB over the earlier documents'
-  clustered events (registered as `event_cluster_members`, clusters merged so far followed) and the batch.
+  has one (ECB+ has none), with its text as the article body. Documents are streamed in file order, one batch
+  each, through `assign_event_clusters`, with the candidates the warehouse query would give: the caller's
+  `FindCandidates` (the CLI passes warehouse/candidates.py, which runs warehouse/sql/candidates/
+  select_event_candidates.sql) runs in an in-memory DuckDB over the earlier documents' clustered events
+  (registered as `event_cluster_members`, clusters merged so far followed), their bodies (`articles`) and the batch.
 - **Matching**: a gold event mention is matched by the predicted event whose trigger overlaps it by the most
   characters (ties: the earlier trigger); unmatched gold mentions are left out of both scorings and counted.
 - **Scores** on the matched mentions, key = gold chains, response = predicted clusters: MUC (Vilain et al. 1995),
@@ -15,15 +16,14 @@ Protocol:
   their F1s (Pradhan et al. 2014), beside the same-lemma-within-topic baseline (the lemma of the gold mention's
   head word, grouped within the gold topic: a baseline handed the topics) on the same mentions.
 May import: polars, duckdb, scipy, spaCy, transforms.nlp, transforms.events, transforms.places, transforms.stories,
-transforms.normalise.ids, transforms.schema.
+transforms.normalise, transforms.schema.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +41,11 @@ from transforms.places.resolve import resolve_places
 from transforms.schema import EVENTS, UTC_TS, conform
 from transforms.stories.event_clusters import assign_event_clusters
 
-CANDIDATE_QUERY = (
-    Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "candidates" / "select_event_candidates.sql"
-)
-BATCH_COLUMNS = {"published_at": UTC_TS, "outlet": pl.String, "duplicate_of": pl.String}
+BATCH_COLUMNS = {"published_at": UTC_TS, "outlet": pl.String, "duplicate_of": pl.String, "body": pl.String}
+# warehouse.candidates.candidates: (connection, query name, batch) -> the rows sql/candidates/<query>.sql selects.
+# It sits above transforms in the import layers, so the caller passes it in.
+FindCandidates = Callable[[duckdb.DuckDBPyConnection, str, pl.DataFrame], pl.DataFrame]
+CANDIDATE_QUERY = "select_event_candidates"
 
 
 @dataclass(frozen=True)
@@ -178,40 +179,44 @@ def document_events(document: GoldDocument, doc: Doc) -> pl.DataFrame:
         pl.lit(published_at, BATCH_COLUMNS["published_at"]).alias("published_at"),
         pl.lit(document.outlet, pl.String).alias("outlet"),
         pl.lit(None, pl.String).alias("duplicate_of"),
+        pl.lit(document.text, pl.String).alias("body"),
     )
 
 
-def cluster_stream(batches: Iterable[pl.DataFrame]) -> dict[str, str]:
+def cluster_stream(batches: Iterable[pl.DataFrame], find_candidates: FindCandidates) -> dict[str, str]:
     """event_id -> event_cluster_id, each batch assigned against the candidates of the batches before it."""
-    query = CANDIDATE_QUERY.read_text(encoding="utf-8")
     con = duckdb.connect()
-    clustered: list[pl.DataFrame] = []
+    clustered = pl.DataFrame()
     merged_into: dict[str, str] = {}
-    for batch in batches:
-        earlier = pl.concat(clustered, how="vertical") if clustered else None
-        if earlier is None:
-            candidates = batch.head(0).with_columns(pl.lit(None, pl.String).alias("event_cluster_id"))
-        else:
-            con.register("batch_rows", batch.drop("event_cluster_id").to_arrow())
-            con.register("event_cluster_members", current_clusters(earlier, merged_into).to_arrow())
-            candidates = con.sql(query).pl()
-        assignments, merges = assign_event_clusters(batch, candidates)
-        merged_into.update({m["cluster_id"]: m["merged_into"] for m in merges})
-        clustered.append(batch.drop("event_cluster_id").join(assignments, on="event_id", how="left"))
-    con.close()
-    every = current_clusters(pl.concat(clustered, how="vertical"), merged_into) if clustered else None
-    return dict(every.select("event_id", "event_cluster_id").iter_rows()) if every is not None else {}
+    try:
+        for batch in batches:
+            if clustered.is_empty():
+                candidates = batch.head(0).with_columns(pl.lit(None, pl.String).alias("event_cluster_id"))
+            else:
+                members = current_clusters(clustered, merged_into)
+                con.register("event_cluster_members", members.drop("body").to_arrow())
+                con.register("articles", members.select("article_id", "body").unique("article_id").to_arrow())
+                candidates = find_candidates(con, CANDIDATE_QUERY, batch.drop("event_cluster_id"))
+            assignments, merges = assign_event_clusters(batch, candidates)
+            merged_into.update({m["cluster_id"]: m["merged_into"] for m in merges})
+            assigned = batch.drop("event_cluster_id").join(assignments, on="event_id", how="left")
+            clustered = pl.concat([clustered, assigned], how="vertical") if not clustered.is_empty() else assigned
+    finally:
+        con.close()
+    if clustered.is_empty():
+        return {}
+    return dict(current_clusters(clustered, merged_into).select("event_id", "event_cluster_id").iter_rows())
 
 
 def current_clusters(events: pl.DataFrame, merged_into: dict[str, str]) -> pl.DataFrame:
     """The events with each cluster id followed through the merges (what the cluster_roots view does)."""
-
-    def root(cluster_id: str) -> str:
-        while cluster_id in merged_into:
-            cluster_id = merged_into[cluster_id]
-        return cluster_id
-
-    return events.with_columns(pl.col("event_cluster_id").map_elements(root, return_dtype=pl.String))
+    roots = {}
+    for cluster_id in merged_into:
+        root = cluster_id
+        while root in merged_into:
+            root = merged_into[root]
+        roots[cluster_id] = root
+    return events.with_columns(pl.col("event_cluster_id").replace(roots))
 
 
 def matched_event(mention: GoldMention, events: list[dict]) -> str | None:
@@ -229,14 +234,14 @@ def head_lemma(doc: Doc, mention: GoldMention) -> str:
     return span.root.lemma_.lower() if span is not None and len(span) else mention.text.lower()
 
 
-def evaluate_clusters(gold_dir: Path, limit: int | None = None) -> dict:
+def evaluate_clusters(gold_dir: Path, find_candidates: FindCandidates, limit: int | None = None) -> dict:
     """Read the split, predict and cluster its events and score both clusterings (see the module docstring)."""
     gold_dir = Path(gold_dir)
     documents = read_gold(gold_dir, limit)
     nlp = load_pipeline()
     docs = list(nlp.pipe(d.text for d in documents))
     per_document = [document_events(document, doc) for document, doc in zip(documents, docs)]
-    cluster_of = cluster_stream(per_document)
+    cluster_of = cluster_stream(per_document, find_candidates)
 
     key: Clustering = {}
     predicted: Clustering = {}
@@ -290,15 +295,3 @@ def format_report(result: dict) -> str:
         + ", ".join(f"{text} ({count})" for text, count in result["most_unmatched"])
     )
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True, help="an ECB+ split: articles.jsonl and gold.json")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
-    args = parser.parse_args(argv)
-    print(format_report(evaluate_clusters(args.gold, args.limit)))
-
-
-if __name__ == "__main__":
-    main()

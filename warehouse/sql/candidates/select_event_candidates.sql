@@ -1,10 +1,13 @@
 -- The warehouse events a batch's events may join (transforms/stories/event_clusters.py decides which do): the same
 -- event_type, published within 30 days of a batch event of that type (undated articles on either side pass), and
--- sharing a blocking key with it: a word of a participant's entity key, the resolved place, or the day. Reads the batch from `batch_rows` and the warehouse from the view event_cluster_members, so it runs on
--- frames too (transforms/evaluate/clusters.py registers both). Each row carries its current cluster id.
+-- sharing a blocking key with it: a word of a participant's entity key, the resolved place, the day, or the first
+-- letters of the trigger (STEM_LETTERS there: mentions of one story tie on the trigger's stem). Reads the batch from
+-- `batch_rows`, the warehouse from the view event_cluster_members and the article bodies (whose names tell the
+-- story) from `articles`, so it runs on frames too (transforms/evaluate/clusters.py registers all three). Each row
+-- carries its current cluster id and its article's body.
 WITH batch AS (
     SELECT NULL::VARCHAR AS event_id, event_type, published_at::TIMESTAMPTZ AS published_at,
-        actor_entity_keys, recipient_entity_keys, place_geonames_id, event_date, event_end_date
+        actor_entity_keys, recipient_entity_keys, place_geonames_id, event_date, event_end_date, trigger
     FROM batch_rows
 ), in_window AS (
     SELECT c.*
@@ -26,15 +29,16 @@ WITH batch AS (
                 lambda w: w NOT IN ('', 'a', 'an', 'the', 'of', 'in', 'on', 'at', 'to', 'for', 'and', 'or', 'by', 'with')
             ).list_transform(lambda w: 'word:' || w),
             CASE WHEN place_geonames_id IS NOT NULL THEN ['place:' || place_geonames_id] ELSE [] END,
-            CASE WHEN event_date = coalesce(event_end_date, event_date) THEN ['day:' || event_date] ELSE [] END
+            CASE WHEN event_date = coalesce(event_end_date, event_date) THEN ['day:' || event_date] ELSE [] END,
+            ['stem:' || left(lower(coalesce(trigger, '')), 4)]
         ))) AS block
     FROM (
         SELECT event_id, event_type, published_at, actor_entity_keys, recipient_entity_keys, place_geonames_id,
-            event_date, event_end_date
+            event_date, event_end_date, trigger
         FROM batch
         UNION ALL
         SELECT event_id, event_type, published_at, actor_entity_keys, recipient_entity_keys, place_geonames_id,
-            event_date, event_end_date
+            event_date, event_end_date, trigger
         FROM in_window
     )
 ), selected AS (
@@ -45,7 +49,8 @@ WITH batch AS (
       AND (b.published_at IS NULL OR c.published_at IS NULL
            OR c.published_at BETWEEN b.published_at - INTERVAL 30 DAY AND b.published_at + INTERVAL 30 DAY)
 )
-SELECT w.*
+SELECT w.*, a.body
 FROM in_window w
 JOIN selected USING (event_id)
+JOIN articles a USING (article_id)
 ORDER BY w.published_at NULLS LAST, w.event_id;
