@@ -35,6 +35,7 @@ May import: polars, rapidfuzz, spaCy's stop words, transforms.normalise.ids.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -140,7 +141,8 @@ def assign_event_clusters(batch: pl.DataFrame, candidates: pl.DataFrame) -> tupl
 class Clustering:
     def __init__(self) -> None:
         self.clusters: dict[str, Cluster] = {}
-        self.index: dict[str, list[tuple[Mention, str]]] = {}  # blocking key -> (mention, cluster id it joined)
+        # blocking key -> article -> (mention, cluster id it joined)
+        self.index: dict[str, dict[str, list[tuple[Mention, str]]]] = {}
         self.merged_into: dict[str, str] = {}
         self.merges: list[dict] = []
 
@@ -161,12 +163,19 @@ class Clustering:
         return cluster.cluster_id
 
     def tied_clusters(self, mention: Mention) -> set[str]:
-        return {
-            cluster_id
-            for key in mention.blocking_keys()
-            for other, cluster_id in self.index.get(key, [])
-            if same_event(mention, other)
-        }
+        tied: set[str] = set()
+        unrelated: dict[str, bool] = {}  # article -> whether it tells another story (none of its mentions can tie)
+        for key in mention.blocking_keys():
+            for article_id, article_mentions in self.index.get(key, {}).items():
+                if article_id not in unrelated:
+                    unrelated[article_id] = unrelated_stories(mention, article_mentions[0][0])
+                if unrelated[article_id]:
+                    continue
+                for other, cluster_id in article_mentions:
+                    # One tie to a cluster is enough: its other members need no comparison.
+                    if cluster_id not in tied and same_event(mention, other):
+                        tied.add(cluster_id)
+        return tied
 
     def join(self, cluster: Cluster, mention: Mention) -> None:
         cluster.members.append(mention)
@@ -175,7 +184,7 @@ class Clustering:
         ):
             cluster.first_published = mention.published
         for key in mention.blocking_keys():
-            self.index.setdefault(key, []).append((mention, cluster.cluster_id))
+            self.index.setdefault(key, {}).setdefault(mention.article_id, []).append((mention, cluster.cluster_id))
 
     def merge(self, younger: Cluster, older: Cluster, mention: Mention) -> None:
         self.merged_into[younger.cluster_id] = older.cluster_id
@@ -202,10 +211,10 @@ def same_event(a: Mention, b: Mention) -> bool:
     docstring)."""
     if not compatible(a, b):
         return False
-    story = 1.0 if a.article_id == b.article_id else story_similarity(a, b)
+    story = story_of(a, b)
     if story is not None and story >= SAME_STORY:  # one story: the trigger word repeated is the event repeated
         return same_trigger(a, b)
-    if story is not None and story < UNRELATED_STORIES:  # different stories: a shared name or day is a coincidence
+    if unrelated_stories(a, b):  # different stories: a shared name or day is a coincidence
         return False
     if a.participant_words and b.participant_words:  # both name who took part: they must share someone
         return shares_participant(a, b)
@@ -263,11 +272,27 @@ def name_words(body: str) -> frozenset[str]:
     return frozenset(words - STOP_WORDS)
 
 
+def story_of(a: Mention, b: Mention) -> float | None:
+    return 1.0 if a.article_id == b.article_id else story_similarity(a, b)
+
+
+def unrelated_stories(a: Mention, b: Mention) -> bool:
+    story = story_of(a, b)
+    return story is not None and story < UNRELATED_STORIES
+
+
 def story_similarity(a: Mention, b: Mention) -> float | None:
     """The Jaccard similarity of the two articles' name words; None when one names nothing (no evidence)."""
     if not a.names or not b.names:
         return None
-    return len(a.names & b.names) / len(a.names | b.names)
+    return names_similarity(a.names, b.names)
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def names_similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    """Kept per pair of articles (each article's name words are one frozenset): their mentions meet many times."""
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
 
 
 def shares_participant(a: Mention, b: Mention) -> bool:

@@ -1,7 +1,7 @@
 -- The warehouse events a batch's events may join (transforms/stories/event_clusters.py decides which do): the same
 -- event_type, published within 30 days of a batch event of that type (undated articles on either side pass), and
 -- sharing a blocking key with it: a word of a participant's entity key, the resolved place, the day, or the first
--- letters of the trigger (STEM_LETTERS there: mentions of one story tie on the trigger's stem). Reads the batch from
+-- letters of the trigger (STEM_LETTERS there: mentions of one story tie on the trigger's stem; within 7 days). Reads the batch from
 -- `batch_rows`, the warehouse from the view event_cluster_members and the article bodies (whose names tell the
 -- story) from `articles`, so it runs on frames too (transforms/evaluate/clusters.py registers all three). Each row
 -- carries its current cluster id and its article's body.
@@ -48,6 +48,10 @@ WITH batch AS (
     WHERE c.event_id IS NOT NULL
       AND (b.published_at IS NULL OR c.published_at IS NULL
            OR c.published_at BETWEEN b.published_at - INTERVAL 30 DAY AND b.published_at + INTERVAL 30 DAY)
+      -- A trigger's stem ties only within one story, whose reports fall within days of each other: over the
+      -- whole window a dense warehouse would hand every batch thousands of same-stem rows of other stories.
+      AND (NOT starts_with(c.block, 'stem:') OR b.published_at IS NULL OR c.published_at IS NULL
+           OR c.published_at BETWEEN b.published_at - INTERVAL 7 DAY AND b.published_at + INTERVAL 7 DAY)
 )
 SELECT w.*, a.body
 FROM in_window w
