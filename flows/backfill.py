@@ -21,20 +21,20 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from flows import settings, tasks
 from flows.lock import home_lock
-from flows.nightly import ChunkPlan, load_chunks, new_run_id
+from flows.nightly import ChunkPlan, combined, load_chunks, new_run_id, reported
 from flows.summary import Accounting, RunSummary, summed
 from warehouse.lake import default_lake
 
 
 @dataclass
 class BackfillTotals:
-    chunks_loaded: int = 0
+    chunks: list[RunSummary] = field(default_factory=list)  # small: counts and seconds, no rows
     accounting: Accounting = field(default_factory=Accounting)
     table_rows: dict[str, int] = field(default_factory=dict)
     near_duplicates: int = 0
 
     def add(self, summary: RunSummary) -> None:
-        self.chunks_loaded += 1
+        self.chunks.append(summary)
         self.accounting += summary.accounting
         self.table_rows = summed([self.table_rows, summary.table_rows])
         self.near_duplicates += summary.near_duplicates
@@ -76,8 +76,9 @@ def backfill(
 ) -> dict:
     """Load archives and dumps into HOME, resumably; `date_from`/`date_to` keep only articles published then.
 
-    Each chunk is a run in `runs` (`<backfill id>-<n>`) with its own report; a failed chunk is recorded as a
-    failed run and ends the flow, and the same command resumes after the last loaded chunk.
+    Each chunk is a run in `runs` (`<backfill id>-<n>`); the backfill is reported once, over its chunks. A failed
+    chunk is recorded and reported as a failed run and ends the flow, and the same command resumes after the last
+    loaded chunk.
     """
     home_path = Path(home)
     lake = str(lake or default_lake(home_path))
@@ -111,13 +112,15 @@ def backfill(
                     records=totals.accounting.records_read,
                     rate=totals.accounting.records_read / elapsed,
                 )
+        if totals.chunks:
+            reported(combined(totals.chunks, plan.base_run_id), home_path)
     summary = {
         "run_id": plan.base_run_id,
         "status": "completed",
         "files": len(files),
         "files_already_done": done.files_passed,
         "records_already_done": done.records_passed,
-        "chunks_loaded": totals.chunks_loaded,
+        "chunks_loaded": len(totals.chunks),
         "accounting": vars(totals.accounting),
         "table_rows": totals.table_rows,
         "near_duplicates": totals.near_duplicates,

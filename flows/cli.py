@@ -68,6 +68,15 @@ DaskAddressOption = Annotated[
     typer.Option("--dask-address", help="tcp://scheduler:8786 of an existing Dask cluster (with --runner dask)."),
 ]
 ChunkSizeOption = Annotated[int, typer.Option("--chunk-size", help="Articles per extraction task.")]
+ChunkRecordsOption = Annotated[
+    int,
+    typer.Option(
+        "--chunk-records",
+        min=1,
+        help="Records per chunk: each chunk loads in one transaction with its checkpoint, so memory is bounded by "
+        "a chunk and a rerun after a crash resumes after the last loaded one.",
+    ),
+]
 
 
 def _check_runner(runner: str) -> None:
@@ -122,6 +131,7 @@ def run(
     runner: RunnerOption = settings.DEFAULT_RUNNER,
     dask_address: DaskAddressOption = None,
     chunk_size: ChunkSizeOption = settings.CHUNK_ARTICLES,
+    chunk_records: ChunkRecordsOption = settings.CHUNK_RECORDS,
 ) -> None:
     """Run the nightly flow over every file in INBOX not yet ingested (none: no run starts, nothing is recorded)."""
     from flows.inbox import has_new_files
@@ -135,7 +145,7 @@ def run(
         if not has_new_files(inbox, home):
             console.print(f"nothing new in {inbox}: every file is already ingested into {home}; no run started")
             return
-        summary = _run_nightly(inbox, home, _parse_day(run_date), lake, runner, dask_address, chunk_size)
+        summary = _run_nightly(inbox, home, _parse_day(run_date), lake, runner, dask_address, chunk_size, chunk_records)
     print_run_summary(summary)
 
 
@@ -147,6 +157,7 @@ def _run_nightly(
     runner: str,
     dask_address: str | None,
     chunk_size: int,
+    chunk_records: int,
 ) -> dict:
     from flows import prefect_server
 
@@ -164,6 +175,7 @@ def _run_nightly(
             runner=runner,
             dask_address=dask_address,
             chunk_size=chunk_size,
+            chunk_records=chunk_records,
         )
 
 
@@ -180,9 +192,7 @@ def backfill(
     date_to: Annotated[
         str | None, typer.Option("--to", help="Keep articles published on or before YYYY-MM-DD.")
     ] = None,
-    chunk_records: Annotated[
-        int, typer.Option("--chunk-records", min=1, help="Records per chunk (and checkpoint).")
-    ] = settings.CHUNK_RECORDS,
+    chunk_records: ChunkRecordsOption = settings.CHUNK_RECORDS,
     lake: LakeOption = None,
     runner: RunnerOption = settings.DEFAULT_RUNNER,
     dask_address: DaskAddressOption = None,
@@ -312,11 +322,19 @@ def eval_entities(
 
 
 @eval_app.command("events")
-def eval_events(gold: Annotated[Path, typer.Option("--gold", exists=True, help="PLOVER gold records (JSON).")]) -> None:
+def eval_events(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="PLOVER gold records (JSON).")],
+    leave_one_type_out: Annotated[
+        bool, typer.Option("--leave-one-type-out", help="Score each type with its hand lexicon entries removed.")
+    ] = False,
+) -> None:
     """PLOVER event type accuracy and actor/recipient match against gold records."""
-    from transforms.evaluate.events import evaluate_events, format_report
+    from transforms.evaluate import events
 
-    console.print(format_report(evaluate_events(gold)))
+    if leave_one_type_out:
+        console.print(events.format_leave_one_type_out(events.leave_one_type_out(gold)))
+        return
+    console.print(events.format_report(events.evaluate_events(gold)))
 
 
 @eval_app.command("dates")
@@ -336,8 +354,9 @@ def eval_clusters(
 ) -> None:
     """Event clusters across articles against ECB+ chains (MUC, B-cubed, CEAF-e, CoNLL) beside the lemma baseline."""
     from transforms.evaluate.clusters import evaluate_clusters, format_report
+    from warehouse.candidates import candidates
 
-    console.print(format_report(evaluate_clusters(gold, limit=limit)), markup=False, highlight=False)
+    console.print(format_report(evaluate_clusters(gold, candidates, limit=limit)), markup=False, highlight=False)
 
 
 @eval_app.command("quote-clusters")

@@ -6,7 +6,7 @@ by the chunk, not the day, and a rerun after a crash loads the rest exactly once
 (the run's id, then `<run id>-<n>`); the flow returns the run's summary over its chunks.
 
 May import flows.tasks, runners, report, summary, settings and lock, transforms.schema, transforms.normalise.articles
-(the duplicate split), warehouse/ and expectations/.
+(the duplicate split), transforms.extract (ExtractionStopped), warehouse/ and expectations/.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from expectations.validate import ExpectationResult, ValidationOutcome
 from flows import report, runners, settings, tasks
 from flows.lock import home_lock
 from flows.summary import Accounting, RunSummary, StageClock, summed
+from transforms.extract import ExtractionStopped
 from transforms.ingest.records import Rejected, Skipped
 from transforms.normalise.articles import split_duplicates
 from transforms.schema import RUNS, conform
@@ -75,7 +76,15 @@ def process_files(
     tasks.check_lake(plan.lake)
     clock.lap("check-lake")
     parts = [summary for _, summary in load_chunks(files, tasks.load_progress(plan.home), plan, chunk_records, clock)]
-    return combined(parts or [load_chunk([], plan, plan.run_id(0), clock)], plan.base_run_id)
+    return reported(combined(parts or [load_chunk([], plan, plan.run_id(0), clock)], plan.base_run_id), plan.home)
+
+
+def reported(summary: RunSummary, home: Path) -> RunSummary:
+    """A run's summary once its chunks are loaded, with the GX data docs of its last validation and its report
+    published: once per run, not per chunk (the report's warehouse sections read the whole warehouse)."""
+    summary.data_docs = build_data_docs(home)
+    report.publish_run_report(summary, home)
+    return summary
 
 
 def load_chunks(
@@ -90,6 +99,8 @@ def load_chunks(
     A chunk's duplicates are judged against the chunks before it, which are in the warehouse by then.
     """
     clock = clock or StageClock()
+    tasks.prepare_warehouse(plan.home)
+    clock.lap("prepare-warehouse")
     for n, chunk in enumerate(tasks.chunks(files, done, chunk_records)):
         clock.lap("ingest")  # reading a chunk happens in the loop's next()
         yield chunk, load_chunk(chunk, plan, plan.run_id(n), clock)
@@ -97,8 +108,9 @@ def load_chunks(
 
 
 def load_chunk(chunk: list[tasks.Segment], plan: ChunkPlan, run_id: str, clock: StageClock) -> RunSummary:
-    """One chunk as one run: loaded in one transaction with its checkpoint rows, and reported. A chunk that fails
-    is recorded as a failed run and raised as RunFailed; the chunks before it stay loaded."""
+    """One chunk as one run: loaded in one transaction with its checkpoint rows (the flow reports the run once its
+    chunks are in, `reported`). A chunk that fails is recorded and reported as a failed run and raised as
+    RunFailed; the chunks before it stay loaded."""
     started_at = tasks.now()
     try:
         summary = process_batch(
@@ -130,7 +142,6 @@ def load_chunk(chunk: list[tasks.Segment], plan: ChunkPlan, run_id: str, clock: 
         report.publish_run_report(failure, plan.home)
         where = f" (chunk from record {chunk[0].first_record} of {chunk[0].file.path})" if chunk else ""
         raise RunFailed(failure.message + where) from exc
-    report.publish_run_report(summary, plan.home)
     return summary
 
 
@@ -158,7 +169,6 @@ def combined(parts: list[RunSummary], run_id: str) -> RunSummary:
         quarantine_reasons=ranked_reasons(pl.DataFrame(reasons)) if reasons else [],
         lake=parts[-1].lake,
         runner=parts[-1].runner,
-        data_docs=parts[-1].data_docs,
     )
 
 
@@ -191,8 +201,6 @@ def process_batch(
     verdicts = judge_batch(
         batch, home, run_id, started_at, window, clock, runner=runner, dask_address=dask_address, chunk_size=chunk_size
     )
-    data_docs = build_data_docs(home)
-    clock.lap("validate")
     clustered, merges = tasks.cluster_stories(verdicts.valid, home, run_id, started_at)
     verdicts.valid.update(clustered)
     clock.lap("cluster")
@@ -217,6 +225,7 @@ def process_batch(
         **progress_tables,
     }
     tasks.write_lake(lake, verdicts.valid, run_id, run_tables)
+    tasks.save_near_duplicates(home, run_id)
     clock.lap("write")
     summary = RunSummary(
         run_id=run_id,
@@ -231,13 +240,11 @@ def process_batch(
         quarantine_reasons=top_reasons(quarantine),
         lake=lake,
         runner=runners.describe(runner, dask_address),
-        data_docs=data_docs,
     )
     # The runs row holds the timings up to the lake write; the printed summary adds the load.
     run_row = run_record(summary, flow_name, run_date, started_at)
     tasks.load_warehouse(home, {**verdicts.valid, **run_tables, "runs": run_row})
     tasks.record_run_in_lake(lake, run_id, run_row)
-    tasks.save_near_duplicate_index(home)
     clock.lap("load")
     summary.stage_seconds = dict(clock.seconds)
     return summary
@@ -279,7 +286,7 @@ def judge_batch(
     """
     articles, loaded, skipped = tasks.normalise(batch, run_id, started_at, home, window)
     clock.lap("normalise")
-    signing = tasks.sign_bodies.submit(articles, home)
+    signing = tasks.sign_bodies.submit(articles)
     rounds: list[ValidationOutcome] = []
     duplicates: list[pl.DataFrame] = []
     conflicts: list[Rejected] = []
@@ -359,7 +366,8 @@ def balanced_accounting(batch: tasks.Ingested, verdicts: Verdicts) -> Accounting
 
 
 def build_data_docs(home: Path) -> str:
-    """GX data docs of this batch's validation in HOME/reports/data_docs; '' when they could not be built."""
+    """GX data docs of the last batch validated in this process, in HOME/reports/data_docs; '' when they could not
+    be built."""
     from expectations.validate import build_data_docs as build
 
     try:
@@ -498,10 +506,13 @@ def is_storage_failure(exc: BaseException | None) -> bool:
 
 class StorageFailuresInOneLine(logging.Filter):
     """On the terminal, a storage failure is its one-line message (Prefect's log lines and the command's error)
-    without a traceback; Prefect's API log handler, which runs before the terminal's, keeps the traceback."""
+    without a traceback, and so is an extract task stopped by a stopping run (SIGTERM, flows/runners.py); Prefect's
+    API log handler, which runs before the terminal's, keeps the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and is_storage_failure(record.exc_info[1]):
+        if record.exc_info and (
+            is_storage_failure(record.exc_info[1]) or isinstance(record.exc_info[1], ExtractionStopped)
+        ):
             record.exc_info = None
             record.exc_text = None
         return True
@@ -535,7 +546,7 @@ def record_failure(
     from warehouse.load import apply_schema, connect, load_batch
 
     logger = get_run_logger()
-    tasks.discard_unsaved_near_duplicates(home)
+    tasks.discard_unsaved_near_duplicates(run_id)
     summary = RunSummary(
         run_id=run_id,
         status="failed",

@@ -9,6 +9,11 @@ Only extraction is distributed. The articles are cut into chunks (flows/settings
 the results come back to the flow in chunk order, so the tables are the same whatever ran them. Everything
 that touches the lake or the warehouse stays in the flow's process: DuckDB allows one writer per file.
 
+A run told to stop while it extracts (SIGTERM, which Prefect raises in the flow's thread; Ctrl-C) does not wait for
+its tasks to finish their articles: `stop_extraction` has threads stop before their next document and ends the
+processes runner's workers (tasks on a Dask cluster still finish theirs); the chunk, of which nothing is written
+yet, is extracted again by the next run.
+
 spaCy loads once per worker process (`transforms.nlp.loading.load_pipeline` is cached per process), not per chunk. With
 the threads runner the flow's process is the worker: its model loads on a background thread (`shared_model`)
 while the inbox is read and normalised, and the tasks start once it is there.
@@ -20,7 +25,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -162,8 +169,30 @@ def extract_parallel(
         return tasks.extract.fn(articles)
     if runner_name(runner) == "threads":
         wait([shared_model()])
-    parts = chunks(articles, chunk_size)
+    parts, stop = chunks(articles, chunk_size), threading.Event()
     with started(runner, dask_address, min(settings.worker_count(workers), len(parts))) as task_runner:
-        futures = [task_runner.submit(tasks.extract, {"articles": part}) for part in parts]
-        results = [future.result() for future in futures]
+        try:
+            futures = [task_runner.submit(tasks.extract, extract_parameters(part, runner, stop)) for part in parts]
+            results = [future.result() for future in futures]
+        except BaseException:
+            # SIGTERM (Prefect raises it here, in the flow's thread), Ctrl-C or a task that crashed: the runner's
+            # exit waits for its running tasks, so they stop now rather than finish their articles. Nothing of
+            # this chunk is written yet, and its checkpoint loads only with its rows: a rerun extracts it again.
+            stop_extraction(runner, stop)
+            raise
     return {name: pl.concat([r[name] for r in results], how="vertical") for name in EXTRACTED_TABLES}
+
+
+def extract_parameters(part: pl.DataFrame, runner: str, stop: threading.Event) -> dict:
+    """An extract task's parameters: threads share the flow's memory, so they also get the stop flag they check
+    between documents (worker processes cannot see it; stop_extraction ends them instead)."""
+    return {"articles": part, "stop": stop} if runner_name(runner) == "threads" else {"articles": part}
+
+
+def stop_extraction(runner: str, stop: threading.Event) -> None:
+    """Make the running extract tasks end: threads at their next document, worker processes at once (a process
+    pool started in this process has them as its multiprocessing children)."""
+    stop.set()
+    if runner_name(runner) == "processes":
+        for worker in multiprocessing.active_children():
+            worker.terminate()

@@ -13,10 +13,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -107,7 +107,8 @@ def _lake_failure(lake: str, action: str, exc: BaseException) -> LakeUnreachable
     return LakeUnreachable(f"lake storage {lake} is unreachable ({action} failed): {type(exc).__name__}: {exc}")
 
 
-NEAR_DUPLICATE_INDEX_FILE = Path("state") / "near-duplicates.pickle"
+# The near-duplicate verdicts and originals of earlier runs (transforms/normalise/near_duplicates.py).
+NEAR_DUPLICATE_STORE = Path("state") / "near-duplicates"
 
 
 @dataclass
@@ -293,9 +294,9 @@ def normalise(
 
 
 @stage_task("sign-bodies")
-def sign_bodies(articles: pl.DataFrame, home: Path) -> dict[str, Signature | None]:
+def sign_bodies(articles: pl.DataFrame) -> dict[str, Signature | None]:
     """The bodies' near-duplicate signatures (content_hash -> signature), computed beside extraction."""
-    return body_signatures(articles, near_duplicate_index(home))
+    return body_signatures(articles, NearDuplicateIndex())
 
 
 @stage_task("near-duplicates")
@@ -303,35 +304,35 @@ def near_duplicates(
     articles: pl.DataFrame, signatures: dict[str, Signature | None], home: Path, run_id: str, started_at: datetime
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The accepted articles with `duplicate_of` set on syndicated copies (they load), and their `duplicates` rows
-    (kind 'near'). Judged against HOME's index of earlier runs and the batch's accepted articles, in batch order."""
-    return mark_near_duplicates(articles, near_duplicate_index(home), signatures, run_id, started_at)
+    (kind 'near'). Judged against what HOME's store of earlier runs holds for these bodies and the batch's accepted
+    articles, in batch order; the run's verdicts wait for `save_near_duplicates`."""
+    batch = {
+        article_id: signatures[content_hash]
+        for article_id, content_hash in articles.select("article_id", "content_hash").iter_rows()
+    }
+    index = NearDuplicateIndex.recall(Path(home) / NEAR_DUPLICATE_STORE, batch)
+    _unsaved_near_duplicates[run_id] = index
+    return mark_near_duplicates(articles, index, signatures, run_id, started_at)
 
 
-_near_duplicate_indexes: dict[Path, NearDuplicateIndex] = {}
+# A run's near-duplicate verdicts from its judgement to its lake write (a run that fails leaves them unsaved).
+_unsaved_near_duplicates: dict[str, NearDuplicateIndex] = {}
 
 
-def near_duplicate_index(home: Path) -> NearDuplicateIndex:
-    """HOME's index of article bodies, loaded once per process: it grows across runs so copies of
-    yesterday's wire story are caught today."""
-    home = Path(home).resolve()
-    if home not in _near_duplicate_indexes:
-        _near_duplicate_indexes[home] = NearDuplicateIndex.load(home / NEAR_DUPLICATE_INDEX_FILE)
-    return _near_duplicate_indexes[home]
+def save_near_duplicates(home: Path, run_id: str) -> None:
+    """Add the run's verdicts to HOME's store as `<run_id>.parquet`, beside its lake files: like them, the store
+    file of a run that never loaded is removed by the next run (`discard_interrupted_runs`)."""
+    if index := _unsaved_near_duplicates.pop(run_id, None):
+        index.save(Path(home) / NEAR_DUPLICATE_STORE, run_id)
 
 
-def save_near_duplicate_index(home: Path) -> None:
-    """Saved after the load commits (it judged only the loaded articles); a crash before that replays the same
-    judgements (they are deterministic)."""
-    near_duplicate_index(home).save(Path(home) / NEAR_DUPLICATE_INDEX_FILE)
-
-
-def discard_unsaved_near_duplicates(home: Path) -> None:
-    """After a failed batch: the next one starts again from the index as last saved."""
-    _near_duplicate_indexes.pop(Path(home).resolve(), None)
+def discard_unsaved_near_duplicates(run_id: str) -> None:
+    """After a failed batch: its verdicts are not kept."""
+    _unsaved_near_duplicates.pop(run_id, None)
 
 
 @stage_task("extract")
-def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def extract(articles: pl.DataFrame, stop: threading.Event | None = None) -> dict[str, pl.DataFrame]:
     if articles.is_empty():
         return {
             "sources": empty(SOURCES),
@@ -340,7 +341,7 @@ def extract(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "mentions": empty(MENTIONS),
             "extraction_failures": pl.DataFrame(schema=EXTRACTION_FAILURES),
         }
-    extracted = extract_articles(articles)
+    extracted = extract_articles(articles, stop=stop)
     pause_if_requested("extract")
     return extracted
 
@@ -353,15 +354,17 @@ def cluster_stories(
     `event_cluster_id`), and the `cluster_merges` rows of clusters the batch joined together.
 
     The ids are decided before the lake write, so the lake holds them and a rebuild reproduces them. Candidates are
-    the warehouse's rows that share a blocking key with the batch (warehouse/sql/candidates/); a home without a
-    warehouse yet has none.
+    the warehouse's rows that share a blocking key with the batch (warehouse/sql/candidates/), read through the
+    views `prepare_warehouse` made current.
     """
     article_columns = tables["articles"].select("article_id", "published_at", "outlet", "duplicate_of")
     speakers = tables["sources"].select("source_id", pl.col("entity_key").alias("speaker_entity_key"))
     quotes = tables["quotes"].join(article_columns, on="article_id", how="left", maintain_order="left")
     quotes = quotes.join(speakers, on="source_id", how="left", maintain_order="left")
-    events = tables["events"].join(article_columns, on="article_id", how="left", maintain_order="left")
-    with _warehouse_or_empty(home) as con:
+    # Event clusters also read the article's body: the names it shares with another article tell one story.
+    event_articles = article_columns.join(tables["articles"].select("article_id", "body"), on="article_id")
+    events = tables["events"].join(event_articles, on="article_id", how="left", maintain_order="left")
+    with connect(home) as con:
         quote_candidates = candidates(con, "select_quote_candidates", quotes)
         event_candidates = candidates(con, "select_event_candidates", events)
     quote_clusters, quote_merges = assign_quote_clusters(quotes, quote_candidates)
@@ -381,23 +384,6 @@ def cluster_stories(
         for merge in quote_merges + event_merges
     ]
     return clustered, conform([{**m, "merged_at": started_at} for m in merges], CLUSTER_MERGES)
-
-
-@contextmanager
-def _warehouse_or_empty(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """HOME's warehouse with the current views (the run holds the home lock, so no other writer waits), or an
-    empty one in memory before the first load."""
-    if not warehouse_path(home).exists():
-        con = duckdb.connect()
-        try:
-            apply_schema(con)
-            yield con
-        finally:
-            con.close()
-        return
-    with connect(home) as con:
-        apply_schema(con)
-        yield con
 
 
 def split_extraction_failures(articles: pl.DataFrame, failures: pl.DataFrame) -> tuple[pl.DataFrame, list[Rejected]]:
@@ -461,12 +447,12 @@ def check_lake(lake: str) -> None:
 
 @stage_task("discard-interrupted-runs", **STORAGE_RETRY)
 def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
-    """Remove what runs that never loaded left in the lake; returns their run ids.
+    """Remove what runs that never loaded left in the lake and the near-duplicate store; returns their run ids.
 
-    A run killed after its lake write and before its load committed leaves its bookkeeping partitions (quarantine,
-    skipped, ...) and maybe temporary files; a rebuild from the lake would count them. Its article rows stay: the
-    rerun replaces them. A run is loaded when the warehouse has it as completed (so a lake belongs to one home);
-    without a warehouse nothing is judged.
+    A run killed after its lake write and before its load committed leaves its article files, its bookkeeping
+    partitions (quarantine, skipped, ...) and maybe temporary files; a rebuild from the lake would count them, and
+    the rerun writes its own. A run is loaded when the warehouse has it as completed (so a lake belongs to one
+    home); without a warehouse nothing is judged.
     """
     if not warehouse_path(home).exists():
         return []
@@ -474,6 +460,11 @@ def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
         if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'runs'").fetchone()[0]:
             return []  # a warehouse file a killed first load left before its schema
         loaded = {row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'completed'").fetchall()}
+    return sorted(_discard_lake_files(lake, loaded) | _discard_near_duplicates(home, loaded))
+
+
+def _discard_lake_files(lake: str, loaded: set[str]) -> set[str]:
+    """The lake files of runs not in `loaded`, and temporary files; returns the runs discarded."""
     discarded = set()
     try:
         fs, root = lake_io.filesystem(lake)
@@ -484,11 +475,28 @@ def discard_interrupted_runs(home: Path, lake: str) -> list[str]:
                 if (run_id := partition.rsplit("run_id=", 1)[1]) not in loaded:
                     fs.rm(partition, recursive=True)
                     discarded.add(run_id)
+        for path, run_id in lake_io.article_files_by_run(lake):
+            if run_id not in loaded:
+                fs.rm_file(path)
+                discarded.add(run_id)
         for temporary in fs.glob(f"{root}/*/*/.*.tmp"):
             fs.rm_file(temporary)
     except _storage_errors() as exc:
         raise _lake_failure(lake, "removing interrupted runs' files", exc) from exc
-    return sorted(discarded)
+    return discarded
+
+
+def _discard_near_duplicates(home: Path, loaded: set[str]) -> set[str]:
+    """The near-duplicate verdicts of runs not in `loaded`, and temporary files; returns the runs discarded."""
+    store = Path(home) / NEAR_DUPLICATE_STORE
+    discarded = set()
+    for verdicts in store.glob("*.parquet"):
+        if verdicts.stem not in loaded:
+            verdicts.unlink()
+            discarded.add(verdicts.stem)
+    for temporary in store.glob(".*.tmp"):
+        temporary.unlink()
+    return discarded
 
 
 @stage_task("write-lake", **STORAGE_RETRY)
@@ -496,7 +504,7 @@ def write_lake(
     lake: str, article_tables: dict[str, pl.DataFrame], run_id: str, run_tables: dict[str, pl.DataFrame]
 ) -> int:
     try:
-        written = lake_io.write_article_tables(lake, article_tables) if not article_tables["articles"].is_empty() else 0
+        written = lake_io.write_article_tables(lake, article_tables, run_id)
         pause_if_requested("write")
         lake_io.write_run_tables(lake, run_id, run_tables)
     except _storage_errors() as exc:
@@ -512,12 +520,26 @@ def record_run_in_lake(lake: str, run_id: str, run_row: pl.DataFrame) -> None:
         raise _lake_failure(lake, "write runs row", exc) from exc
 
 
-@stage_task("load-warehouse", **STORAGE_RETRY)
-def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
-    """One transaction; when it fails (a full disk too) nothing of it is committed."""
+@stage_task("prepare-warehouse", **STORAGE_RETRY)
+def prepare_warehouse(home: Path) -> None:
+    """HOME's warehouse with this version's tables, views and macros (created on a new home), once per run: every
+    chunk's cluster stage and load then find them current (the run holds the home lock, so nothing else changes
+    them)."""
     try:
         with connect(home) as con:
             apply_schema(con)
+    except (OSError, duckdb.Error) as exc:
+        if _is_disk_full(exc):
+            raise StorageFull(f"no space left for the warehouse {warehouse_path(home)}: {exc}") from exc
+        raise
+
+
+@stage_task("load-warehouse", **STORAGE_RETRY)
+def load_warehouse(home: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """One transaction into the warehouse `prepare_warehouse` made current; when it fails (a full disk too) nothing
+    of it is committed."""
+    try:
+        with connect(home) as con:
 
             def before_commit() -> None:
                 load_entity_identifiers(con, home)  # the user's CSV, read again by every load, in its transaction

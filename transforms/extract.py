@@ -8,6 +8,7 @@ mentions.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from itertools import islice
 
@@ -31,14 +32,25 @@ BATCH_SIZE = 32
 EXTRACTION_FAILURES = pl.Schema({"article_id": pl.String, "reason": pl.String})
 
 
-def extract_articles(articles: pl.DataFrame, nlp: Language | None = None) -> dict[str, pl.DataFrame]:
+class ExtractionStopped(RuntimeError):
+    """The run that asked for this extraction is stopping (SIGTERM): no rows of the batch are returned."""
+
+
+def extract_articles(
+    articles: pl.DataFrame, nlp: Language | None = None, stop: threading.Event | None = None
+) -> dict[str, pl.DataFrame]:
     """sources, quotes, events and mentions for every article whose extraction is not skipped, and
-    `extraction_failures`: the articles a rule crashed on (none of their rows are kept)."""
+    `extraction_failures`: the articles a rule crashed on (none of their rows are kept).
+
+    Once `stop` is set, ExtractionStopped is raised before the next document: a run told to stop does not finish
+    the extraction of its chunk first."""
     nlp = nlp or load_pipeline()
     todo = articles.filter(pl.col("extraction_skipped").is_null())
     rows: dict[str, list[dict]] = {"sources": [], "quotes": [], "events": [], "mentions": []}
     failures: list[dict] = []
     for article, doc in _parsed(nlp, todo.iter_rows(named=True)):
+        if stop is not None and stop.is_set():
+            raise ExtractionStopped("extraction stopped between two documents: the run is stopping")
         try:
             if isinstance(doc, Exception):
                 raise doc
@@ -133,6 +145,7 @@ def _extract(doc, article: dict) -> dict[str, list[dict]]:
                 "source_id": source_ids.get(key),
                 "entity_key": key,
                 "entity_name": entity.name if key else None,
+                "entity_kind": entity.kind if key else None,
                 "text": attributed.entities.index.text[mention.start_char : mention.end_char],
                 "char_start": mention.start_char,
                 "char_end": mention.end_char,

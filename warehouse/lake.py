@@ -1,12 +1,17 @@
 """The Parquet lake: the source of truth the DuckDB warehouse is loaded from (and can be rebuilt from).
 
-Layout: `<lake>/<table>/published_date=YYYY-MM-DD/data.parquet` for article tables (`published_date=undated` when
-the article has none) and `<lake>/<table>/run_id=<run>/data.parquet` for bookkeeping tables. Each partition is one
-file, replaced atomically (written beside, then renamed over), so readers and crashes never see half a partition.
+Layout: `<lake>/<table>/published_date=YYYY-MM-DD/<run_id>.parquet` for article tables (`published_date=undated`
+when the article has none) and `<lake>/<table>/run_id=<run>/data.parquet` for bookkeeping tables. The lake grows
+by appending, as Hive-partitioned lakes do: each run (each chunk of one) adds one file per table and partition it
+touches and never reads or rewrites what is there, so a write costs what the chunk holds, not what the partition
+already holds. An article a later run loads again has rows in both runs' files: readers keep the rows of the
+article's latest run (warehouse/rebuild.py), as the warehouse load replaces them. Files of runs that never loaded
+are removed by the next run (`run_of_article_file` names their run). Each file is written beside and renamed into
+place, so readers and crashes never see half a file; a retried write replaces its own file.
 The lake may be any fsspec URL (local path, s3://, gs://). Credentials and endpoints come from the usual places
 (AWS_* variables such as AWS_ENDPOINT_URL for an S3-compatible store, GOOGLE_APPLICATION_CREDENTIALS), or as
 fsspec storage options in WIREHOUSE_LAKE_OPTIONS (JSON, e.g. `{"endpoint_url": "http://minio:9000"}`).
-On object stores a partition is written to a temporary key and moved over the final one; the final key is
+On object stores a file is written to a temporary key and moved over the final one; the final key is
 replaced in one PUT, so a reader sees the old object or the new one, never half of one.
 Quarantined records stay whole here (`locate_quarantined_records` gives each its hash, length and file); the
 warehouse keeps an excerpt.
@@ -34,9 +39,11 @@ from transforms.schema import (
     TABLES,
     UNDATED_PARTITION,
     Table,
-    conform,
 )
 
+PARQUET_SUFFIX = ".parquet"
+# A bookkeeping table's file in its run's partition (and, in lakes written before the lake appended, an article
+# table's one file per partition).
 DATA_FILE = "data.parquet"
 OPTIONS_ENV = "WIREHOUSE_LAKE_OPTIONS"
 # Where a home keeps its lake unless the lake is given (`--lake`).
@@ -92,36 +99,44 @@ def _write_atomically(fs: fsspec.AbstractFileSystem, frame: pl.DataFrame, path: 
     fs.mv(temporary, path)
 
 
-def _read_partition(fs: fsspec.AbstractFileSystem, path: str, table: Table) -> pl.DataFrame | None:
-    if not fs.exists(path):
-        return None
-    with fs.open(path, "rb") as handle:
-        return conform(pl.read_parquet(handle), table)
+def _article_file_path(root: str, table: Table, partition: str, run_id: str) -> str:
+    return f"{root}/{table.name}/{PARTITION_COLUMN}={partition}/{run_id}{PARQUET_SUFFIX}"
 
 
-def write_article_tables(lake: str, tables: dict[str, pl.DataFrame]) -> int:
-    """Merge a batch into the lake: in every partition the batch's articles touch, their rows are replaced.
-
-    Returns the number of partition files written. Replacing by article (not by row key) means an article that
-    lost a quote on re-extraction loses it in the lake too.
-    """
+def write_article_tables(lake: str, tables: dict[str, pl.DataFrame], run_id: str) -> int:
+    """Append a batch to the lake: per table, one new file `<run_id>.parquet` in each partition the batch's
+    articles fall in, holding every row of those articles (also none: an article that lost its quotes on
+    re-extraction has no quotes in its latest run). Returns the number of files written."""
     fs, root = filesystem(lake)
     articles = tables["articles"]
     written = 0
     for (date_value,), part in articles.group_by(PARTITION_COLUMN, maintain_order=True):
-        value = partition_value(date_value)
         batch_ids = part["article_id"].implode()
         for table in ARTICLE_TABLES:
-            new_rows = tables[table.name].filter(pl.col("article_id").is_in(batch_ids))
-            path = _partition_path(root, table, PARTITION_COLUMN, value)
-            existing = _read_partition(fs, path, table)
-            if existing is not None:
-                new_rows = pl.concat([existing.filter(~pl.col("article_id").is_in(batch_ids)), new_rows])
-            if new_rows.is_empty() and existing is None:
+            rows = tables[table.name].filter(pl.col("article_id").is_in(batch_ids))
+            if rows.is_empty():
                 continue
-            _write_atomically(fs, new_rows.sort(table.key), path)
+            path = _article_file_path(root, table, partition_value(date_value), run_id)
+            _write_atomically(fs, rows.sort(table.key), path)
             written += 1
     return written
+
+
+def run_of_article_file(path: str) -> str | None:
+    """The run that wrote an article table's file; None for a partition's single `data.parquet` of lakes written
+    before the lake appended (their rows belong to completed runs)."""
+    name = path.rsplit("/", 1)[-1]
+    return None if name == DATA_FILE else name.removesuffix(PARQUET_SUFFIX)
+
+
+def article_files_by_run(lake: str) -> Iterator[tuple[str, str]]:
+    """(path, run id) of every article table file a run wrote, for removing the files of runs that never loaded."""
+    fs, root = filesystem(lake)
+    fs.invalidate_cache()
+    for table in ARTICLE_TABLES:
+        for path in fs.glob(f"{root}/{table.name}/{PARTITION_COLUMN}=*/*{PARQUET_SUFFIX}"):
+            if run_id := run_of_article_file(path):
+                yield path, run_id
 
 
 def locate_quarantined_records(lake: str, run_id: str, quarantine: pl.DataFrame) -> pl.DataFrame:
@@ -154,5 +169,5 @@ def partition_files(lake: str, table: Table) -> Iterator[str]:
     fs, root = filesystem(lake)
     fs.invalidate_cache()
     protocol = _protocol(fs)
-    for path in sorted(fs.glob(f"{root}/{table.name}/*/{DATA_FILE}")):
+    for path in sorted(fs.glob(f"{root}/{table.name}/*/*{PARQUET_SUFFIX}")):
         yield path if protocol in ("file", "local") else f"{protocol}://{path}"

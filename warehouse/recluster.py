@@ -88,7 +88,7 @@ def _cluster_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> t
 
 def _cluster_events(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> tuple[list[dict], int]:
     batch = con.sql(
-        "SELECT e.*, a.published_at, a.outlet, a.duplicate_of "
+        "SELECT e.*, a.published_at, a.outlet, a.duplicate_of, a.body "
         "FROM events e JOIN articles a USING (article_id) "
         "WHERE e.article_id IN (SELECT unnest(?::VARCHAR[])) "
         "ORDER BY a.published_at NULLS LAST, e.article_id, e.trigger_char_start",

@@ -119,7 +119,7 @@ def lake_state(home: Path) -> dict[str, Counter]:
     """Rows (and keys, for article tables) per table in the lake's visible partition files, each read whole."""
     state = {}
     for table in TABLES.values():
-        frames = [pl.read_parquet(f) for f in sorted((home / "lake" / table.name).glob("*/data.parquet"))]
+        frames = [pl.read_parquet(f) for f in sorted((home / "lake" / table.name).glob("*/*.parquet"))]
         keys = [k for frame in frames for k in frame[table.key].to_list()] if table.partition else []
         state[table.name] = Counter({"rows": sum(f.height for f in frames), **Counter(keys)})
     return state

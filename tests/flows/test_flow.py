@@ -72,9 +72,9 @@ def test_nightly_run_loads_validates_and_is_idempotent(prefect_server, inbox, tm
     run_row = con.execute("SELECT records_read, loaded, duplicates, skipped, quarantined, status FROM runs").fetchone()
     assert run_row == (10, 9, 0, 0, 1, "completed")
     con.close()
-    lake_files = sorted(p.relative_to(home / "lake").parts[0] for p in (home / "lake").rglob("data.parquet"))
+    lake_files = sorted(p.relative_to(home / "lake").parts[0] for p in (home / "lake").rglob("*.parquet"))
     assert {"articles", "quotes", "sources", "quarantine", "ingested_files", "runs"} <= set(lake_files)
-    assert (home / "lake" / "articles" / "published_date=2025-09-04" / "data.parquet").exists()
+    assert (home / "lake" / "articles" / "published_date=2025-09-04" / f"{first['run_id']}.parquet").exists()
 
     before = table_snapshot(home)
     second = run(inbox, home)

@@ -1,20 +1,26 @@
 """A nightly run streams its inbox in chunks (issue 18): each chunk loads with its checkpoint, a duplicate of an
 article from an earlier chunk is still a duplicate, every record is accounted once over the chunks, and a run that
-dies in its second chunk is finished exactly once by the next run.
+dies in its second chunk is finished exactly once by the next run. Each chunk appends its own lake files, and a
+rerun of records whose load failed leaves them in the lake once.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.conftest import DEMO_INBOX
+from transforms.schema import ARTICLE_TABLES, ARTICLES
+from warehouse.lake import default_lake, partition_files, run_of_article_file
 from warehouse.load import warehouse_path
+from warehouse.rebuild import rebuild_warehouse
 
 RUN_DATE = date(2025, 9, 4)
 NEWSPLEASE = sorted((DEMO_INBOX / "newsplease").glob("*.json"))
@@ -105,4 +111,55 @@ def test_a_run_killed_in_its_second_chunk_is_finished_exactly_once(prefect_serve
 
     resumed = run(inbox, home)
     assert resumed["accounting"]["records_read"] == 3
+    assert state(home) == state(clean)
+
+
+def lake_keys(home: Path) -> dict[str, Counter]:
+    """Per article table, how often each key is in the lake (every file of the table read)."""
+    lake = default_lake(home)
+    return {
+        table.name: Counter(key for path in partition_files(lake, table) for key in pl.read_parquet(path)[table.key])
+        for table in ARTICLE_TABLES
+    }
+
+
+def test_chunks_append_each_record_to_the_lake_once_and_a_rerun_of_them_adds_nothing(
+    prefect_server, inbox, tmp_path, monkeypatch
+):
+    import flows.tasks as tasks
+    from flows.nightly import RunFailed
+
+    clean = tmp_path / "clean"
+    run(inbox, clean)
+    appended = lake_keys(clean)
+    assert set(appended["articles"]) == {article_id for article_id, _ in state(clean)["articles"]}
+    assert appended["quotes"] and all(set(keys.values()) <= {1} for keys in appended.values())
+    files = sorted(partition_files(default_lake(clean), ARTICLES))
+    # Each chunk added files of its own, named by its run; none rewrote another's.
+    with duckdb.connect(str(warehouse_path(clean)), read_only=True) as con:
+        chunk_runs = {run_id for (run_id,) in con.execute("SELECT DISTINCT run_id FROM articles").fetchall()}
+    assert len(chunk_runs) > 1 and {run_of_article_file(path) for path in files} == chunk_runs
+    run(inbox, clean)  # nothing new
+    assert lake_keys(clean) == appended and sorted(partition_files(default_lake(clean), ARTICLES)) == files
+
+    # The second chunk writes the lake and its load fails: the rerun writes those records again, and they are
+    # in the lake once; a rebuild from the lake gives the warehouse the loads gave.
+    real_load, loads = tasks.load_warehouse, []
+
+    def load_failing_the_second_chunk(*args, **kwargs):
+        loads.append(1)
+        if len(loads) == 2:
+            raise RuntimeError("simulated failure of the second chunk's load")
+        return real_load(*args, **kwargs)
+
+    home = tmp_path / "home"
+    monkeypatch.setattr(tasks, "load_warehouse", load_failing_the_second_chunk)
+    with pytest.raises(RunFailed, match="simulated failure"):
+        run(inbox, home)
+    monkeypatch.setattr(tasks, "load_warehouse", real_load)
+    assert max(lake_keys(home)["articles"].values()) == 1 and len(lake_keys(home)["articles"]) == 4
+    run(inbox, home)
+    assert lake_keys(home) == appended
+    assert state(home) == state(clean)
+    rebuild_warehouse(home)
     assert state(home) == state(clean)

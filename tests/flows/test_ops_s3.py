@@ -63,7 +63,7 @@ def test_nightly_run_writes_the_lake_to_s3_and_duckdb_reads_it_back(prefect_serv
     assert summary["status"] == "completed" and summary["table_rows"]["articles"] == 3
     assert not (home / "lake").exists()
 
-    # The objects are in the bucket, one per partition, no temporary keys left behind.
+    # The objects are in the bucket, one per partition and run, no temporary keys left behind.
     s3 = boto3.client(
         "s3",
         endpoint_url=s3_server,
@@ -72,7 +72,9 @@ def test_nightly_run_writes_the_lake_to_s3_and_duckdb_reads_it_back(prefect_serv
         region_name="us-east-1",
     )
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="prod/lake/")["Contents"]]
-    assert any(k.startswith("prod/lake/articles/published_date=") and k.endswith("/data.parquet") for k in keys)
+    assert any(
+        k.startswith("prod/lake/articles/published_date=") and k.endswith(f"/{summary['run_id']}.parquet") for k in keys
+    )
     assert f"prod/lake/runs/run_id={summary['run_id']}/data.parquet" in keys
     assert not [k for k in keys if k.endswith(".tmp") or "wirehouse-probe" in k]
 

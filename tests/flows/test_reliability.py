@@ -67,8 +67,10 @@ _log(f"armed in pid {os.getpid()}")
 """
 
 
+RUN_ID = r"nightly-[0-9T]+-[0-9a-f]+(-\d{5})?"
+# An article table's file per partition and run, a bookkeeping table's file per run.
 LAKE_FILE = re.compile(
-    r"[a-z_]+/(published_date=(\d{4}-\d{2}-\d{2}|undated)|run_id=nightly-[0-9T]+-[0-9a-f]+)/data\.parquet"
+    rf"[a-z_]+/(published_date=(\d{{4}}-\d{{2}}-\d{{2}}|undated)/{RUN_ID}|run_id={RUN_ID}/data)\.parquet"
 )
 
 

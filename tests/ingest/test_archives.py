@@ -395,13 +395,14 @@ def test_warc_gz_cut_inside_its_first_record_header_is_rejected(tmp_path, corpus
 
 
 def test_non_numeric_content_length_is_one_rejected_record(tmp_path, corpus):
-    # Before: the record was Skipped ("HTTP status None") and then Rejected again as unreadable data.
+    # Before: the record was Skipped ("HTTP status None") and then Rejected again as unreadable data; later, one
+    # Rejected and nothing after it. The records after it load (tests/ingest/test_warc_framing.py).
     page = (corpus / "html" / "pages" / NEWS_PAGE).read_bytes()
     response = _http("200 OK", "Content-Type: text/html; charset=utf-8\r\n", page)
     records = [_warc_record("response", response), _warc_record("response", response, length="12ab")]
     archive = tmp_path / "bad-length.warc.gz"
     archive.write_bytes(b"".join(records + [_warc_record("response", response)]))
     items = list(read_path(archive))
-    assert [type(item) for item in items] == [RawRecord, Rejected]
+    assert [type(item) for item in items] == [RawRecord, Rejected, RawRecord]
     assert items[1].source_uri == f"{archive}#offset={len(records[0])}"
     assert "non-numeric Content-Length '12ab'" in items[1].reason

@@ -87,19 +87,34 @@ def test_copy_with_other_boilerplate_is_a_duplicate(bodies):
 
 def test_answers_are_repeatable_and_survive_a_save(tmp_path, cluster_bodies):
     bodies = cluster_bodies
-    path = tmp_path / "state" / "neardup.pickle"
-    first_run = NearDuplicateIndex.load(path)
-    answers = {article_id: first_run.find(article_id, body) for article_id, body in bodies.items()}
+    store = tmp_path / "state" / "near-duplicates"
+    signatures = {article_id: NearDuplicateIndex().signature(body) for article_id, body in bodies.items()}
+    first_run = NearDuplicateIndex.recall(store, signatures)
+    answers = {article_id: first_run.judge(article_id, signatures[article_id]) for article_id in bodies}
     assert sum(answer is not None for answer in answers.values()) >= 4
-    first_run.save(path)
-    # Rerun (same ids) and a later run (new copy of a known story) on the reloaded index.
-    reloaded = NearDuplicateIndex.load(path)
-    assert {article_id: reloaded.find(article_id, body) for article_id, body in bodies.items()} == answers
-    later_copy = reloaded.find("tomorrow-copy", bodies[AP_COPIES[1]])
+    first_run.save(store, "run-1")
+    # Rerun (same ids) and a later run (new copy of a known story) on what the store recalls for them.
+    rerun = NearDuplicateIndex.recall(store, signatures)
+    assert {article_id: rerun.judge(article_id, signatures[article_id]) for article_id in bodies} == answers
+    later = NearDuplicateIndex.recall(store, {"tomorrow-copy": signatures[AP_COPIES[1]]})
+    later_copy = later.judge("tomorrow-copy", signatures[AP_COPIES[1]])
     assert later_copy is not None and later_copy[0] == AP_COPIES[0]
     # Same bodies in the same order in a fresh index: the same answers (fixed seed).
     fresh = NearDuplicateIndex()
     assert {article_id: fresh.find(article_id, body) for article_id, body in bodies.items()} == answers
+
+
+def test_a_batch_recalls_only_the_originals_its_bodies_share_a_band_with(tmp_path, cluster_bodies):
+    # Memory is bounded by the batch: a new copy of one story brings back that story's original, not the store.
+    store = tmp_path / "near-duplicates"
+    first = NearDuplicateIndex.recall(store, {})
+    for article_id, body in cluster_bodies.items():
+        first.find(article_id, body)
+    first.save(store, "run-1")
+    copy = NearDuplicateIndex().signature(cluster_bodies[AP_COPIES[1]])
+    recalled = NearDuplicateIndex.recall(store, {"tomorrow-copy": copy})
+    assert 1 <= len(recalled) < len(first) / 4
+    assert recalled.judge("tomorrow-copy", copy)[0] == AP_COPIES[0]
 
 
 def test_short_or_empty_bodies_are_never_duplicates():
