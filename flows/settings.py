@@ -5,7 +5,7 @@ cannot import Python: tests/flows/test_settings.py checks that its cron, time zo
 
 Settings read below flows/ are declared by their owners, which may not import flows/:
 WIREHOUSE_SPACY_MODEL (transforms.nlp.loading), WIREHOUSE_LAKE_OPTIONS and the lake's place in HOME
-(warehouse.lake), WIREHOUSE_LOCK_WAIT_SECONDS (warehouse.load).
+(warehouse.lake), WIREHOUSE_LOCK_WAIT_SECONDS and WIREHOUSE_DUCKDB_MEMORY_LIMIT (warehouse.load).
 
 Imports nothing of wirehouse, so every module of flows/ may import it.
 """

@@ -29,10 +29,24 @@ RECORD_EXCERPT_CHARS = 1000
 # How long a reader or the loader waits for another process to release the file (WIREHOUSE_LOCK_WAIT_SECONDS).
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 LOCK_WAIT_ENV = "WIREHOUSE_LOCK_WAIT_SECONDS"
+# DuckDB's buffer pool for one connection (WIREHOUSE_DUCKDB_MEMORY_LIMIT, DuckDB's units: "512MB", "2GB"). Its own
+# default, 80 % of RAM, lets a query's scan of the whole warehouse stay cached, so a nightly run would grow with the
+# warehouse; past the limit DuckDB evicts cached blocks and spills joins to disk (next to the warehouse file).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+DUCKDB_MEMORY_ENV = "WIREHOUSE_DUCKDB_MEMORY_LIMIT"
 
 
 def lock_wait_seconds() -> float:
     return float(os.environ.get(LOCK_WAIT_ENV) or DEFAULT_LOCK_WAIT_SECONDS)
+
+
+def connection_config() -> dict[str, str | bool]:
+    """What every warehouse connection sets: no extension fetched or loaded on its own, a bounded buffer pool."""
+    return {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "memory_limit": os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT,
+    }
 
 
 class WarehouseBusy(RuntimeError):
@@ -76,7 +90,7 @@ def connect(
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `wirehouse run` first")
     deadline = time.monotonic() + wait_seconds
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    config = connection_config()
     if read_only:
         config["enable_external_access"] = False
     while True:

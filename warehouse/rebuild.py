@@ -28,7 +28,13 @@ import duckdb
 from transforms.schema import ARTICLE_TABLES, ARTICLES, BOOKKEEPING_TABLES, Table
 from warehouse import lake as lake_io
 from warehouse.identifiers import load_entity_identifiers
-from warehouse.load import WAREHOUSE_FILE, apply_schema, excerpt_quarantined_records, warehouse_path
+from warehouse.load import (
+    WAREHOUSE_FILE,
+    apply_schema,
+    connection_config,
+    excerpt_quarantined_records,
+    warehouse_path,
+)
 from warehouse.recluster import cluster_unclustered
 from warehouse.search import reindex_all
 
@@ -87,9 +93,7 @@ def rebuild_warehouse(home: Path, lake: str | None = None) -> RebuildResult:
     staging = home / f".{WAREHOUSE_FILE}.rebuild-{uuid.uuid4().hex[:8]}"
     result = RebuildResult(path=target, lake=lake)
     try:
-        con = duckdb.connect(
-            str(staging), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
+        con = duckdb.connect(str(staging), config=connection_config())
         try:
             lake_io.register_with_duckdb(con, lake)
             apply_schema(con)

@@ -3,7 +3,7 @@
 `assign_event_clusters(batch, candidates)` takes the batch's events (joined with their article's `published_at`,
 `outlet`, `duplicate_of` and `body`), in batch order, and the warehouse rows that may join them
 (warehouse/sql/candidates/select_event_candidates.sql, with each row's current `event_cluster_id` and its article's
-`body`), and returns `(assignments[event_id, event_cluster_id], merges)`.
+`body` on one row of the article at least), and returns `(assignments[event_id, event_cluster_id], merges)`.
 
 Two mentions report the same event when nothing sets them apart and something ties them together:
 - compatible: the same PLOVER type (the types are disjoint actions, so no two are compatible); the same meaning of
@@ -129,9 +129,9 @@ def assign_event_clusters(batch: pl.DataFrame, candidates: pl.DataFrame) -> tupl
     batch_articles = set(batch["article_id"].to_list())
     names = article_names(batch, candidates)
     for row in candidates.filter(~pl.col("article_id").is_in(batch_articles)).iter_rows(named=True):
-        clustering.add_existing(Mention.of(row, names[row["article_id"]]), row["event_cluster_id"])
+        clustering.add_existing(Mention.of(row, names.get(row["article_id"], frozenset())), row["event_cluster_id"])
     assigned = [
-        (row["event_id"], clustering.add(Mention.of(row, names[row["article_id"]])))
+        (row["event_id"], clustering.add(Mention.of(row, names.get(row["article_id"], frozenset()))))
         for row in batch.iter_rows(named=True)
     ]
     rows = [(event_id, clustering.current(cluster_id)) for event_id, cluster_id in assigned]
@@ -248,13 +248,15 @@ def same_trigger(a: Mention, b: Mention) -> bool:
 
 
 def article_names(*frames: pl.DataFrame) -> dict[str, frozenset[str]]:
-    """article_id -> the name words of its body (`name_words`), each article read once; none without a body."""
+    """article_id -> the name words of its body (`name_words`), each article read once from a row that carries its
+    body (candidate rows carry it once per article); an article without one is missing."""
     names: dict[str, frozenset[str]] = {}
     for frame in frames:
-        bodies = frame.select("article_id", pl.col("body") if "body" in frame.columns else pl.lit(None).alias("body"))
-        for article_id, body in bodies.unique("article_id").iter_rows():
-            if article_id not in names:
-                names[article_id] = name_words(body or "")
+        if "body" not in frame.columns:
+            continue
+        bodies = frame.select("article_id", "body").filter(pl.col("body").is_not_null()).unique("article_id")
+        for article_id, body in bodies.iter_rows():
+            names.setdefault(article_id, name_words(body))
     return names
 
 

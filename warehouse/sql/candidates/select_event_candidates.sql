@@ -4,7 +4,8 @@
 -- letters of the trigger (STEM_LETTERS there: mentions of one story tie on the trigger's stem; within 7 days). Reads the batch from
 -- `batch_rows`, the warehouse from the view event_cluster_members and the article bodies (whose names tell the
 -- story) from `articles`, so it runs on frames too (transforms/evaluate/clusters.py registers all three). Each row
--- carries its current cluster id and its article's body.
+-- carries its current cluster id; an article's body comes once, on its first row (the others hold NULL): a body per
+-- row would copy each article once per event it reports.
 WITH batch AS (
     SELECT NULL::VARCHAR AS event_id, event_type, published_at::TIMESTAMPTZ AS published_at,
         actor_entity_keys, recipient_entity_keys, place_geonames_id, event_date, event_end_date, trigger
@@ -52,9 +53,12 @@ WITH batch AS (
       -- whole window a dense warehouse would hand every batch thousands of same-stem rows of other stories.
       AND (NOT starts_with(c.block, 'stem:') OR b.published_at IS NULL OR c.published_at IS NULL
            OR c.published_at BETWEEN b.published_at - INTERVAL 7 DAY AND b.published_at + INTERVAL 7 DAY)
+), chosen AS (
+    SELECT w.*, row_number() OVER (PARTITION BY w.article_id ORDER BY w.event_id) AS nth
+    FROM in_window w
+    JOIN selected USING (event_id)
 )
-SELECT w.*, a.body
-FROM in_window w
-JOIN selected USING (event_id)
-JOIN articles a USING (article_id)
-ORDER BY w.published_at NULLS LAST, w.event_id;
+SELECT c.* EXCLUDE (nth), a.body
+FROM chosen c
+LEFT JOIN articles a ON a.article_id = c.article_id AND c.nth = 1
+ORDER BY c.published_at NULLS LAST, c.event_id;
