@@ -59,7 +59,7 @@ def clause_chain(trigger: Token) -> list[Token]:
     """The trigger and its heads up to and including the head of its clause."""
     chain = [trigger]
     token = trigger
-    while token.dep_ in INSIDE_CLAUSE and token.head is not token and len(chain) < 8:
+    while token.dep_ in INSIDE_CLAUSE and token.head != token and len(chain) < 8:
         token = token.head
         chain.append(token)
     return chain

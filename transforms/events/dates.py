@@ -926,13 +926,13 @@ def modified_word(span: Span, widened: Span) -> Token:
     if first.dep_ == "prep" and first.lower_ in DATE_PREPOSITIONS and not governs_other:
         return first.head
     head = root.head
-    return head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head is not head) else head
+    return head.head if head.dep_ == "prep" or (root.dep_ == "pobj" and head.head != head) else head
 
 
 def clause_word(word: Token, widened: Span) -> Token:
     """A date before the subject or conjunction of a clause belongs to the clause above it: "said on Wednesday he
     is", "a referendum next year after delegates voted"."""
-    while word.dep_ in CLAUSE_ARCS and word.head is not word:
+    while word.dep_ in CLAUSE_ARCS and word.head != word:
         openers = [c for c in children(word) if c.dep_ in CLAUSE_OPENERS or c.tag_ in RELATIVE_TAGS]
         if not any(o.i > widened.start for o in openers):
             break
@@ -951,7 +951,7 @@ def object_verb(word: Token, span: Span) -> tuple[Token, ...]:
     if span.start < word.i:
         return (word,)
     token = word
-    while token.dep_ in OBJECT_ARCS and token.head is not token:
+    while token.dep_ in OBJECT_ARCS and token.head != token:
         token = token.head
         if token.pos_ in ("VERB", "AUX"):
             return word, token
@@ -986,9 +986,9 @@ def event_date(
             trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head if trigger.dep_ in ("acomp", "attr") else word
         )
         # A date on the trigger's complement takes the complement's tense: "agreed to meet ... Thursday".
-        verb = word if word.dep_ == "xcomp" and word.head is trigger else verb
+        verb = word if word.dep_ == "xcomp" and word.head == trigger else verb
         # A date on a past governor is read back whatever the event's own mood: "decided Tuesday to withdraw".
-        governor_past = word is not trigger and word.pos_ in ("VERB", "AUX") and past_tense(word)
+        governor_past = word != trigger and word.pos_ in ("VERB", "AUX") and past_tense(word)
         forward = not governor_past and (future or looks_forward(verb) or scheduled(word))
         side = FUTURE if forward else NEAREST if untensed(verb) and not governor_past else PAST
         resolved = resolve_date(mention.text, published_at, side)

@@ -47,7 +47,7 @@ def subject_of(verb: Token) -> Token | None:
     token = verb
     for _ in range(4):
         # A raised subject counts once we have left the verb itself ("Trump is expected to speak").
-        subject = nearest_child(token, ACTIVE_SUBJECTS if token is verb else ACTIVE_SUBJECTS + ("nsubjpass",))
+        subject = nearest_child(token, ACTIVE_SUBJECTS if token == verb else ACTIVE_SUBJECTS + ("nsubjpass",))
         if subject is not None:
             return subject
         # "forces, which attacked" and "rebels fighting": the modified noun acts; in "his inability to get" its
@@ -63,7 +63,7 @@ def subject_of(verb: Token) -> Token | None:
             return token.head
         if token.dep_ == "acl":
             token = token.head
-        if token.dep_ not in CLIMB_FOR_SUBJECT + ("dobj", "pobj") or token.head is token:
+        if token.dep_ not in CLIMB_FOR_SUBJECT + ("dobj", "pobj") or token.head == token:
             return None
         # An object-control verb ("pressured workers to cancel") hands its object down, not its subject.
         if token.dep_ == "xcomp" and (obj := first_child(token.head, ("dobj",))) is not None:

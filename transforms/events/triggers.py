@@ -329,7 +329,7 @@ class VerbContext:
         preps = [c for c in right if c.dep_ == "prep" and not any(o.ent_type_ in TIME_LABELS for o in children(c))]
         preps += [p for o in direct if o.dep_ == "dobj" for p in children(o) if p.dep_ == "prep"]
         # A bare preposition or particle in a pattern ("fire at") is one on the verb, not deep in its object.
-        objects = [t for t in phrase_tokens(direct + preps) if t.pos_ not in ("ADP", "PART") or t.head is verb]
+        objects = [t for t in phrase_tokens(direct + preps) if t.pos_ not in ("ADP", "PART") or t.head == verb]
         return cls(
             word_keys(phrase_tokens(subject)),
             word_keys(objects + preps),
@@ -573,7 +573,7 @@ def is_content(trigger: Trigger, by_head: dict[int, Trigger]) -> bool:
     speech_acts = lexicon()["speech_act_types"]
     token = trigger.head
     for _ in range(CONTENT_DEPTH):
-        if token.dep_ not in CONTENT_ARCS or token.head is token:
+        if token.dep_ not in CONTENT_ARCS or token.head == token:
             return False
         token = token.head
         governing = by_head.get(token.i)

@@ -128,12 +128,16 @@ def assign_event_clusters(batch: pl.DataFrame, candidates: pl.DataFrame) -> tupl
     clustering = Clustering()
     batch_articles = set(batch["article_id"].to_list())
     names = article_names(batch, candidates)
-    for row in candidates.filter(~pl.col("article_id").is_in(batch_articles)).iter_rows(named=True):
-        clustering.add_existing(Mention.of(row, names.get(row["article_id"], frozenset())), row["event_cluster_id"])
-    assigned = [
-        (row["event_id"], clustering.add(Mention.of(row, names.get(row["article_id"], frozenset()))))
-        for row in batch.iter_rows(named=True)
-    ]
+    try:
+        for row in candidates.filter(~pl.col("article_id").is_in(batch_articles)).iter_rows(named=True):
+            mention = Mention.of(row, names.get(row["article_id"], frozenset()))
+            clustering.add_existing(mention, row["event_cluster_id"])
+        assigned = [
+            (row["event_id"], clustering.add(Mention.of(row, names.get(row["article_id"], frozenset()))))
+            for row in batch.iter_rows(named=True)
+        ]
+    finally:
+        names_similarity.cache_clear()  # kept for one batch: a nightly run's chunks would otherwise pile pairs up
     rows = [(event_id, clustering.current(cluster_id)) for event_id, cluster_id in assigned]
     return pl.DataFrame(rows, schema=ASSIGNMENT_SCHEMA, orient="row"), clustering.merges
 
