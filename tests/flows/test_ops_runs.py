@@ -68,12 +68,22 @@ def threads_run(prefect_server, small_inbox, tmp_path_factory):
 
 
 def task_runs_named(flow_run_id, name: str) -> list:
+    """The task runs of a run's flow run and of its chunks' flow runs (flows/nightly.py load_chunk)."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, TaskRunFilter, TaskRunFilterName
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterParentFlowRunId,
+        TaskRunFilter,
+        TaskRunFilterName,
+    )
 
     with get_client(sync_client=True) as client:
+        chunks = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id]))
+        )
         return client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id, *(c.id for c in chunks)])),
             task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
         )
 
