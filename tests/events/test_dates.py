@@ -224,6 +224,30 @@ SEED_PLANS = (
 )
 ATTACHMENTS = [
     # (sentence, event word, published, expected (start, end, granularity) or None)
+    # polnear train (2016): a time placed from the last date before it is read from that date
+    (
+        "On March 2, 2015, the New York Times revealed that Clinton used a personal email account as secretary of "
+        "state, and the following day, the Benghazi committee requested documents related to it be preserved.",
+        "requested",
+        date(2016, 9, 1),
+        (date(2015, 3, 3), None, "day"),
+    ),
+    # reuters21578 reut2-006, 17-MAR-1987: counted from "October 1985", a month sixteen months on
+    (
+        "The kwacha stood at 2.2 per dollar when the auction system was first introduced in October 1985, but it slid "
+        "to around 15 per dollar by the time it was suspended 16 months later.",
+        "suspended",
+        date(1987, 3, 17),
+        (date(1987, 2, 1), None, "month"),
+    ),
+    # timeml wsj_0918: "a year earlier" after an amount dates the figure compared with, not the soaring
+    (
+        "Leading the gains for Du Pont in the latest quarter was its industrial products segment, where profit "
+        "soared to $155 million from $99 million a year earlier.",
+        "soared",
+        WSJ,
+        None,
+    ),
     # APW19980301.0720: a time dates the verbs coordinated with the one it modifies
     (
         "Last week, Hezbollah fighters killed three Israeli soldiers and seriously wounded six others.",

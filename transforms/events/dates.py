@@ -8,6 +8,10 @@ them, and years, decades and days written as words); dateparser is the fallback 
 `date_mentions` finds the expressions in a Doc (DATE and TIME entities) and the words they modify; `event_date`
 picks the one nearest a trigger in its date scope (clause.date_scope) and reads it forward when the tense or a
 schedule points ahead, back for a past tense, and to the nearest side when nothing gives the event a tense.
+A time placed from another ("the following day", "two days later", "a year earlier") is read from the last
+readable date in its sentence or the two before, as a narrative moves its time (TimeML's anaphoric times;
+HeidelTime reads them so in narratives); after an amount or "from"/"than" it dates the figure compared with, and
+placed from an event ("the day before the vote") or with no date in reach it leaves its event undated.
 May import: spaCy, dateparser, transforms.nlp and events.plover (the lexicon's future words).
 """
 
@@ -23,6 +27,7 @@ from dateparser.date import DateDataParser
 from spacy.tokens import Doc, Span, Token
 
 from transforms.events.plover import lexicon
+from transforms.nlp import docfacts
 from transforms.nlp.docfacts import children
 
 # The side of the published date a time is read on. NEAREST is for an event the grammar gives no tense (an event
@@ -822,6 +827,99 @@ def parse_with_dateparser(phrase: str, reference: date, prefer: str) -> Resolved
     return ResolvedDate(found, None, granularity)
 
 
+# --- times placed from another time ("a year earlier", "the following day") ---------------------------------------
+
+# The granularities from finest to coarsest; a month also stands for a span of months (a quarter, a half).
+GRANULARITY_ORDER = ("day", "week", "month", "year")
+PLACING_UNITS = {**UNITS, "quarter": "quarter", "quarters": "quarter"}
+PLACING_UNIT_RE = "|".join(sorted(PLACING_UNITS, key=len, reverse=True))
+COUNT_RE = r"\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+# "a year earlier", "two days later", "three weeks after", "a day before", with "only", "just" or "the" before.
+COUNTED_PLACING = re.compile(
+    rf"(?:(?:only|just|the)\s+)?({COUNT_RE})\s+({PLACING_UNIT_RE})\s+(earlier|later|before|after)"
+)
+# "the following year", "the next day", "the previous week", "the same day", "the week after", "the day before".
+NAMED_PLACING = re.compile(
+    rf"(?:the\s+)?(?:(following|next|previous|preceding|prior|same)\s+({PLACING_UNIT_RE})"
+    rf"|({PLACING_UNIT_RE})\s+(after|following|before|earlier|later))"
+)
+# "later that month", "earlier in the week", "later the same day": within the reference's own period.
+WITHIN_PLACING = re.compile(rf"(?:earlier|later)\s+(?:that|the\s+same)\s+({PLACING_UNIT_RE})")
+PLACING_STEPS = {"following": 1, "next": 1, "after": 1, "later": 1, "previous": -1, "preceding": -1, "prior": -1}
+PLACING_STEPS.update({"before": -1, "earlier": -1, "same": 0})
+# A time placed after an amount or a comparison dates the figure compared with, not an event: "profit soared to
+# $155 million from $99 million a year earlier", "up from a year earlier", "higher than a year earlier".
+BASELINE_LABELS = frozenset("MONEY QUANTITY PERCENT CARDINAL".split())
+BASELINE_WORDS = frozenset("from than versus vs vs.".split())
+# A relative time is read from the last readable date expression in its sentence or the sentences just before
+# (the time the narrative is at), never from farther back.
+REFERENCE_SENTENCES = 2
+
+
+def placing(text: str) -> tuple[str, int, bool] | None:
+    """(unit, steps, counted) of a time placed from another one: "a year earlier" -> ("year", -1, True), "the
+    following day" -> ("day", 1, False), "the same day" -> ("day", 0, False); None for a vague count ("a few days
+    later") or another phrase. A counted time moves its reference; a named one is the unit's period there."""
+    phrase = normalise(text)
+    if match := COUNTED_PLACING.fullmatch(phrase):
+        count, unit, direction = match.groups()
+        number = int(count) if count.isdigit() else NUMBER_WORDS[count]
+        return PLACING_UNITS[unit], number * PLACING_STEPS[direction], True
+    if match := NAMED_PLACING.fullmatch(phrase):
+        first_direction, first_unit, second_unit, second_direction = match.groups()
+        return PLACING_UNITS[first_unit or second_unit], PLACING_STEPS[first_direction or second_direction], False
+    if match := WITHIN_PLACING.fullmatch(phrase):
+        return PLACING_UNITS[match.group(1)], 0, False
+    return None
+
+
+UNIT_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def placed_from(text: str, reference: ResolvedDate) -> ResolvedDate | None:
+    """The period a time placed from `reference` names, or None when the phrase is no such time or is finer than
+    its reference ("a day later" than 1995). A counted time moves the reference by whole units: "a year earlier"
+    than the third quarter of 1989 is the third quarter of 1988, "two days later" than May 22 is May 24. A named
+    one is the unit's period from the reference: "the following year" after May 22, 1995 is 1996, "the same day"
+    as March 3 is March 3, "the week after" is the next week."""
+    found = placing(text)
+    if found is None or not reference.resolved:
+        return None
+    unit, steps, counted = found
+    granularity, start = reference.granularity, reference.start
+    end = reference.end or start
+    span = (end.year - start.year) * 12 + end.month - start.month + 1 if granularity == "month" else 0
+    if unit == "quarter":  # three months, from a month or a span of months only
+        if granularity != "month":
+            return None
+    elif GRANULARITY_ORDER.index(unit) < GRANULARITY_ORDER.index(granularity):
+        return None
+    if unit == "day":
+        return day(start + timedelta(days=steps))
+    if unit == "week":
+        return period("week", start + timedelta(weeks=steps), 0)
+    if UNIT_MONTHS[unit] < span:  # a month of a quarter cannot be placed from the quarter
+        return None
+    if granularity == "month" and (counted or unit == "quarter"):
+        months = steps * UNIT_MONTHS[unit]
+        if months % span:  # a span moves by whole spans
+            return None
+        moved_end = shift_months(end, months)
+        last_day = month_span(moved_end.year, moved_end.month, 1)[1] if reference.end is not None else None
+        return ResolvedDate(shift_months(start, months), last_day, "month")
+    if unit == "quarter":
+        return None
+    # the month or year a day, a week or a month falls in, moved
+    return period(unit, start, steps)
+
+
+def shift_months(value: date, months: int) -> date:
+    """The same day `months` months away (the month's last day when it is shorter)."""
+    index = value.year * 12 + value.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(value.day, calendar.monthrange(year, month + 1)[1]))
+
+
 # --- mentions: the date expressions of a Doc and the token each one attaches to ----------------------------------
 
 DATE_PREPOSITIONS = frozenset("on in at during since from between by until through".split())
@@ -830,7 +928,7 @@ DATE_MODIFIERS = frozenset("early late mid earlier later".split())
 DATE_DETERMINERS = frozenset("this last next coming past".split())
 WIDENING_WORDS = DATE_MODIFIERS | DATE_PREPOSITIONS | DATE_DETERMINERS
 PLACING_ADVERBS = frozenset("after before earlier later".split())
-# A time placed from another one ("the week after", "a year earlier", "the same day"), which we cannot read.
+# A time placed from another one ("the week after", "a year earlier", "the same day"): read from its reference.
 RELATIVE_TIME = re.compile(r"\b(?:after|before|earlier|later|following|previous|prior|same)\b", re.IGNORECASE)
 RANGE_CONNECTOR = re.compile(r"\s*(?:[-–]|to|until|through|and)\s*")
 # Arcs from a noun up to the verb whose object it is part of ("win an order for equipment worth 600 mln yen this
@@ -856,7 +954,10 @@ class DateMention:
     text: str
     char_start: int
     attach: tuple[Token, ...]  # the tokens the expression modifies, nearest first
-    readable: bool  # False for a time placed from another ("the week after"): it claims its event, undated
+    readable: bool  # False for a time placed from another ("the week after"): read from `reference`, if any
+    # For a time placed from another: the last readable expression in its sentence or the REFERENCE_SENTENCES
+    # before (the time the narrative is at); None for a readable one, or with none in reach.
+    reference: DateMention | None = None
 
 
 def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMention]:
@@ -870,12 +971,31 @@ def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMenti
         if not covered and (span := doc.char_span(match.start(), match.end(), alignment_mode="expand")) is not None:
             spans.append(span)
     mentions = []
+    facts = docfacts.of(doc)
+    last_readable: tuple[int, DateMention] | None = None  # (its sentence's start token, the mention)
     for span in join_ranges(sorted(spans, key=lambda s: s.start), text):
         widened = widen(span)
         widened_text = text[widened.start_char : widened.end_char]  # Span.text joins its tokens per access
         readable = looks_like_date(widened_text)
-        if readable or RELATIVE_TIME.search(widened_text):
-            mentions.append(DateMention(widened_text, widened.start_char, attachment(span, widened), readable))
+        if not readable and not RELATIVE_TIME.search(widened_text):
+            continue
+        sentence_start = facts.sentence(widened.start)[0]
+        reference = None
+        before = doc[widened.start - 1] if widened.start > 0 else None
+        baseline = widened[0].lower_ in BASELINE_WORDS or (
+            before is not None and (before.ent_type_ in BASELINE_LABELS or before.lower_ in BASELINE_WORDS)
+        )
+        # "the day before the vote" is placed from an event, not from a time
+        from_event = any(c.dep_ in ("pobj", "pcomp") for c in children(widened[-1]))
+        if not readable and last_readable is not None and not baseline and not from_event:
+            reach = sentence_start
+            for _ in range(REFERENCE_SENTENCES):
+                reach = facts.sentence(reach - 1)[0] if reach > 0 else reach
+            reference = last_readable[1] if last_readable[0] >= reach else None
+        mention = DateMention(widened_text, widened.start_char, attachment(span, widened), readable, reference)
+        mentions.append(mention)
+        if readable:
+            last_readable = (sentence_start, mention)
     return mentions
 
 
@@ -976,10 +1096,12 @@ def event_date(
     trigger = scope[0]
     happened = trigger.pos_ in ("VERB", "AUX") and past_tense(trigger)
     for position, mention, _, word in attached:
-        # A time we cannot place, nearer than any other, leaves the event undated rather than lending it a farther
-        # one ("would make a request next week ... and meet the week after").
+        # A time placed from another is read from its reference; one we cannot place, nearer than any other,
+        # leaves the event undated rather than lending it a farther one ("would make a request next week ... and
+        # meet the week after" is read from "next week"; "three days after the vote" is not).
         if not mention.readable:
-            return None, None
+            placed = placed_time(mention, published_at)
+            return (mention.text, placed) if placed is not None else (None, None)
         # The tense is the trigger's own when it is a verb ("voted to support the republic Friday" is past) or a
         # predicate ("is payable Jan. 2"), else that of the verb carrying the date ("they hold talks Monday").
         verb = (
@@ -998,6 +1120,13 @@ def event_date(
             continue
         return mention.text, resolved
     return None, None
+
+
+def placed_time(mention: DateMention, published_at: date | datetime | None) -> ResolvedDate | None:
+    """The period of a time placed from its reference expression, the reference read back from the report."""
+    if mention.reference is None:
+        return None
+    return placed_from(mention.text, resolve_date(mention.reference.text, published_at))
 
 
 def day_of(published_at: date | datetime) -> date:
