@@ -24,6 +24,7 @@ import typer
 
 from flows import settings, sql_shell
 from flows.console import console, error, print_backfill_summary, print_rebuild, print_run_summary, print_status
+from transforms.nlp.memory import share_heaps
 
 # Before Prefect and GX are imported (they read these as they load); a user's own values win.
 for _name, _value in settings.COMMAND_ENVIRONMENT.items():
@@ -40,6 +41,7 @@ class Program(typer.Typer):
     invoke the commands through click's runner keep collecting."""
 
     def __call__(self, *args, **kwargs):
+        share_heaps()  # before any thread has a heap of its own
         try:
             return super().__call__(*args, **kwargs)
         finally:

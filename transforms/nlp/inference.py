@@ -15,10 +15,9 @@ They reach into spaCy's and thinc's internals (layer forwards and names, the rul
 tables), so they are applied only with the versions they were checked against: spaCy 3.8.6, thinc 8.3.11 and
 en_core_web_sm 3.8.0 (PINNED_SPACY, PINNED_THINC, CHECKED_MODELS); anything else loads as stock spaCy, with a
 warning. tests/nlp/test_inference.py checks the sped-up pipeline annotates exactly as stock spaCy does.
-May import spaCy, thinc and numpy only.
+May import spaCy, thinc, numpy and transforms.nlp.memory only.
 """
 
-import ctypes
 import functools
 import logging
 import re
@@ -32,6 +31,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
+
+from transforms.nlp.memory import keep_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -62,26 +63,6 @@ def unchecked_versions(nlp: Language) -> str | None:
         f"spaCy {PINNED_SPACY}, thinc {PINNED_THINC}, en_core_web_sm 3.8.0; found spaCy {spacy.__version__}, "
         f"thinc {thinc.__version__}, {nlp.meta.get('lang')}_{model[0]} {model[1]}"
     )
-
-
-# glibc's mallopt parameters (malloc.h).
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-
-
-def keep_freed_memory() -> None:
-    """Let the process reuse the memory spaCy frees instead of faulting fresh pages in for every batch.
-
-    Each batch allocates and frees tens of MB of activations. By default glibc maps blocks over 128 KiB afresh
-    and unmaps them on free, and numpy asks for transparent huge pages; faulting those pages in again each batch
-    cost ~8 % of extraction's CPU as system time. Blocks up to 1 GiB now come from the heap, which is not trimmed,
-    so the process holds on to its peak (a few % more resident memory)."""
-    numpy._core.multiarray._set_madvise_hugepage(False)
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(M_MMAP_THRESHOLD, 2**30)
-        libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1)
-    except (OSError, AttributeError):  # not glibc: its allocator keeps its own policy
-        pass
 
 
 # Distinct strings each of the tokenizer's prefix, suffix and infix searches remembers.
