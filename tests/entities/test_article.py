@@ -89,3 +89,24 @@ def test_a_full_name_is_itself_when_its_surname_named_someone_else_first(nlp):
     says = next(q for q in attributed.quotes if q["char_start"] > text.index("Jeh Johnson says"))
     assert says["speaker"] == "Jeh Johnson"
     assert mention_at(attributed, text, "Gary Johnson").entity.name == "Gary Johnson"
+
+
+# reuters21578 reut2-001, reuters-1174-0 (3-MAR-1987, "DANISH RESERVES RISE IN FEBRUARY"), its lines wrapped as sent
+DANISH_RESERVES = (
+    "Denmark's net official reserves rose\nto 36.34 billion crowns in February from 28.00 billion in\nJanuary, "
+    "against a revised 45.85 billion in February 1986, the\ncentral bank said in its monthly balance sheet report.\n"
+    "    Total net reserves, including reserves held by commercial\nand major savings banks, rose to 38.26 billion "
+    "crowns from\n30.11 billion in January compared with a revised 35.99 billion\nin February last year.\n"
+    "    The bank said provisional figures showed net registered\nprivate and public capital imports of 10.3 billion "
+    "crowns in\nFebruary.\n"
+)
+
+
+def test_a_group_noun_is_the_body_named_before_it_and_a_wrapped_name_is_one_line(nlp):
+    # The model tags "the central bank" an organisation headed by a common noun: "The bank" is that bank, and the
+    # name's own head is no earlier mention of itself (this story once recursed until Python gave up, and was
+    # quarantined)
+    attributed = attribute_article(nlp(DANISH_RESERVES))
+    later = mention_at(attributed, DANISH_RESERVES, "The bank")
+    assert (later.entity.name, later.rule) == ("the central bank", "group_organisation")
+    assert {q["speaker"] for q in attributed.quotes} == {"the central bank"}

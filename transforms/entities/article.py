@@ -42,6 +42,7 @@ from transforms.entities.index import (
     entities_within,
     full_name,
     is_name,
+    name_text,
     name_tokens,
     span_text,
     speaker_span,
@@ -151,6 +152,8 @@ class ArticleEntities:
     _interviewee: list[Entity | None] = field(default_factory=list)  # read once, on first use
     _signer: list[Entity | None] = field(default_factory=list)  # read once, on first use
     _people: dict[str, Entity] = field(default_factory=dict)  # full name -> its person
+    _body_spans: list[tuple[int, int]] | None = None  # read once, on first use
+    _body_answers: dict[tuple[int, str], tuple[Entity, int] | None] = field(default_factory=dict)
 
     # --- the quote speakers --------------------------------------------------------------------------------------
 
@@ -280,7 +283,7 @@ class ArticleEntities:
             ent = _whole_organisation(head)
             if ent is not None:
                 start, end = ent.start_char, ent.end_char
-                name = POSSESSIVE_ENDING.sub("", span_text(ent, index))
+                name = POSSESSIVE_ENDING.sub("", name_text(ent, index))
             outlet = via_report or any(w.lower() in OUTLET_WORDS for w in name.split())
             entity = Entity(name, "outlet" if outlet else "organization", entity_key(name))
             return Mention(start, end, head.i, "name", entity, "organisation_name")
@@ -407,7 +410,7 @@ class ArticleEntities:
 
     def _other(self, head: Token) -> Entity:
         """Something named by a common noun that is no person or body ("the forces"), as written."""
-        text = span_text(speaker_span(head, self.index), self.index)
+        text = name_text(speaker_span(head, self.index), self.index)
         return Entity(text, "other", entity_key(text))
 
     def _preferred_antecedent(self, head: Token, gender: str) -> tuple[int, str, str] | None:
@@ -527,16 +530,39 @@ class ArticleEntities:
         if head.dep_ not in ("nsubj", "nsubjpass", "poss") or self._in_quotation(head):
             # a thing done or said ("watching it") is rarely a body, nor is a pronoun of someone's words
             return Mention(*chars, head.i, "pronoun", None, "unresolved_pronoun")
-        for token in reversed(self.doc[max(0, head.i - ANTECEDENT_WINDOW) : head.i]):
-            if token.ent_type_ not in BODY_LABELS or self._in_quotation(token):
+        window_start = max(0, head.i - ANTECEDENT_WINDOW)
+        bodies = self._bodies()
+        # the named bodies ending in the window, nearest first; one with a token outside quotations competes
+        for position in range(bisect.bisect_left(bodies, (head.i,)) - 1, -1, -1):
+            start, end = bodies[position]
+            if end <= window_start:
+                break
+            if all(self._in_quotation(self.doc[i]) for i in range(max(start, window_start), min(end, head.i))):
                 continue
-            ent = _whole_organisation(token) or entity_span(token)
-            if ent is None or ent.root.dep_ in ("amod", "compound", "nmod") or not self._agrees(word, ent.root):
-                continue
-            entity = self._resolve_antecedent(ent.root)
-            if entity is not None:
-                return Mention(*chars, head.i, "pronoun", entity, "recent_body", ent.root.i)
+            found = self._body_antecedent(start, word)
+            if found is not None:
+                return Mention(*chars, head.i, "pronoun", found[0], "recent_body", found[1])
         return Mention(*chars, head.i, "pronoun", None, "unresolved_pronoun")
+
+    def _bodies(self) -> list[tuple[int, int]]:
+        """(start, end) tokens of the organisations, countries and peoples the model names, in order."""
+        if self._body_spans is None:
+            self._body_spans = [(e.start, e.end) for e in self.index.entities if e.label_ in BODY_LABELS]
+        return self._body_spans
+
+    def _body_antecedent(self, start: int, word: str) -> tuple[Entity, int] | None:
+        """The entity of the named body at token `start` that "it"/"they" (`word`) can refer to, with its root token
+        (decided once per body and pronoun: every pronoun looks back over the same names)."""
+        key = (start, word)
+        if key not in self._body_answers:
+            token = self.doc[start]
+            ent = _whole_organisation(token) or entity_span(token)
+            answer = None
+            if ent is not None and ent.root.dep_ not in ("amod", "compound", "nmod") and self._agrees(word, ent.root):
+                entity = self._resolve_antecedent(ent.root)
+                answer = (entity, ent.root.i) if entity is not None else None
+            self._body_answers[key] = answer
+        return self._body_answers[key]
 
     def _in_quotation(self, token: Token) -> bool:
         return self.quoted is not None and self.quoted[token.i] >= 0
@@ -572,7 +598,7 @@ class ArticleEntities:
         holder = self._role_holder(head) if determiner in ("the", "this", "that") and not relational else None
         if holder is not None:
             return Mention(*chars, head.i, "role", self.person(holder), "role_holder")
-        text = span_text(span, index)
+        text = name_text(span, index)
         affiliation = _affiliation(span, index)
         role = " ".join(t.text for t in span if t.i <= head.i and t.pos_ in ("NOUN", "ADJ") and t.dep_ != "poss")
         role = role or None
@@ -620,13 +646,15 @@ class ArticleEntities:
         determiner = next((t.lower_ for t in head.lefts if t.dep_ == "det"), None)
         if determiner in ("the", "this", "that"):
             for ent in reversed(self.index.entities):
-                if ent.start >= head.i:
+                # named before the mention: "The bank said" after "the central bank" is that bank, and the name's
+                # own head is no earlier mention of itself (resolving it would come back here for ever)
+                if ent.start >= head.i or ent.root.i >= head.i:
                     continue
                 if ent.label_ == "ORG" and ent.root.lemma_.lower() == lemma:
                     mention = self._resolve_antecedent(ent.root)
                     if mention is not None:
                         return Mention(*chars, head.i, "group", mention, "group_organisation", ent.root.i)
-        text = span_text(span, self.index)
+        text = name_text(span, self.index)
         key_words = [t.lemma_.lower() for t in span if t.dep_ != "det" and not t.is_punct]
         return Mention(*chars, head.i, "group", Entity(text, "anonymous", "anon:" + "_".join(key_words)), "group")
 
@@ -778,7 +806,7 @@ def _affiliation(span: Span, index: DocumentIndex) -> str | None:
     """The body or place a role belongs to: "a White House official" -> White House, "Ukraine's" -> Ukraine."""
     for ent in entities_within(span, index.entities):
         if ent.label_ in ORG_LABELS:
-            return POSSESSIVE_ENDING.sub("", span_text(ent, index))
+            return POSSESSIVE_ENDING.sub("", name_text(ent, index))
     names = [t.text for t in span if t.pos_ == "PROPN"]
     return " ".join(names) or None
 

@@ -355,6 +355,11 @@ def span_text(span: Span, index: DocumentIndex) -> str:
     return index.text[span.start_char : span.end_char]
 
 
+def name_text(span: Span, index: DocumentIndex) -> str:
+    """A span's words as a name: a line wrapped in the source ("the\ncentral bank") is one space."""
+    return " ".join(span_text(span, index).split())
+
+
 def entities_within(span: Span, entities: tuple[Span, ...]) -> list[Span]:
     """span.ents from the document's entities (as spaCy does it: in order, up to the first that runs past the span)."""
     within = []
