@@ -907,8 +907,6 @@ def placed_from(text: str, reference: ResolvedDate) -> ResolvedDate | None:
         moved_end = shift_months(end, months)
         last_day = month_span(moved_end.year, moved_end.month, 1)[1] if reference.end is not None else None
         return ResolvedDate(shift_months(start, months), last_day, "month")
-    if unit == "quarter":
-        return None
     # the month or year a day, a week or a month falls in, moved
     return period(unit, start, steps)
 
@@ -980,23 +978,34 @@ def date_mentions(doc: Doc, text: str, ents: tuple[Span, ...]) -> list[DateMenti
         if not readable and not RELATIVE_TIME.search(widened_text):
             continue
         sentence_start = facts.sentence(widened.start)[0]
-        reference = None
-        before = doc[widened.start - 1] if widened.start > 0 else None
-        baseline = widened[0].lower_ in BASELINE_WORDS or (
-            before is not None and (before.ent_type_ in BASELINE_LABELS or before.lower_ in BASELINE_WORDS)
-        )
-        # "the day before the vote" is placed from an event, not from a time
-        from_event = any(c.dep_ in ("pobj", "pcomp") for c in children(widened[-1]))
-        if not readable and last_readable is not None and not baseline and not from_event:
-            reach = sentence_start
-            for _ in range(REFERENCE_SENTENCES):
-                reach = facts.sentence(reach - 1)[0] if reach > 0 else reach
-            reference = last_readable[1] if last_readable[0] >= reach else None
+        reference = None if readable else placing_reference(widened, sentence_start, last_readable, facts)
         mention = DateMention(widened_text, widened.start_char, attachment(span, widened), readable, reference)
         mentions.append(mention)
         if readable:
             last_readable = (sentence_start, mention)
     return mentions
+
+
+def placing_reference(
+    widened: Span, sentence_start: int, last_readable: tuple[int, DateMention] | None, facts: docfacts.DocFacts
+) -> DateMention | None:
+    """The expression a time placed from another is read from: the last readable one (with its sentence's start
+    token), when it stands in the same sentence or the REFERENCE_SENTENCES before; None after an amount or a
+    comparison (the figure's time) and for a time placed from an event ("the day before the vote")."""
+    if last_readable is None:
+        return None
+    doc = widened.doc
+    before = doc[widened.start - 1] if widened.start > 0 else None
+    if widened[0].lower_ in BASELINE_WORDS or (
+        before is not None and (before.ent_type_ in BASELINE_LABELS or before.lower_ in BASELINE_WORDS)
+    ):
+        return None
+    if any(c.dep_ in ("pobj", "pcomp") for c in children(widened[-1])):
+        return None
+    reach = sentence_start
+    for _ in range(REFERENCE_SENTENCES):
+        reach = facts.sentence(reach - 1)[0] if reach > 0 else reach
+    return last_readable[1] if last_readable[0] >= reach else None
 
 
 def join_ranges(spans: list[Span], text: str) -> list[Span]:

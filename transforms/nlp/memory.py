@@ -43,4 +43,5 @@ def keep_freed_memory() -> None:
     import numpy  # here: the CLI shares heaps before it imports anything heavy
 
     numpy._core.multiarray._set_madvise_hugepage(False)
-    _mallopt((M_MMAP_THRESHOLD, 2**30), (M_TRIM_THRESHOLD, 2**31 - 1), (M_ARENA_MAX, SHARED_HEAPS))
+    _mallopt((M_MMAP_THRESHOLD, 2**30), (M_TRIM_THRESHOLD, 2**31 - 1))
+    share_heaps()  # for a worker process, whose program did not
